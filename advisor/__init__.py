@@ -1,0 +1,84 @@
+"""framework-advisor: TensorFlow or PyTorch for your project, measured and explained.
+
+Embedding::
+
+    from advisor import recommend
+    rec = recommend({"deployment": ["mobile"], "team_experience": "pytorch"})
+    print(rec.recommendation, rec.confidence)
+
+Names are imported lazily (PEP 562) so that ``import advisor`` stays cheap and never loads a
+UI toolkit or a deep-learning framework.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "AdvisorError",
+    "AnswersError",
+    "Answers",
+    "ExitCode",
+    "InputError",
+    "Measurements",
+    "MeasurementsError",
+    "Recommendation",
+    "RuleConflictError",
+    "RuleFileError",
+    "RuleSet",
+    "__version__",
+    "load_answers",
+    "load_measurements",
+    "load_ruleset",
+    "recommend",
+]
+
+_WHERE = {
+    "AdvisorError": "advisor.errors",
+    "AnswersError": "advisor.errors",
+    "ExitCode": "advisor.errors",
+    "InputError": "advisor.errors",
+    "MeasurementsError": "advisor.errors",
+    "RuleConflictError": "advisor.errors",
+    "RuleFileError": "advisor.errors",
+    "Answers": "advisor.answers",
+    "load_answers": "advisor.answers",
+    "Measurements": "advisor.measurements",
+    "load_measurements": "advisor.measurements",
+    "Recommendation": "advisor.recommendation",
+    "RuleSet": "advisor.rulebook",
+    "load_ruleset": "advisor.rulebook",
+    "recommend": "advisor.api",
+}
+
+if TYPE_CHECKING:  # pragma: no cover
+    from advisor.answers import Answers, load_answers
+    from advisor.api import recommend
+    from advisor.errors import (
+        AdvisorError,
+        AnswersError,
+        ExitCode,
+        InputError,
+        MeasurementsError,
+        RuleConflictError,
+        RuleFileError,
+    )
+    from advisor.measurements import Measurements, load_measurements
+    from advisor.recommendation import Recommendation
+    from advisor.rulebook import RuleSet, load_ruleset
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'advisor' has no attribute {name!r}")
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

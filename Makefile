@@ -1,0 +1,36 @@
+# Two commands do everything on a fresh clone: `make run` and `make test`.
+# Both create .venv when missing and install only when pyproject.toml or constraints.txt changed.
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test install lint schemas screenshots bench clean
+
+run: $(STAMP)
+	$(VENV)/bin/advisor --answers examples/android-app.yaml
+
+test: $(STAMP)
+	$(PY) -m pytest
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[probes,dev]'
+	touch $(STAMP)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check advisor probes tests bench
+
+# Regenerate the JSON Schemas under schemas/ from the models (a test checks they are current).
+schemas: $(STAMP)
+	$(PY) -m advisor.schemas schemas
+
+bench: $(STAMP)
+	$(PY) bench/cli_speed.py
+
+clean:
+	rm -rf $(VENV) build dist .pytest_cache .hypothesis

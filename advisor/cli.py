@@ -1,0 +1,210 @@
+"""The command line: ``advisor`` (TUI), ``advisor --answers FILE``, ``questions``, ``rules check``, ``probe``.
+
+Reports go to stdout (or ``--output``), progress and diagnostics to stderr. Errors become
+exit codes here and nowhere else (see ``advisor.errors.ExitCode``). Heavy modules (rich,
+textual, the probes) are imported only by the paths that need them, so ``--format json`` stays
+fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from advisor import __version__
+from advisor.errors import AdvisorError, ExitCode, UsageError
+
+PROG = "advisor"
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports usage errors through our exit code, with its usage line."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        print(f"{self.prog}: error: {message}", file=sys.stderr)
+        raise SystemExit(ExitCode.BAD_INPUT)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog=PROG,
+        description="TensorFlow or PyTorch? Answers, sourced rules and measurements on this "
+        "machine, combined into an explained recommendation. Without arguments, starts the "
+        "interactive app.",
+        epilog="Exit codes: 0 success, 1 'rules check' found problems, 2 bad input or usage, "
+        "3 a probe could not measure a framework, 130 interrupted.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--answers", metavar="FILE", help="answers file (YAML); no questions asked")
+    probe = parser.add_mutually_exclusive_group()
+    probe.add_argument("--no-probe", action="store_true", help="score on the rules alone")
+    probe.add_argument("--measurements", metavar="FILE",
+                       help="use this measurements file (JSON) instead of probing")
+    parser.add_argument("--format", choices=("text", "markdown", "json"), default="text",
+                        help="report format (default: text)")
+    parser.add_argument("--output", metavar="FILE", help="write the report here instead of stdout")
+    parser.add_argument("--rules", metavar="DIR", action="append", default=[],
+                        help="extra rule packs (a directory of *.yaml or one file); repeatable")
+    parser.add_argument("--tui", action="store_true",
+                        help="open the interactive app (with --answers: pre-filled)")
+
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    q = sub.add_parser("questions", help="print the questionnaire")
+    q.add_argument("--template", action="store_true",
+                   help="print a commented answers file that is valid as it stands")
+    rules = sub.add_parser("rules", help="work with rule files")
+    rules_sub = rules.add_subparsers(dest="rules_command", metavar="ACTION", required=True,
+                                     parser_class=_Parser)
+    check = rules_sub.add_parser("check", help="validate rule files and list every problem")
+    check.add_argument("paths", nargs="*", metavar="PATH",
+                       help="extra rule packs to check with the bundled ones")
+    check.add_argument("--strict", action="store_true", help="count warnings as problems")
+    _add_probe_parser(sub)
+    return parser
+
+
+def _add_probe_parser(sub: argparse._SubParsersAction) -> None:
+    try:  # TEMPORARY until probe_cli lands
+        from advisor import probe_cli
+    except ImportError:
+        return
+    probe_cli.add_parser(sub)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "questions":
+            return _questions(args)
+        if args.command == "rules":
+            return _rules_check(args)
+        if args.command == "probe":
+            from advisor import probe_cli
+
+            return probe_cli.run(args)
+        if args.answers and not args.tui:
+            return _answers_mode(args)
+        return _tui(args)
+    except AdvisorError as exc:
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return int(exc.exit_code)
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return int(ExitCode.INTERRUPTED)
+    except BrokenPipeError:
+        # The reader went away (e.g. `advisor ... | head`); nothing left to say.
+        sys.stderr.close()
+        return int(ExitCode.OK)
+
+
+def _answers_mode(args: argparse.Namespace) -> int:
+    from advisor.answers import load_answers
+    from advisor.rulebook import load_ruleset
+    from advisor.scoring import score
+
+    _check_output_path(args.output)
+    ruleset = load_ruleset(args.rules)
+    answers = load_answers(args.answers, ruleset.questionnaire)
+    measurements = _measurements(args)
+    rec = score(answers, ruleset, measurements)
+
+    from advisor.report import render
+
+    to_terminal = args.output is None and sys.stdout.isatty()
+    width = _terminal_width() if to_terminal else 100
+    text = render(rec, args.format, width=width, color=to_terminal and not os.environ.get("NO_COLOR"))
+    write_output(text, args.output)
+    return int(ExitCode.OK)
+
+
+def _measurements(args: argparse.Namespace):  # -> Measurements | None
+    from advisor.measurements import load_measurements, parse_measurements
+
+    if args.measurements:
+        return load_measurements(args.measurements)
+    if args.no_probe:
+        return None
+    print(f"{PROG}: probes are not available yet; scoring on the rules alone", file=sys.stderr)
+    return None
+
+
+def _check_output_path(output: str | None) -> None:
+    if output is None:
+        return
+    p = Path(output)
+    if p.is_dir():
+        raise UsageError(f"--output {output}: is a directory; give a file name")
+    if not p.parent.exists():
+        raise UsageError(f"--output {output}: the folder {p.parent} does not exist")
+
+
+def write_output(text: str, output: str | None) -> None:
+    """Write to stdout, or atomically to ``output`` (a reader never sees half a report)."""
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    target = Path(output)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or ".")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _terminal_width() -> int:
+    try:
+        return min(os.get_terminal_size().columns, 120)
+    except OSError:
+        return 100
+
+
+def _questions(args: argparse.Namespace) -> int:
+    from advisor.rulebook import bundled_questionnaire
+    from advisor.template import describe_questions, answers_template
+
+    q = bundled_questionnaire()
+    write_output(answers_template(q) if args.template else describe_questions(q), None)
+    return int(ExitCode.OK)
+
+
+def _rules_check(args: argparse.Namespace) -> int:
+    from advisor.rulebook import check_rules, load_ruleset
+
+    problems = check_rules(args.paths)
+    for p in problems.errors:
+        print(f"error: {p}", file=sys.stdout)
+    for p in problems.warnings:
+        print(f"warning: {p}", file=sys.stdout)
+    errors, warnings = len(problems.errors), len(problems.warnings)
+    if not errors:
+        rs = load_ruleset(args.paths)
+        kinds: dict[str, int] = {}
+        for r in rs.rules:
+            kinds[r.rule.kind] = kinds.get(r.rule.kind, 0) + 1
+        counts = ", ".join(f"{n} {k}s" for k, n in sorted(kinds.items()))
+        print(f"checked {len(rs.packs)} packs: {counts}; {warnings} warnings")
+    else:
+        print(f"{errors} problems, {warnings} warnings")
+    failed = errors or (args.strict and warnings)
+    return int(ExitCode.RULES_PROBLEMS if failed else ExitCode.OK)
+
+
+def _tui(args: argparse.Namespace) -> int:
+    from advisor.tui import run_app
+
+    return run_app(answers_path=args.answers, rule_paths=args.rules, no_probe=args.no_probe,
+                   measurements_path=args.measurements)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,24 @@
+"""Rendering a Recommendation as text (rich), Markdown or JSON. Renderers only read."""
+
+from __future__ import annotations
+
+import json
+from typing import Literal
+
+from advisor.recommendation import Recommendation
+
+Format = Literal["text", "markdown", "json"]
+FORMATS: tuple[Format, ...] = ("text", "markdown", "json")
+
+
+def render(rec: Recommendation, fmt: Format, *, width: int = 100, color: bool = False) -> str:
+    """The report as a string in ``fmt``."""
+    if fmt == "json":
+        return json.dumps(rec.to_dict(), indent=2, ensure_ascii=False) + "\n"
+    if fmt == "markdown":
+        from advisor.report.markdown import render_markdown
+
+        return render_markdown(rec)
+    from advisor.report.text import render_text
+
+    return render_text(rec, width=width, color=color)

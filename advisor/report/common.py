@@ -1,0 +1,74 @@
+"""Wording shared by the text and Markdown reports, so both say the same thing."""
+
+from __future__ import annotations
+
+from advisor.recommendation import Recommendation, SourceRef
+
+NAMES = {"tensorflow": "TensorFlow", "pytorch": "PyTorch", "either": "Either framework"}
+
+
+def headline(rec: Recommendation) -> str:
+    if rec.recommendation == "either":
+        return "Either framework: the evidence does not separate them"
+    return f"Recommendation: {NAMES[rec.recommendation]}"
+
+
+def confidence_line(rec: Recommendation) -> str:
+    how = "decided by a policy constraint" if rec.decided_by == "constraint" else "decided by points"
+    return (
+        f"confidence {rec.confidence:.0%} · holds in {rec.robustness.share:.0%} of "
+        f"{rec.robustness.draws} weight perturbations (±{rec.robustness.perturbation:.0%}) · {how} · "
+        f"TensorFlow {rec.scores.tensorflow:.1f} vs PyTorch {rec.scores.pytorch:.1f} weighted points"
+    )
+
+
+def source_text(s: SourceRef) -> str:
+    return f"{s.label} (checked {s.checked.isoformat()})"
+
+
+def defaulted_line(rec: Recommendation) -> str | None:
+    if not rec.defaulted:
+        return None
+    shown = ", ".join(f"{k} = {_answer(rec.answers[k])}" for k in rec.defaulted)
+    return f"Not answered, defaults used: {shown}."
+
+
+def _answer(value: str | list[str]) -> str:
+    if isinstance(value, list):
+        return "[" + ", ".join(value) + "]" if value else "none"
+    return value
+
+
+def answers_lines(rec: Recommendation) -> list[str]:
+    return [f"{k}: {_answer(v)}" + (" (default)" if k in rec.defaulted else "")
+            for k, v in rec.answers.items()]
+
+
+def measurement_lines(rec: Recommendation) -> list[str]:
+    m = rec.measurements
+    if m is None:
+        return ["No measurements used: the recommendation rests on the rules alone."]
+    lines = [f"Probe run {m.created} on {m.machine or 'an unnamed machine'}."]
+    if not m.used:
+        lines.append("The measurements could not be compared, so they carry no points.")
+    lines += [f"{d.criterion}: {d.detail}" for d in m.criteria]
+    lines.append(
+        f"Measured criteria are capped at {m.cap_share:.0%} of the total weight (scale "
+        f"{m.cap_scale:g}); device scale {m.device_scale:g} (1 when the probe ran on the hardware "
+        f"you train on); stability scale {m.stability_scale:g}."
+    )
+    lines += [f"Missing: {x}" for x in m.missing]
+    return lines
+
+
+def provenance_lines(rec: Recommendation) -> list[str]:
+    p = rec.provenance
+    lines = [
+        f"framework-advisor {p.advisor_version}; rules {p.rules_digest}; advice as of "
+        f"{p.advice_as_of.isoformat() if p.advice_as_of else 'unknown'}.",
+        "Rule packs: " + ", ".join(f"{x.pack} ({x.rules})" + ("" if x.bundled else " [yours]")
+                                   for x in p.packs) + ".",
+    ]
+    lines += [f"Rule {o.rule_id!r} from pack {o.replaced_pack} was replaced by your pack {o.by_pack} "
+              f"({o.by_path})." for o in p.overrides]
+    return lines

@@ -1,0 +1,384 @@
+"""Loading the rule base: questionnaire, criteria and rule packs into one validated ``RuleSet``.
+
+Two modes share one code path. ``load_ruleset`` fails fast with the first problem as a
+``RuleFileError``; ``check_rules`` (``advisor rules check``) collects every problem and warning.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from advisor.conditions import Condition, ConditionError, mentions, parse_condition
+from advisor.errors import RuleFileError
+from advisor.questions import Questionnaire, load_questionnaire
+from advisor.rulemodels import (
+    CRITERION_IDS,
+    MEASURED_CRITERIA,
+    Constraint,
+    CriteriaFile,
+    Criterion,
+    Myth,
+    Note,
+    PointsRule,
+    RulePack,
+)
+from advisor.validation import located_errors
+from advisor.yamlfile import KeyPath, Locator, load_yaml
+
+STALE_AFTER = timedelta(days=548)
+"""Sources checked longer ago than this (about 18 months) are reported as stale."""
+
+AnyRule = PointsRule | Note | Myth | Constraint
+
+
+def bundled_rules_dir() -> Path:
+    """The rule base shipped with the advisor: inside the wheel, or the checkout's rules/."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "_rules", here.parent / "rules"):
+        if (candidate / "questions.yaml").is_file():
+            return candidate
+    raise RuleFileError(here / "_rules", "the bundled rule base is missing; reinstall the advisor")
+
+
+@dataclass(frozen=True)
+class LoadedRule:
+    rule: AnyRule
+    condition: Condition | None
+    pack: str
+    path: str
+    line: int | None = None
+
+    @property
+    def id(self) -> str:
+        return self.rule.id
+
+
+@dataclass(frozen=True)
+class LoadedCriterion:
+    criterion: Criterion
+    scale: tuple[tuple[Condition, float], ...]
+
+    @property
+    def id(self) -> str:
+        return self.criterion.id
+
+
+@dataclass(frozen=True)
+class PackInfo:
+    pack: str
+    title: str
+    path: str
+    rules: int
+    bundled: bool
+
+
+@dataclass(frozen=True)
+class Override:
+    rule_id: str
+    replaced_pack: str
+    by_pack: str
+    by_path: str
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """Everything the scoring needs to know, validated; no file handles, no I/O."""
+
+    questionnaire: Questionnaire
+    criteria: tuple[LoadedCriterion, ...]
+    rules: tuple[LoadedRule, ...]
+    packs: tuple[PackInfo, ...]
+    overrides: tuple[Override, ...] = ()
+
+    @property
+    def digest(self) -> str:
+        """A short fingerprint of the whole rule base, for provenance."""
+        payload = {
+            "questions": self.questionnaire.model_dump(mode="json"),
+            "criteria": [c.criterion.model_dump(mode="json") for c in self.criteria],
+            "rules": [r.rule.model_dump(mode="json") for r in self.rules],
+        }
+        blob = json.dumps(payload, sort_keys=True, separators=(",", ":")).encode()
+        return "sha256:" + hashlib.sha256(blob).hexdigest()[:16]
+
+    @property
+    def advice_as_of(self) -> date | None:
+        dates = [s.checked for r in self.rules for s in r.rule.sources]
+        return max(dates) if dates else None
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str
+    message: str
+    rule_id: str | None = None
+    key: str | None = None
+    line: int | None = None
+    warning: bool = False
+
+    def as_error(self) -> RuleFileError:
+        return RuleFileError(
+            self.path, self.message, rule_id=self.rule_id, key=self.key, line=self.line
+        )
+
+    def __str__(self) -> str:
+        return str(self.as_error())
+
+
+@dataclass
+class Problems:
+    """Collects problems; in fail-fast mode the first error is raised at once."""
+
+    fail_fast: bool = True
+    items: list[Problem] = field(default_factory=list)
+
+    def add(self, problem: Problem) -> None:
+        if self.fail_fast and not problem.warning:
+            raise problem.as_error()
+        self.items.append(problem)
+
+    def add_error(self, error: RuleFileError) -> None:
+        self.add(
+            Problem(
+                error.path or "", error.detail, rule_id=getattr(error, "rule_id", None),
+                key=_strip_rule(error), line=error.line,
+            )
+        )
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.items if not p.warning]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.items if p.warning]
+
+
+def _strip_rule(error: RuleFileError) -> str | None:
+    key = error.key
+    if key and getattr(error, "rule_id", None):
+        prefix = f"rule {error.rule_id!r}"
+        key = key[len(prefix):].lstrip(" →") or None
+    return key
+
+
+def load_ruleset(extra: Sequence[str | Path] = (), *, base: Path | None = None) -> RuleSet:
+    """Load the bundled rule base plus ``extra`` rule packs (files or directories); fail fast."""
+    if not extra and base is None:
+        return _bundled_ruleset()
+    ruleset, _ = _build(base or bundled_rules_dir(), extra, Problems(fail_fast=True))
+    assert ruleset is not None  # fail-fast mode raises instead of returning None
+    return ruleset
+
+
+@lru_cache(maxsize=1)
+def _bundled_ruleset() -> RuleSet:
+    ruleset, _ = _build(bundled_rules_dir(), (), Problems(fail_fast=True))
+    assert ruleset is not None
+    return ruleset
+
+
+def bundled_questionnaire() -> Questionnaire:
+    return _bundled_questionnaire(bundled_rules_dir())
+
+
+@lru_cache(maxsize=4)
+def _bundled_questionnaire(base: Path) -> Questionnaire:
+    return load_questionnaire(base / "questions.yaml")
+
+
+def check_rules(paths: Sequence[str | Path] = (), *, today: date | None = None) -> Problems:
+    """Validate the bundled rules plus ``paths``; collect every problem and warning."""
+    problems = Problems(fail_fast=False)
+    base = bundled_rules_dir()
+    try:
+        ruleset, _ = _build(base, paths, problems)
+    except RuleFileError as exc:  # the questionnaire or criteria could not be read at all
+        problems.add_error(exc)
+        return problems
+    if ruleset is not None:
+        _check_quality(ruleset, problems, today or date.today())
+    return problems
+
+
+def _pack_files(entry: str | Path) -> list[Path]:
+    p = Path(entry)
+    if p.is_dir():
+        files = sorted([*p.glob("*.yaml"), *p.glob("*.yml")])
+        if not files:
+            raise RuleFileError(p, "contains no rule packs (*.yaml)")
+        return files
+    return [p]
+
+
+def _build(
+    base: Path, extra: Iterable[str | Path], problems: Problems
+) -> tuple[RuleSet | None, Problems]:
+    questionnaire = _bundled_questionnaire(base)
+    criteria = _load_criteria(base / "criteria.yaml", questionnaire, problems)
+    known = {c.id for c in criteria}
+
+    by_id: dict[str, LoadedRule] = {}
+    packs: list[PackInfo] = []
+    overrides: list[Override] = []
+    sources: list[tuple[Path, bool]] = [(f, True) for f in sorted((base / "packs").glob("*.yaml"))]
+    for entry in extra:
+        try:
+            sources += [(f, False) for f in _pack_files(entry)]
+        except RuleFileError as exc:
+            problems.add_error(exc)
+
+    for path, bundled in sources:
+        loaded = _load_pack(path, questionnaire, known, problems)
+        if loaded is None:
+            continue
+        pack, rules = loaded
+        packs.append(PackInfo(pack.pack, pack.title, str(path), len(rules), bundled))
+        seen_here: set[str] = set()
+        for rule in rules:
+            if rule.id in seen_here:
+                problems.add(Problem(str(path), "rule id is used twice in this pack",
+                                     rule.id, "id", rule.line))
+                continue
+            seen_here.add(rule.id)
+            previous = by_id.get(rule.id)
+            if previous is not None:
+                prev_bundled = any(p.path == previous.path and p.bundled for p in packs)
+                if bundled or not prev_bundled:
+                    problems.add(Problem(
+                        str(path),
+                        f"rule id collides with the rule in {previous.path} "
+                        f"(line {previous.line}); ids must be unique",
+                        rule.id, "id", rule.line,
+                    ))
+                    continue
+                overrides.append(Override(rule.id, previous.pack, pack.pack, str(path)))
+            by_id[rule.id] = rule
+    if problems.errors:
+        return None, problems
+    ruleset = RuleSet(questionnaire, tuple(criteria), tuple(by_id.values()), tuple(packs),
+                      tuple(overrides))
+    return ruleset, problems
+
+
+def _validated(model: Any, path: Path, problems: Problems, what: str) -> tuple[Any, Locator] | None:
+    try:
+        data, locator = load_yaml(path, RuleFileError, what=what)
+    except RuleFileError as exc:
+        problems.add_error(exc)
+        return None
+    try:
+        return model.model_validate(data), locator
+    except ValidationError as exc:
+        for error in located_errors(exc, model, path, locator, RuleFileError):
+            _add_with_rule_id(problems, error, data)
+        return None
+
+
+def _add_with_rule_id(problems: Problems, error: RuleFileError, data: Any) -> None:
+    # Name the rule by its id rather than its index, which is what an author searches for.
+    rule_id = None
+    key = error.key or ""
+    if key.startswith("rules[") and isinstance(data, dict):
+        index = int(key[6:key.index("]")])
+        rules = data.get("rules")
+        if isinstance(rules, list) and index < len(rules) and isinstance(rules[index], dict):
+            rule_id = rules[index].get("id")
+            key = key[key.index("]") + 1:].lstrip(".") or None
+    problems.add(Problem(error.path or "", error.detail, rule_id if isinstance(rule_id, str) else None,
+                         key or None, error.line))
+
+
+def _load_criteria(path: Path, q: Questionnaire, problems: Problems) -> list[LoadedCriterion]:
+    loaded = _validated(CriteriaFile, path, problems, "criteria (YAML)")
+    if loaded is None:
+        return []
+    model, locator = loaded
+    out: list[LoadedCriterion] = []
+    for i, criterion in enumerate(model.criteria):
+        scale = []
+        for j, entry in enumerate(criterion.scale):
+            at: KeyPath = ("criteria", i, "scale", j, "when")
+            cond = _condition(entry.when, q, at, path, locator, problems, None)
+            if cond is not None:
+                scale.append((cond, entry.factor))
+        out.append(LoadedCriterion(criterion, tuple(scale)))
+    ids = [c.id for c in out]
+    for missing in [c for c in CRITERION_IDS if c not in ids]:
+        problems.add(Problem(str(path), f"criterion {missing!r} is missing", key="criteria"))
+    for dup in {i for i in ids if ids.count(i) > 1}:
+        problems.add(Problem(str(path), f"criterion {dup!r} is defined twice", key="criteria"))
+    return out
+
+
+def _condition(
+    raw: Any, q: Questionnaire, at: KeyPath, path: Path, locator: Locator,
+    problems: Problems, rule_id: str | None,
+) -> Condition | None:
+    try:
+        return parse_condition(raw, q, at)
+    except ConditionError as exc:
+        key = ".".join(str(p) for p in exc.at[2:] if not isinstance(p, int)) or "when"
+        problems.add(Problem(str(path), str(exc), rule_id, key, locator.line(exc.at)))
+        return None
+
+
+def _load_pack(
+    path: Path, q: Questionnaire, criteria: set[str], problems: Problems
+) -> tuple[RulePack, list[LoadedRule]] | None:
+    loaded = _validated(RulePack, path, problems, "a rule pack (YAML)")
+    if loaded is None:
+        return None
+    pack, locator = loaded
+    rules: list[LoadedRule] = []
+    for i, rule in enumerate(pack.rules):
+        line = locator.line(("rules", i))
+        when = getattr(rule, "when", None)
+        cond = None
+        if when is not None:
+            cond = _condition(when, q, ("rules", i, "when"), path, locator, problems, rule.id)
+            if cond is None:
+                continue
+        criterion = getattr(rule, "criterion", None)
+        if criterion is not None:
+            if criterion not in criteria:
+                problems.add(Problem(str(path), f"unknown criterion {criterion!r}; known: "
+                                     f"{', '.join(sorted(criteria))}", rule.id, "criterion",
+                                     locator.line(("rules", i, "criterion"))))
+                continue
+            if isinstance(rule, PointsRule) and criterion in MEASURED_CRITERIA:
+                problems.add(Problem(str(path), f"criterion {criterion!r} is fed by measurements;"
+                                     " rules cannot add points to it", rule.id, "criterion",
+                                     locator.line(("rules", i, "criterion"))))
+                continue
+        rules.append(LoadedRule(rule, cond, pack.pack, str(path), line))
+    return pack, rules
+
+
+def _check_quality(ruleset: RuleSet, problems: Problems, today: date) -> None:
+    """Warnings that do not stop the advisor: stale sources, question values no rule mentions."""
+    for r in ruleset.rules:
+        for s in r.rule.sources:
+            if today - s.checked > STALE_AFTER:
+                problems.add(Problem(r.path, f"source {s.label} was last checked on {s.checked}"
+                                     " (over 18 months ago); re-read it and update 'checked'",
+                                     r.id, "sources", r.line, warning=True))
+            if s.checked > today:
+                problems.add(Problem(r.path, f"source {s.label} has a 'checked' date in the "
+                                     f"future ({s.checked})", r.id, "sources", r.line))
+    mentioned = {pair for r in ruleset.rules if r.condition is not None
+                 for pair in mentions(r.condition)}
+    for question in ruleset.questionnaire.questions:
+        for value in question.values:
+            if (question.id, value) not in mentioned:
+                problems.add(Problem("rules/", f"no rule mentions {question.id}: {value}",
+                                     key=question.id, warning=True))

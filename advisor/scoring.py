@@ -1,0 +1,486 @@
+"""The scoring module: a pure, deterministic function of (answers, rules, measurements).
+
+No I/O, no printing, and no framework or UI imports: embedding programs and the tests rely on
+that (``tests/test_import_hygiene.py``). The formula, documented in the README:
+
+    weight(c)      = base(c) × Π factor(s) for every scale entry s of c whose condition holds
+                     (measured criteria scaled down together so they never exceed 20 % of
+                     the total weight)
+    score(f)       = Σ_c weight(c) × points(c, f), points from the rules that fired for f
+                     and from measurements
+    Δ              = |score(tensorflow) − score(pytorch)|
+    confidence     = (1 − e^(−Δ/5)) × Δ / (score(tensorflow) + score(pytorch))
+    recommendation = the leader when confidence ≥ 0.10, else "either";
+                     a constraint that fired decides regardless (confidence 1).
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from advisor import __version__
+from advisor.answers import AnswerValue, Answers
+from advisor.errors import RuleConflictError
+from advisor.measurements import FrameworkResult, Measurements, Ratio
+from advisor.recommendation import (
+    ConstraintOut,
+    CriterionScore,
+    Flip,
+    MeasuredCriterion,
+    MeasurementUse,
+    MythOut,
+    NoteOut,
+    OverrideRef,
+    PackRef,
+    PerFramework,
+    Provenance,
+    Reason,
+    Recommendation,
+    Robustness,
+    SourceRef,
+    Winner,
+)
+from advisor.rulebook import LoadedRule, RuleSet
+from advisor.rulemodels import FRAMEWORKS, Constraint, Myth, Note, PointsRule
+
+EITHER_BELOW = 0.10
+"""Confidence under which the recommendation is ``either``."""
+EVIDENCE_SCALE = 5.0
+"""Weighted points at which evidence counts as substantial (τ in the confidence formula)."""
+CLOSE_BELOW = 0.5
+"""Confidence under which notes marked ``only_if_close`` are shown."""
+
+MEASURED_CAP = 0.20
+"""Measured criteria together never carry more than this share of the total weight."""
+MEASURED_MAX_POINTS = 3.0
+POINTS_PER_DOUBLING = 3.0
+"""A 2× measured speed difference earns the maximum; points grow with log(ratio)."""
+FOREIGN_DEVICE_SCALE = 0.25
+"""A probe on other hardware than the user trains on (a CPU probe for GPU training) says little."""
+UNSTABLE_SCALE = 0.5
+STARTUP_MIN_RATIO = 1.5
+"""Import time and peak memory have no interval: they count only beyond a 1.5× difference."""
+
+ROBUSTNESS_DRAWS = 300
+ROBUSTNESS_PERTURBATION = 0.25
+ROBUSTNESS_SEED = 20261128
+
+EXPECTED_DEVICE = {"cpu": "cpu", "nvidia": "cuda", "amd": "cuda", "apple": "mps",
+                   "intel": "xpu", "tpu": "tpu"}
+"""The device kind a probe reports when it ran on the user's training hardware
+(ROCm builds of PyTorch report AMD GPUs as ``cuda``)."""
+
+
+@dataclass(frozen=True)
+class _Contribution:
+    criterion: str
+    favors: str
+    points: float
+    reason_id: str
+
+
+@dataclass(frozen=True)
+class _Evaluation:
+    weights: dict[str, float]
+    points: dict[str, dict[str, float]]
+    scores: dict[str, float]
+    winner: Winner
+    confidence: float
+    constraint: LoadedRule | None
+    points_winner: Winner
+
+
+def score(answers: Answers, ruleset: RuleSet, measurements: Measurements | None = None) -> Recommendation:
+    """Combine answers, rules and (optional) measurements into a ``Recommendation``."""
+    fired = [r for r in ruleset.rules if _fires(r, answers)]
+    weighted = _measured_weights(answers, ruleset)
+    measured = _measured(answers, measurements, weighted)
+    evaluation = _evaluate(answers, ruleset, measured, fired, weighted[0])
+    return Recommendation(
+        recommendation=evaluation.winner,
+        confidence=round(evaluation.confidence, 4),
+        decided_by="constraint" if evaluation.constraint else "points",
+        scores=_pf(evaluation.scores),
+        margin=round(abs(evaluation.scores["tensorflow"] - evaluation.scores["pytorch"]), 4),
+        criteria=_criteria(ruleset, evaluation, fired, measured),
+        reasons=_reasons(fired, measured, evaluation.weights),
+        explanation=_explain(evaluation, ruleset),
+        constraint=_constraint_out(evaluation),
+        notes=[_note(r) for r in fired if isinstance(r.rule, Note)
+               and (not r.rule.only_if_close or _is_close(evaluation))],
+        myths=[_myth(r) for r in fired if isinstance(r.rule, Myth)],
+        flips=_flips(answers, ruleset, measurements, evaluation.winner),
+        robustness=_robustness(evaluation),
+        answers=answers.to_dict(),
+        defaulted=list(answers.defaulted),
+        measurements=measured.use if measurements is not None else None,
+        provenance=_provenance(ruleset),
+    )
+
+
+# --- evaluation -------------------------------------------------------------------------------
+
+def _fires(rule: LoadedRule, answers: Mapping[str, AnswerValue]) -> bool:
+    return rule.condition is None or rule.condition.holds(answers)
+
+
+def _base_weights(answers: Answers, ruleset: RuleSet) -> dict[str, float]:
+    weights = {}
+    for c in ruleset.criteria:
+        w = c.criterion.weight
+        for condition, factor in c.scale:
+            if condition.holds(answers):
+                w *= factor
+        weights[c.id] = w
+    return weights
+
+
+def _measured_weights(answers: Answers, ruleset: RuleSet) -> tuple[dict[str, float], float]:
+    """Weights with the measured criteria capped at MEASURED_CAP of the total; and the scale."""
+    weights = _base_weights(answers, ruleset)
+    measured_ids = {c.id for c in ruleset.criteria if c.criterion.measured}
+    m = sum(w for k, w in weights.items() if k in measured_ids)
+    rest = sum(w for k, w in weights.items() if k not in measured_ids)
+    scale = 1.0
+    if m > 0 and m / (m + rest) > MEASURED_CAP:
+        scale = MEASURED_CAP * rest / ((1 - MEASURED_CAP) * m)
+        for k in measured_ids:
+            weights[k] *= scale
+    return weights, scale
+
+
+def _evaluate(
+    answers: Answers, ruleset: RuleSet, measured: _Measured, fired: list[LoadedRule] | None = None,
+    weights: dict[str, float] | None = None,
+) -> _Evaluation:
+    if fired is None:
+        fired = [r for r in ruleset.rules if _fires(r, answers)]
+    if weights is None:
+        weights = _measured_weights(answers, ruleset)[0]
+    points = {c.id: {"tensorflow": 0.0, "pytorch": 0.0} for c in ruleset.criteria}
+    for r in fired:
+        if isinstance(r.rule, PointsRule):
+            points[r.rule.criterion][r.rule.favors] += r.rule.points
+    for c in measured.contributions:
+        points[c.criterion][c.favors] += c.points
+    return _decide(weights, points, fired)
+
+
+def _decide(weights: dict[str, float], points: dict[str, dict[str, float]],
+            fired: list[LoadedRule]) -> _Evaluation:
+    scores = {f: sum(weights[c] * points[c][f] for c in points) for f in FRAMEWORKS}
+    conf = _confidence(scores)
+    tf, pt = scores["tensorflow"], scores["pytorch"]
+    points_winner: Winner = "either" if conf < EITHER_BELOW else ("tensorflow" if tf > pt else "pytorch")
+    constraints = [r for r in fired if isinstance(r.rule, Constraint)]
+    required = {r.rule.requires for r in constraints}  # type: ignore[union-attr]
+    if len(required) > 1:
+        names = ", ".join(f"{r.id} requires {r.rule.requires}" for r in constraints)  # type: ignore[union-attr]
+        raise RuleConflictError(f"constraints contradict each other for these answers: {names}")
+    if constraints:
+        winner: Winner = constraints[0].rule.requires  # type: ignore[union-attr]
+        return _Evaluation(weights, points, scores, winner, 1.0, constraints[0], points_winner)
+    return _Evaluation(weights, points, scores, points_winner, conf, None, points_winner)
+
+
+def _confidence(scores: Mapping[str, float]) -> float:
+    total = scores["tensorflow"] + scores["pytorch"]
+    delta = abs(scores["tensorflow"] - scores["pytorch"])
+    if total <= 0:
+        return 0.0
+    return (1 - math.exp(-delta / EVIDENCE_SCALE)) * delta / total
+
+
+def _is_close(evaluation: _Evaluation) -> bool:
+    return evaluation.points_winner == "either" or evaluation.confidence < CLOSE_BELOW
+
+
+# --- measurements -----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Measured:
+    contributions: tuple[_Contribution, ...]
+    use: MeasurementUse | None
+
+
+def _measured(
+    answers: Answers, measurements: Measurements | None, weighted: tuple[dict[str, float], float]
+) -> _Measured:
+    if measurements is None:
+        return _Measured((), None)
+    _, cap_scale = weighted
+    fw = measurements.frameworks
+    missing: list[str] = []
+    for name in FRAMEWORKS:
+        result = fw.get(name)  # type: ignore[call-overload]
+        if result is None:
+            missing.append(f"{name}: not measured")
+        elif not result.ok:
+            missing.append(f"{name}: {result.status}" + (f" ({result.message})" if result.message else ""))
+    both = [fw.get(n) for n in FRAMEWORKS]  # type: ignore[call-overload]
+    usable = all(r is not None and r.ok for r in both)
+
+    expected = EXPECTED_DEVICE[str(answers["hardware"])]
+    kinds = {r.device_kind for r in both if r is not None and r.ok}
+    device_scale = 1.0 if kinds == {expected} else FOREIGN_DEVICE_SCALE
+    unstable = any(r is not None and r.flags for r in both)
+    stability_scale = UNSTABLE_SCALE if unstable else 1.0
+    speed_scale = device_scale * stability_scale
+
+    contributions: list[_Contribution] = []
+    details: list[MeasuredCriterion] = []
+    if usable:
+        for criterion, key, higher_is_better, label in (
+            ("training_speed", "train", True, "training throughput (PyTorch eager ÷ Keras fit)"),
+            ("inference_latency", "infer_latency", False, "batch-1 inference latency"),
+        ):
+            c, d = _from_ratio(criterion, measurements.ratios.get(key), higher_is_better, label,
+                               speed_scale)
+            details.append(d)
+            if c is not None:
+                contributions.append(c)
+            elif d.points == 0 and "cannot" in d.detail:
+                missing.append(f"{criterion}: {d.detail}")
+        c2, d2 = _startup(both[0], both[1], stability_scale)  # type: ignore[arg-type]
+        details.append(d2)
+        contributions += c2
+    use = MeasurementUse(
+        used=bool(usable),
+        created=measurements.created,
+        machine=measurements.machine.cpu,
+        cap_share=MEASURED_CAP,
+        cap_scale=round(cap_scale, 4),
+        device_scale=device_scale,
+        stability_scale=stability_scale,
+        criteria=details,
+        missing=missing,
+    )
+    return _Measured(tuple(contributions), use)
+
+
+def _from_ratio(
+    criterion: str, ratio: Ratio | None, higher_is_better: bool, label: str, scale: float
+) -> tuple[_Contribution | None, MeasuredCriterion]:
+    if ratio is None or ratio.estimate is None:
+        why = ratio.reason if ratio is not None and ratio.reason else "no ratio was measured"
+        return None, MeasuredCriterion(criterion=criterion, favors=None, points=0.0,
+                                       detail=f"cannot be compared: {why}")
+    r = ratio.estimate
+    lo, hi = ratio.ci95 or (r, r)
+    if lo <= 1.0 <= hi:
+        return None, MeasuredCriterion(
+            criterion=criterion, favors=None, points=0.0,
+            detail=f"{label}: ratio {r:.2f} (95 % CI {lo:.2f}–{hi:.2f}) includes 1: a tie within noise",
+        )
+    pytorch_better = (r > 1) == higher_is_better
+    favors = "pytorch" if pytorch_better else "tensorflow"
+    raw = min(MEASURED_MAX_POINTS, POINTS_PER_DOUBLING * abs(math.log(r)) / math.log(2))
+    points = round(raw * scale, 4)
+    detail = (f"{label}: PyTorch ÷ TensorFlow = {r:.2f} (95 % CI {lo:.2f}–{hi:.2f}); "
+              f"{raw:.2f} points × {scale:g} scale")
+    return (_Contribution(criterion, favors, points, f"measured-{criterion.replace('_', '-')}"),
+            MeasuredCriterion(criterion=criterion, favors=favors, points=points, detail=detail))
+
+
+def _startup(tf: FrameworkResult, pt: FrameworkResult, scale: float
+             ) -> tuple[list[_Contribution], MeasuredCriterion]:
+    out: list[_Contribution] = []
+    parts: list[str] = []
+    for field, label in (("import_s", "import time"), ("peak_rss_mb", "peak memory")):
+        a, b = getattr(tf, field), getattr(pt, field)
+        if not a or not b:
+            parts.append(f"{label}: not measured")
+            continue
+        ratio = max(a, b) / min(a, b)
+        if ratio < STARTUP_MIN_RATIO:
+            parts.append(f"{label}: within {STARTUP_MIN_RATIO}× ({ratio:.2f}×), no points")
+            continue
+        favors = "tensorflow" if a < b else "pytorch"
+        out.append(_Contribution("startup_memory", favors, 1.0 * scale, f"measured-{field.replace('_', '-')}"))
+        parts.append(f"{label}: {favors} lower by {ratio:.2f}× (1 point × {scale:g})")
+    total = sum(c.points for c in out)
+    favors_set = {c.favors for c in out}
+    favors = next(iter(favors_set)) if len(favors_set) == 1 else None
+    return out, MeasuredCriterion(criterion="startup_memory", favors=favors, points=total,  # type: ignore[arg-type]
+                                  detail="; ".join(parts))
+
+
+# --- report pieces ----------------------------------------------------------------------------
+
+def _pf(values: Mapping[str, float]) -> PerFramework:
+    return PerFramework(tensorflow=round(values["tensorflow"], 4), pytorch=round(values["pytorch"], 4))
+
+
+def _sources(rule: LoadedRule) -> list[SourceRef]:
+    return [SourceRef(url=s.url, title=s.title, checked=s.checked) for s in rule.rule.sources]
+
+
+def _criteria(ruleset: RuleSet, ev: _Evaluation, fired: list[LoadedRule], measured: _Measured
+              ) -> dict[str, CriterionScore]:
+    out = {}
+    for c in ruleset.criteria:
+        ids = [r.id for r in fired if isinstance(r.rule, PointsRule) and r.rule.criterion == c.id]
+        ids += [m.reason_id for m in measured.contributions if m.criterion == c.id]
+        p = ev.points[c.id]
+        out[c.id] = CriterionScore(
+            title=c.criterion.title,
+            base_weight=c.criterion.weight,
+            weight=round(ev.weights[c.id], 4),
+            measured=c.criterion.measured,
+            points=_pf(p),
+            weighted=_pf({f: p[f] * ev.weights[c.id] for f in FRAMEWORKS}),
+            rules=ids,
+        )
+    return out
+
+
+def _reasons(fired: list[LoadedRule], measured: _Measured, weights: dict[str, float]) -> list[Reason]:
+    reasons = [
+        Reason(id=r.id, kind="rule", criterion=r.rule.criterion, favors=r.rule.favors,
+               points=r.rule.points, weight=round(weights[r.rule.criterion], 4),
+               weighted_points=round(r.rule.points * weights[r.rule.criterion], 4),
+               because=r.rule.because.strip(), sources=_sources(r), pack=r.pack)
+        for r in fired if isinstance(r.rule, PointsRule)
+    ]
+    use = measured.use
+    for c in measured.contributions:
+        detail = next((d.detail for d in use.criteria if d.criterion == c.criterion), "") if use else ""
+        reasons.append(Reason(
+            id=c.reason_id, kind="measurement", criterion=c.criterion, favors=c.favors,  # type: ignore[arg-type]
+            points=c.points, weight=round(weights[c.criterion], 4),
+            weighted_points=round(c.points * weights[c.criterion], 4),
+            because=f"Measured on this machine: {detail}.",
+            sources=[SourceRef(title=f"advisor probe on {use.machine or 'this machine'} at {use.created}",
+                               checked=(use.created or "")[:10])] if use else [],
+            pack="measurements",
+        ))
+    reasons.sort(key=lambda r: (-r.weighted_points, r.id))
+    return reasons
+
+
+def _note(r: LoadedRule) -> NoteOut:
+    return NoteOut(id=r.id, text=r.rule.because.strip(), criterion=getattr(r.rule, "criterion", None),
+                   sources=_sources(r), pack=r.pack)
+
+
+def _myth(r: LoadedRule) -> MythOut:
+    return MythOut(id=r.id, claim=r.rule.claim, truth=r.rule.because.strip(),  # type: ignore[union-attr]
+                   sources=_sources(r), pack=r.pack)
+
+
+def _constraint_out(ev: _Evaluation) -> ConstraintOut | None:
+    if ev.constraint is None:
+        return None
+    r = ev.constraint
+    return ConstraintOut(id=r.id, requires=r.rule.requires, because=r.rule.because.strip(),  # type: ignore[union-attr]
+                         sources=_sources(r), pack=r.pack, points_winner=ev.points_winner)
+
+
+NAMES = {"tensorflow": "TensorFlow", "pytorch": "PyTorch", "either": "either framework"}
+
+
+def _explain(ev: _Evaluation, ruleset: RuleSet) -> list[str]:
+    titles = {c.id: c.criterion.title for c in ruleset.criteria}
+    weighted = {c: {f: ev.weights[c] * ev.points[c][f] for f in FRAMEWORKS} for c in ev.points}
+    lines: list[str] = []
+    if ev.constraint is not None:
+        lines.append(
+            f"Policy {ev.constraint.id!r} requires {NAMES[ev.winner]}; it decides whatever the "
+            f"points say (the points alone recommend {NAMES[ev.points_winner]})."
+        )
+    leader = "tensorflow" if ev.scores["tensorflow"] >= ev.scores["pytorch"] else "pytorch"
+    other = "pytorch" if leader == "tensorflow" else "tensorflow"
+    if ev.points_winner == "either":
+        lines.append(
+            f"The evidence is balanced ({ev.scores['tensorflow']:.1f} vs {ev.scores['pytorch']:.1f} "
+            "weighted points): either framework will serve; let the team's preference decide."
+        )
+        return lines
+    net = {c: weighted[c][leader] - weighted[c][other] for c in weighted}
+    drivers = sorted((c for c in net if net[c] > 0), key=lambda c: -net[c])[:3]
+    if drivers:
+        lines.append(
+            f"{NAMES[leader]} leads on " + ", ".join(f"{titles[c].lower()} (+{net[c]:.1f})" for c in drivers)
+            + "."
+        )
+    familiar = sum(weighted[c][other] - weighted[c][leader] for c in ("team", "codebase"))
+    if familiar > 0:
+        lines.append(
+            f"Your team's skills and existing code favour {NAMES[other]} (+{familiar:.1f}), but "
+            f"{', '.join(titles[c].lower() for c in drivers if c not in ('team', 'codebase')) or 'other criteria'}"
+            f" outweigh them."
+        )
+    return lines
+
+
+# --- counterfactuals --------------------------------------------------------------------------
+
+def _alternatives(question_id: str, current: AnswerValue, ruleset: RuleSet
+                  ) -> list[tuple[str, AnswerValue]]:
+    q = ruleset.questionnaire[question_id]
+    if q.type == "one":
+        return [(f"{question_id}: {v} instead of {current}", v) for v in q.values if v != current]
+    targets = current if isinstance(current, tuple) else (current,)
+    out: list[tuple[str, AnswerValue]] = []
+    for v in q.values:
+        if v == "none":
+            if targets:
+                out.append((f"{question_id}: none (nothing deployed)", ()))
+        elif v in targets:
+            out.append((f"{question_id}: remove {v}", tuple(t for t in targets if t != v)))
+        else:
+            out.append((f"{question_id}: add {v}", tuple(x for x in q.values if x in targets or x == v)))
+    return out
+
+
+def _flips(answers: Answers, ruleset: RuleSet, measurements: Measurements | None, winner: Winner
+           ) -> list[Flip]:
+    flips = []
+    for question in ruleset.questionnaire.questions:
+        for change, value in _alternatives(question.id, answers[question.id], ruleset):
+            changed = answers.replace(question.id, value)
+            try:
+                weighted = _measured_weights(changed, ruleset)
+                ev = _evaluate(changed, ruleset, _measured(changed, measurements, weighted),
+                               weights=weighted[0])
+            except RuleConflictError:
+                continue  # a change that makes policies contradict is no useful advice
+            if ev.winner != winner:
+                shown = list(value) if isinstance(value, tuple) else value
+                flips.append(Flip(question=question.id, change=change, answer=shown,
+                                  recommendation=ev.winner,
+                                  text=f"If {change}, the recommendation would be {NAMES[ev.winner]}."))
+    return flips
+
+
+def _robustness(ev: _Evaluation) -> Robustness:
+    if ev.constraint is not None:
+        share = 1.0
+    else:
+        rng = random.Random(ROBUSTNESS_SEED)
+        kept = 0
+        for _ in range(ROBUSTNESS_DRAWS):
+            w = {c: ev.weights[c] * rng.uniform(1 - ROBUSTNESS_PERTURBATION, 1 + ROBUSTNESS_PERTURBATION)
+                 for c in ev.weights}
+            scores = {f: sum(w[c] * ev.points[c][f] for c in w) for f in FRAMEWORKS}
+            conf = _confidence(scores)
+            draw = "either" if conf < EITHER_BELOW else (
+                "tensorflow" if scores["tensorflow"] > scores["pytorch"] else "pytorch")
+            kept += draw == ev.winner
+        share = kept / ROBUSTNESS_DRAWS
+    return Robustness(share=round(share, 4), draws=ROBUSTNESS_DRAWS,
+                      perturbation=ROBUSTNESS_PERTURBATION, seed=ROBUSTNESS_SEED)
+
+
+def _provenance(ruleset: RuleSet) -> Provenance:
+    return Provenance(
+        advisor_version=__version__,
+        rules_digest=ruleset.digest,
+        advice_as_of=ruleset.advice_as_of,
+        packs=[PackRef(pack=p.pack, path=p.path, rules=p.rules, bundled=p.bundled) for p in ruleset.packs],
+        overrides=[OverrideRef(rule_id=o.rule_id, replaced_pack=o.replaced_pack, by_pack=o.by_pack,
+                               by_path=o.by_path) for o in ruleset.overrides],
+    )
