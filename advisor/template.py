@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
+from advisor.answers import Answers
 from advisor.questions import ANSWERS_VERSION, Question, Questionnaire
 
 
@@ -42,4 +43,15 @@ def answers_template(questionnaire: Questionnaire) -> str:
             out.append("# One of:")
         out += [f"#   {c.value:<14} {c.label}" for c in q.choices]
         out.append(f"{q.id}: {_default(q)}")
+    return "\n".join(out) + "\n"
+
+
+def dump_answers(answers: Answers, questionnaire: Questionnaire) -> str:
+    """An answers file holding ``answers``, each with its question as a comment."""
+    out = ["# framework-advisor answers file. Run: advisor --answers THIS_FILE",
+           f"version: {ANSWERS_VERSION}"]
+    for q in questionnaire.questions:
+        value = answers[q.id]
+        shown = "[" + ", ".join(value) + "]" if isinstance(value, tuple) else value
+        out += [f"# {q.prompt}", f"{q.id}: {shown}"]
     return "\n".join(out) + "\n"
