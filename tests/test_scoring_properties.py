@@ -1,0 +1,169 @@
+"""Properties of the scoring module, over random answer sets (hypothesis)."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from advisor.answers import Answers, normalise_answers
+from advisor.measurements import parse_measurements
+from advisor.rulebook import load_ruleset
+from advisor.scoring import EITHER_BELOW, MEASURED_CAP, score
+
+RULES = load_ruleset()
+Q = RULES.questionnaire
+SWAP = {"tensorflow": "pytorch", "pytorch": "tensorflow"}
+
+
+@st.composite
+def answer_sets(draw: st.DrawFn) -> Answers:
+    raw: dict[str, object] = {}
+    for q in Q.questions:
+        if q.type == "many":
+            targets = [v for v in q.values if v != "none"]
+            raw[q.id] = draw(st.lists(st.sampled_from(targets), unique=True, max_size=3))
+        else:
+            raw[q.id] = draw(st.sampled_from(q.values))
+    return normalise_answers(raw, Q)
+
+
+def margin(answers: Answers, **kw: object) -> float:
+    rec = score(answers, RULES, **kw)  # type: ignore[arg-type]
+    return rec.scores.pytorch - rec.scores.tensorflow
+
+
+def measurements(train: tuple[float, float, float], latency: tuple[float, float, float],
+                 *, device: str = "cpu", flags: tuple[str, ...] = ()) -> object:
+    def fw(version: str) -> dict:
+        return {"status": "ok", "version": version, "device": device, "path": "x", "threads": 2,
+                "import_s": 2.0, "peak_rss_mb": 500.0, "flags": list(flags)}
+
+    est, lo, hi = train
+    lest, llo, lhi = latency
+    return parse_measurements({
+        "schema": 1, "created": "2026-11-28T12:00:00+00:00",
+        "machine": {"cpu": "test cpu", "logical_cores": 2},
+        "equivalence": {"params": {"pytorch": 693962, "tensorflow": 693962},
+                        "max_abs_logit_diff": 1e-6, "ok": True},
+        "frameworks": {"pytorch": fw("2.13.0"), "tensorflow": fw("2.21.0")},
+        "ratios": {"train": {"estimate": est, "ci95": [lo, hi], "pairs": 6},
+                   "infer_latency": {"estimate": lest, "ci95": [llo, lhi]}},
+    })
+
+
+@settings(max_examples=80, deadline=None)
+@given(answer_sets())
+def test_existing_pytorch_code_never_lowers_pytorchs_margin(answers: Answers) -> None:
+    for before in ("none", "tensorflow"):
+        a = answers.replace("existing_code", before)
+        assert margin(a.replace("existing_code", "pytorch")) >= margin(a) - 1e-9
+
+
+@settings(max_examples=80, deadline=None)
+@given(answer_sets())
+def test_swapping_team_and_code_answers_mirrors_their_contribution(answers: Answers) -> None:
+    swapped = answers
+    for key in ("team_experience", "existing_code"):
+        swapped = swapped.replace(key, SWAP.get(str(answers[key]), str(answers[key])))
+    a, b = score(answers, RULES), score(swapped, RULES)
+    for criterion in ("team", "codebase"):
+        ca, cb = a.criteria[criterion].weighted, b.criteria[criterion].weighted
+        assert ca.tensorflow == pytest.approx(cb.pytorch)
+        assert ca.pytorch == pytest.approx(cb.tensorflow)
+    for criterion in a.criteria:
+        if criterion not in ("team", "codebase"):
+            assert a.criteria[criterion].weighted == b.criteria[criterion].weighted, criterion
+
+
+@settings(max_examples=60, deadline=None)
+@given(answer_sets())
+def test_a_tie_within_noise_changes_nothing(answers: Answers) -> None:
+    tie = measurements((1.03, 0.95, 1.12), (0.98, 0.90, 1.07))
+    with_tie = score(answers, RULES, tie)  # type: ignore[arg-type]
+    without = score(answers, RULES)
+    assert with_tie.scores == without.scores
+    assert with_tie.recommendation == without.recommendation
+    assert with_tie.measurements is not None and with_tie.measurements.used
+
+
+@settings(max_examples=60, deadline=None)
+@given(answer_sets(), st.sampled_from([(2.0, 1.8, 2.2), (0.5, 0.45, 0.55)]))
+def test_a_decisive_measured_advantage_raises_that_frameworks_score(
+    answers: Answers, train: tuple[float, float, float]
+) -> None:
+    answers = answers.replace("hardware", "cpu")  # the probe ran where the user trains
+    faster = "pytorch" if train[0] > 1 else "tensorflow"
+    rec = score(answers, RULES, measurements(train, (1.0, 0.9, 1.1)))  # type: ignore[arg-type]
+    base = score(answers, RULES)
+    assert getattr(rec.scores, faster) > getattr(base.scores, faster)
+    assert getattr(rec.scores, SWAP[faster]) == getattr(base.scores, SWAP[faster])
+
+
+def test_a_probe_on_other_hardware_and_an_unstable_one_weigh_less() -> None:
+    answers = normalise_answers({"hardware": "cpu"}, Q)
+    decisive = ((2.0, 1.8, 2.2), (1.0, 0.9, 1.1))
+    full = score(answers, RULES, measurements(*decisive))  # type: ignore[arg-type]
+    gpu_user = score(answers.replace("hardware", "nvidia"), RULES, measurements(*decisive))  # type: ignore[arg-type]
+    flagged = score(answers, RULES, measurements(*decisive, flags=("window CV 14 %",)))  # type: ignore[arg-type]
+    pts = lambda r: r.criteria["training_speed"].points.pytorch  # noqa: E731
+    assert pts(gpu_user) == pytest.approx(pts(full) * 0.25)
+    assert pts(flagged) == pytest.approx(pts(full) * 0.5)
+    assert gpu_user.measurements is not None and gpu_user.measurements.device_scale == 0.25
+
+
+@settings(max_examples=60, deadline=None)
+@given(answer_sets())
+def test_measured_criteria_never_exceed_their_cap(answers: Answers) -> None:
+    rec = score(answers, RULES, measurements((2.0, 1.8, 2.2), (0.5, 0.4, 0.6)))  # type: ignore[arg-type]
+    measured = sum(c.weight for c in rec.criteria.values() if c.measured)
+    total = sum(c.weight for c in rec.criteria.values())
+    assert measured / total <= MEASURED_CAP + 1e-3  # weights are reported rounded
+
+
+@settings(max_examples=60, deadline=None)
+@given(answer_sets())
+def test_every_flip_is_true_and_the_result_is_deterministic(answers: Answers) -> None:
+    rec = score(answers, RULES)
+    assert score(answers, RULES) == rec
+    for flip in rec.flips:
+        value = tuple(flip.answer) if isinstance(flip.answer, list) else flip.answer
+        assert score(answers.replace(flip.question, value), RULES).recommendation == flip.recommendation
+        assert flip.recommendation != rec.recommendation
+
+
+@settings(max_examples=60, deadline=None)
+@given(answer_sets())
+def test_confidence_and_either_follow_the_documented_formula(answers: Answers) -> None:
+    rec = score(answers, RULES)
+    tf, pt = rec.scores.tensorflow, rec.scores.pytorch
+    delta = abs(tf - pt)
+    expected = 0.0 if tf + pt == 0 else (1 - math.exp(-delta / 5)) * delta / (tf + pt)
+    if rec.decided_by == "points":
+        assert rec.confidence == pytest.approx(expected, abs=1e-4)
+        assert (rec.recommendation == "either") == (expected < EITHER_BELOW)
+    assert 0 <= rec.robustness.share <= 1
+    # Every reason points at a source a reader can follow.
+    assert all(r.sources for r in rec.reasons)
+
+
+def test_a_constraint_decides_whatever_the_points_say(tmp_path) -> None:
+    policy = tmp_path / "policy.yaml"
+    policy.write_text(
+        "pack: serving-policy\nrules:\n"
+        "  - id: serve-on-tf-serving\n    kind: constraint\n    when: {deployment: {has: server}}\n"
+        "    requires: tensorflow\n    because: We serve every model on TF Serving.\n"
+        "    sources: [{title: Platform team policy, checked: 2026-11-01}]\n"
+    )
+    rules = load_ruleset([policy])
+    answers = normalise_answers({"deployment": ["server"], "domain": "llm", "pretrained": "central",
+                                 "team_experience": "pytorch", "existing_code": "pytorch"}, Q)
+    points_only = score(answers, RULES)
+    rec = score(answers, rules)
+    assert points_only.recommendation == "pytorch"
+    assert rec.recommendation == "tensorflow" and rec.decided_by == "constraint"
+    assert rec.constraint is not None and rec.constraint.points_winner == "pytorch"
+    assert rec.robustness.share == 1.0
+    assert any("serve-on-tf-serving" in line for line in rec.explanation)
