@@ -9,7 +9,7 @@ that (``tests/test_import_hygiene.py``). The formula, documented in the README:
     score(f)       = Σ_c weight(c) × points(c, f), points from the rules that fired for f
                      and from measurements
     Δ              = |score(tensorflow) − score(pytorch)|
-    confidence     = (1 − e^(−Δ/5)) × Δ / (score(tensorflow) + score(pytorch))
+    confidence     = (1 − e^(−Δ/3)) × Δ / (score(tensorflow) + score(pytorch))
     recommendation = the leader when confidence ≥ 0.10, else "either";
                      a constraint that fired decides regardless (confidence 1).
 """
@@ -48,8 +48,8 @@ from advisor.rulemodels import FRAMEWORKS, Constraint, Myth, Note, PointsRule
 
 EITHER_BELOW = 0.10
 """Confidence under which the recommendation is ``either``."""
-EVIDENCE_SCALE = 5.0
-"""Weighted points at which evidence counts as substantial (τ in the confidence formula)."""
+EVIDENCE_SCALE = 3.0
+"""τ in the confidence formula: one strong rule (3 points) at unit weight is substantial evidence."""
 CLOSE_BELOW = 0.5
 """Confidence under which notes marked ``only_if_close`` are shown."""
 

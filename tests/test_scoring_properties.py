@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from advisor.answers import Answers, normalise_answers
 from advisor.measurements import parse_measurements
 from advisor.rulebook import load_ruleset
-from advisor.scoring import EITHER_BELOW, MEASURED_CAP, score
+from advisor.scoring import EITHER_BELOW, EVIDENCE_SCALE, MEASURED_CAP, score
 
 RULES = load_ruleset()
 Q = RULES.questionnaire
@@ -140,7 +140,7 @@ def test_confidence_and_either_follow_the_documented_formula(answers: Answers) -
     rec = score(answers, RULES)
     tf, pt = rec.scores.tensorflow, rec.scores.pytorch
     delta = abs(tf - pt)
-    expected = 0.0 if tf + pt == 0 else (1 - math.exp(-delta / 5)) * delta / (tf + pt)
+    expected = 0.0 if tf + pt == 0 else (1 - math.exp(-delta / EVIDENCE_SCALE)) * delta / (tf + pt)
     if rec.decided_by == "points":
         assert rec.confidence == pytest.approx(expected, abs=1e-4)
         assert (rec.recommendation == "either") == (expected < EITHER_BELOW)
