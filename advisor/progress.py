@@ -1,0 +1,102 @@
+"""Live progress of a probe run on stderr: per framework its phase, windows and samples/s.
+
+    with ProbeProgress(Console(stderr=True)) as progress:
+        result = probes.run_probes(settings, on_event=progress)
+
+The instance is the `on_event` callback; it may be called from the runner's thread. On a
+terminal it redraws one table in place; elsewhere (CI logs, a pipe) it prints one line per
+phase change, so a log shows what happened without a line per window.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from types import TracebackType
+
+from rich.console import Console
+from rich.live import Live
+from rich.table import Table
+
+from probes import ProbeEvent
+
+_PHASE_STYLE = {
+    "done": "green",
+    "failed": "red",
+    "timeout": "red",
+    "not_installed": "yellow",
+    "skipped": "yellow",
+}
+
+
+@dataclass
+class _Row:
+    phase: str = "waiting"
+    windows_done: int = 0
+    windows_planned: int = 0
+    samples_per_s: float | None = None
+    message: str = ""
+
+
+class ProbeProgress:
+    def __init__(self, console: Console, frameworks: tuple[str, ...] = ()) -> None:
+        self.console = console
+        self._rows: dict[str, _Row] = {fw: _Row() for fw in frameworks}
+        self._lock = threading.Lock()
+        self._live: Live | None = None
+
+    def __enter__(self) -> ProbeProgress:
+        if self.console.is_terminal:
+            self._live = Live(
+                self._render(), console=self.console, refresh_per_second=8, transient=False
+            )
+            self._live.__enter__()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._live is not None:
+            with self._lock:
+                self._live.update(self._render())
+            self._live.__exit__(exc_type, exc, tb)
+            self._live = None
+
+    def __call__(self, event: ProbeEvent) -> None:
+        with self._lock:
+            row = self._rows.setdefault(event.framework, _Row())
+            changed = event.phase != row.phase
+            row.phase = event.phase
+            row.windows_done = event.windows_done
+            row.windows_planned = max(event.windows_planned, row.windows_planned)
+            if event.samples_per_s is not None:
+                row.samples_per_s = event.samples_per_s
+            row.message = event.message
+            if self._live is not None:
+                self._live.update(self._render())
+            elif changed:
+                self.console.print(self._line(event.framework, row), highlight=False)
+
+    @staticmethod
+    def _line(framework: str, row: _Row) -> str:
+        text = f"probe {framework}: {row.phase}"
+        if row.message:
+            text += f" ({row.message})"
+        return text
+
+    def _render(self) -> Table:
+        table = Table(title="Probing this machine", title_justify="left", expand=False)
+        table.add_column("framework")
+        table.add_column("phase")
+        table.add_column("windows", justify="right")
+        table.add_column("samples/s", justify="right")
+        table.add_column("", overflow="ellipsis", max_width=60)
+        for framework, row in self._rows.items():
+            style = _PHASE_STYLE.get(row.phase, "cyan")
+            windows = f"{row.windows_done}/{row.windows_planned}" if row.windows_planned else ""
+            rate = f"{row.samples_per_s:,.0f}" if row.samples_per_s else ""
+            table.add_row(framework, f"[{style}]{row.phase}[/]", windows, rate, row.message)
+        return table

@@ -1,0 +1,27 @@
+"""The reference CNN in PyTorch: the article's model, corrected so that it runs and matches.
+
+The article's snippet does not run: with ``padding=1`` the convolution keeps 28x28, pooling
+gives 14x14x32 = 6,272 features, yet ``linear1`` expects 28*28*32 = 25,088. It also has no
+ReLU after the convolution, unlike its Keras twin. Here the convolution uses valid padding
+(Keras's default), a ReLU follows it, and ``linear1`` takes the 13*13*32 = 5,408 features
+that really arrive, which gives the Keras model's 693,962 parameters exactly.
+"""
+
+import torch
+from torch import nn
+
+
+class ReferenceCNN(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.conv1 = nn.Conv2d(1, 32, kernel_size=3)  # valid padding: 28x28 -> 26x26
+        self.maxpool1 = nn.MaxPool2d(kernel_size=2, stride=2)  # -> 13x13
+        self.flatten = nn.Flatten()
+        self.linear1 = nn.Linear(13 * 13 * 32, 128)
+        self.linear2 = nn.Linear(128, 10)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = self.maxpool1(torch.relu(self.conv1(x)))
+        x = self.flatten(x)
+        x = torch.relu(self.linear1(x))
+        return self.linear2(x)  # logits: nn.CrossEntropyLoss applies log-softmax itself

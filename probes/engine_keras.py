@@ -1,0 +1,210 @@
+"""The TensorFlow side: the reference CNN trained by Keras ``fit`` (the article's code), by a
+lean ``tf.function`` step, and with ``jit_compile=True`` (XLA) when asked.
+
+Imported only inside the TensorFlow worker, after KERAS_BACKEND=tensorflow and the thread
+variables are in the environment.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+
+import numpy as np
+import tensorflow as tf
+
+from probes.cnn_keras import build_reference_cnn
+from probes.engine_base import peak_rss_mb, timed, warm_up
+
+PRIMARY = "keras-fit"
+LEAN = "tf-function"
+COMPILED = "keras-jit"
+MATMUL_REPEATS = 4  # matmuls per timing, synchronised once
+
+
+def _compile(model: tf.keras.Model, *, jit: bool) -> None:
+    model.compile(
+        # Keras's default epsilon, set explicitly and identically in the PyTorch worker.
+        optimizer=tf.keras.optimizers.Adam(learning_rate=1e-3, epsilon=1e-7),
+        loss=tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+        metrics=["accuracy"],  # as in the article: part of the idiomatic path's cost
+        jit_compile=jit,
+    )
+
+
+class KerasEngine:
+    framework = "tensorflow"
+
+    def __init__(self, threads: int) -> None:
+        # Before the first op: TensorFlow refuses to change its pools once it has run one.
+        tf.config.threading.set_intra_op_parallelism_threads(threads)
+        tf.config.threading.set_inter_op_parallelism_threads(1)
+        self.gpus = tf.config.list_physical_devices("GPU")
+        for gpu in self.gpus:
+            tf.config.experimental.set_memory_growth(gpu, True)
+        # TF32 would make GPU matmuls lower-precision than PyTorch's defaults; full fp32
+        # in both, as on the CPU.
+        tf.config.experimental.enable_tensor_float_32_execution(False)
+        # A user's keras.json could say channels_first; the reference model is NHWC.
+        tf.keras.config.set_image_data_format("channels_last")
+        self.paths: dict[str, object] = {}
+        self.skipped: dict[str, str] = {}
+        self.emit: Callable[..., None] = lambda **event: None  # the worker wires its channel
+
+    def hello(self) -> dict:
+        accelerators = []
+        for i, gpu in enumerate(self.gpus):
+            name = tf.config.experimental.get_device_details(gpu).get("device_name", "GPU")
+            kind = "cuda" if tf.test.is_built_with_cuda() else "gpu"
+            accelerators.append(f"{kind}:{i} {name}")
+        return {
+            "version": tf.__version__,
+            "device": accelerators[0] if accelerators else "cpu",
+            "accelerators": accelerators,
+            "threads": tf.config.threading.get_intra_op_parallelism_threads(),
+            "interop_threads": tf.config.threading.get_inter_op_parallelism_threads(),
+            "details": {
+                "keras": tf.keras.__version__,
+                "onednn_opts": os.environ.get("TF_ENABLE_ONEDNN_OPTS", "default"),
+            },
+        }
+
+    def load(self, bundle: str, batch_size: int, compiled: bool) -> dict:
+        start = time.perf_counter()
+        with np.load(bundle) as data:
+            arrays = {k: data[k] for k in data.files}
+        weights = [arrays[k] for k in (
+            "conv_kernel", "conv_bias", "dense1_kernel", "dense1_bias",
+            "dense2_kernel", "dense2_bias",
+        )]  # fmt: skip
+        self.model = build_reference_cnn()
+        self.model.set_weights(weights)
+        _compile(self.model, jit=False)
+        # Build the optimizer's slots now, outside any tf.function: the lean step shares
+        # this optimizer and must not create variables while being traced.
+        self.model.optimizer.build(self.model.trainable_variables)
+        x, y = arrays["train_x"], arrays["train_y"]
+        # fit's idiomatic input: a tf.data pipeline over in-memory arrays, fixed batch
+        # shape (drop_remainder) so nothing retraces.
+        self.dataset = (
+            tf.data.Dataset.from_tensor_slices((x, y))
+            .batch(batch_size, drop_remainder=True)
+            .repeat()
+        )
+        self.batches = [
+            (tf.constant(x[i : i + batch_size]), tf.constant(y[i : i + batch_size]))
+            for i in range(0, len(x) - batch_size + 1, batch_size)
+        ]
+        self.cursor = 0
+        self.test_x = tf.constant(arrays["test_x"])
+        self.test_y = arrays["test_y"]
+        self.equivalence_x = tf.constant(arrays["equivalence_x"])
+        self.one = self.test_x[:1]
+        self.big = self.test_x[:256]
+        self.lean_step = self._make_lean_step()
+        self.lean_forward = tf.function(lambda x: self.model(x, training=False))
+        self.paths = {PRIMARY: self.model, LEAN: self.model}
+        if compiled:
+            self.jit_model = build_reference_cnn()
+            self.jit_model.set_weights(weights)
+            _compile(self.jit_model, jit=True)
+            self.paths[COMPILED] = self.jit_model
+        return {
+            "build_s": time.perf_counter() - start,
+            "params": int(self.model.count_params()),
+            "layers": [
+                [1 if d is None else int(d) for d in layer.output.shape]
+                for layer in self.model.layers
+            ],
+            "paths": list(self.paths),
+            "skipped": self.skipped,
+        }
+
+    def _make_lean_step(self):
+        model, optimizer, loss_fn = self.model, self.model.optimizer, self.model.loss
+
+        @tf.function
+        def step(xb: tf.Tensor, yb: tf.Tensor) -> tf.Tensor:
+            with tf.GradientTape() as tape:
+                loss = loss_fn(yb, model(xb, training=True))
+            grads = tape.gradient(loss, model.trainable_variables)
+            optimizer.apply(grads, model.trainable_variables)
+            return loss
+
+        return step
+
+    def logits(self) -> dict:
+        out = self.model(self.equivalence_x, training=False)
+        return {"logits": out.numpy().astype(np.float64).tolist()}
+
+    def _train(self, path: str, steps: int) -> float:
+        if path == LEAN:
+            loss = None
+            for _ in range(steps):
+                xb, yb = self.batches[self.cursor]
+                self.cursor = (self.cursor + 1) % len(self.batches)
+                loss = self.lean_step(xb, yb)
+            return float(loss.numpy())  # the one synchronisation per window
+        history = self.paths[path].fit(
+            self.dataset, epochs=1, steps_per_epoch=steps, verbose=0, shuffle=False
+        )
+        return float(history.history["loss"][-1])
+
+    def warmup(self, path: str, max_s: float) -> dict:
+        return warm_up(
+            lambda n: self._train(path, n),
+            max_s,
+            lambda s: self.emit(phase="warm-up", message=f"{path}: first step {s:.2f} s"),
+        )
+
+    def window(self, path: str, steps: int) -> dict:
+        cpu0 = time.process_time()
+        elapsed, loss = timed(lambda: self._train(path, steps))
+        return {
+            "elapsed_s": elapsed,
+            "samples": steps * int(self.batches[0][0].shape[0]),
+            "loss": loss,
+            "cpu_s": time.process_time() - cpu0,
+        }
+
+    def _forward(self, path: str, x: tf.Tensor) -> np.ndarray:
+        if path == LEAN:
+            return self.lean_forward(x).numpy()
+        # Keras's compiled inference entry point; returns host memory, so it is synced.
+        return self.paths[path].predict_on_batch(x)
+
+    def latency(self, path: str, calls: int) -> dict:
+        ms = []
+        for _ in range(calls):
+            t = time.perf_counter()
+            self._forward(path, self.one)
+            ms.append((time.perf_counter() - t) * 1000)
+        return {"ms": ms}
+
+    def throughput(self, path: str, batches: int) -> dict:
+        elapsed, _ = timed(lambda: [self._forward(path, self.big) for _ in range(batches)])
+        return {"elapsed_s": elapsed, "samples": batches * int(self.big.shape[0])}
+
+    def accuracy(self) -> dict:
+        predicted = self._forward(PRIMARY, self.test_x).argmax(axis=1)
+        return {"accuracy": float((predicted == self.test_y).mean())}
+
+    def matmul(self, seconds: float) -> dict:
+        n = 2048 if self.gpus else 1024
+        a = tf.random.normal((n, n))
+        b = tf.random.normal((n, n))
+        (a @ b)[0, 0].numpy()
+        best = 0.0
+        deadline = time.perf_counter() + seconds
+        while time.perf_counter() < deadline:
+            t = time.perf_counter()
+            for _ in range(MATMUL_REPEATS):
+                c = a @ b
+            c[0, 0].numpy()
+            rate = MATMUL_REPEATS * 2 * n**3 / (time.perf_counter() - t) / 1e9
+            best = max(best, rate)
+        return {"gflops": best}
+
+    def memory(self) -> dict:
+        return {"peak_rss_mb": peak_rss_mb()}

@@ -1,0 +1,234 @@
+"""The PyTorch side: the reference CNN trained by a plain eager loop (and torch.compile).
+
+Imported only inside the PyTorch worker, after the thread variables are in the environment.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import numpy as np
+import torch
+from torch import nn
+
+from probes.cnn_torch import ReferenceCNN
+from probes.engine_base import find_cxx, peak_rss_mb, timed, warm_up
+
+PRIMARY = "eager-loop"
+COMPILED = "torch-compile"
+MATMUL_REPEATS = 4  # matmuls per timing, synchronised once
+
+
+def _select_device() -> torch.device:
+    if torch.cuda.is_available():
+        return torch.device("cuda", 0)
+    mps = getattr(torch.backends, "mps", None)
+    if mps is not None and mps.is_available():
+        return torch.device("mps")
+    return torch.device("cpu")
+
+
+def _to_torch_layout(w: dict[str, np.ndarray]) -> dict[str, torch.Tensor]:
+    """Canonical (Keras) layout -> PyTorch: HWIO -> OIHW, (in, out) -> (out, in), and the
+    first dense layer's inputs re-ordered from (h, w, c) to PyTorch's flatten order (c, h, w)."""
+    dense1 = w["dense1_kernel"].reshape(13, 13, 32, 128).transpose(2, 0, 1, 3).reshape(-1, 128)
+    arrays = {
+        "conv1.weight": w["conv_kernel"].transpose(3, 2, 0, 1),
+        "conv1.bias": w["conv_bias"],
+        "linear1.weight": dense1.T,
+        "linear1.bias": w["dense1_bias"],
+        "linear2.weight": w["dense2_kernel"].T,
+        "linear2.bias": w["dense2_bias"],
+    }
+    return {k: torch.from_numpy(np.ascontiguousarray(v)) for k, v in arrays.items()}
+
+
+def _nchw(x: np.ndarray) -> np.ndarray:
+    return np.ascontiguousarray(x.transpose(0, 3, 1, 2))
+
+
+class TorchEngine:
+    framework = "pytorch"
+
+    def __init__(self, threads: int) -> None:
+        # Before the first op: afterwards the inter-op pool can no longer be resized.
+        torch.set_num_threads(threads)
+        torch.set_num_interop_threads(1)
+        self.device = _select_device()
+        if self.device.type == "cuda":
+            # TensorFlow autotunes convolutions by default; let cuDNN do the same. TF32 is
+            # off in both workers so that both compute in full fp32 as on the CPU.
+            torch.backends.cudnn.benchmark = True
+            torch.backends.cuda.matmul.allow_tf32 = False
+            torch.backends.cudnn.allow_tf32 = False
+        self.paths: dict[str, object] = {}
+        self.skipped: dict[str, str] = {}
+        self.emit: Callable[..., None] = lambda **event: None  # the worker wires its channel
+
+    def hello(self) -> dict:
+        if self.device.type == "cuda":
+            device = f"cuda:0 {torch.cuda.get_device_name(0)}"
+            accelerators = [
+                f"cuda:{i} {torch.cuda.get_device_name(i)}"
+                for i in range(torch.cuda.device_count())
+            ]
+        else:
+            device = self.device.type
+            accelerators = ["mps"] if self.device.type == "mps" else []
+        cpu_capability = getattr(torch.backends.cpu, "get_cpu_capability", lambda: None)()
+        return {
+            "version": torch.__version__,
+            "device": device,
+            "accelerators": accelerators,
+            "threads": torch.get_num_threads(),
+            "interop_threads": torch.get_num_interop_threads(),
+            "details": {"cpu_capability": cpu_capability},
+        }
+
+    def _sync(self) -> None:
+        if self.device.type == "cuda":
+            torch.cuda.synchronize()
+        elif self.device.type == "mps":
+            torch.mps.synchronize()
+
+    def load(self, bundle: str, batch_size: int, compiled: bool) -> dict:
+        start = time.perf_counter()
+        with np.load(bundle) as data:
+            arrays = {k: data[k] for k in data.files}
+        torch.manual_seed(0)
+        self.model = ReferenceCNN().to(self.device)
+        self.model.load_state_dict(_to_torch_layout(arrays))
+        # Keras's Adam epsilon (1e-7) in both: the defaults differ (PyTorch's is 1e-8).
+        self.optimizer = torch.optim.Adam(self.model.parameters(), lr=1e-3, eps=1e-7)
+        self.loss_fn = nn.CrossEntropyLoss()
+        x = torch.from_numpy(_nchw(arrays["train_x"])).to(self.device)
+        y = torch.from_numpy(arrays["train_y"]).to(self.device)
+        # Pre-batched, in memory, partial batch dropped: no input pipeline in the timing and
+        # no odd-sized last batch.
+        self.batches = [
+            (x[i : i + batch_size], y[i : i + batch_size])
+            for i in range(0, len(x) - batch_size + 1, batch_size)
+        ]
+        self.cursor = 0
+        self.test_x = torch.from_numpy(_nchw(arrays["test_x"])).to(self.device)
+        self.test_y = arrays["test_y"]
+        self.equivalence_x = torch.from_numpy(_nchw(arrays["equivalence_x"])).to(self.device)
+        self.one = self.test_x[:1].clone()
+        self.big = self.test_x[:256].clone()
+        self.paths[PRIMARY] = self.model
+        if compiled:
+            if self.device.type == "cpu" and find_cxx() is None:
+                self.skipped[COMPILED] = (
+                    "torch.compile skipped: no C++ compiler found (g++, c++ or clang++ on "
+                    "PATH, or $CXX); its CPU backend needs one"
+                )
+            else:
+                self.paths[COMPILED] = torch.compile(self.model)
+        build_s = time.perf_counter() - start
+        return {
+            "build_s": build_s,
+            "params": sum(p.numel() for p in self.model.parameters()),
+            "layers": self._layer_shapes(),
+            "paths": list(self.paths),
+            "skipped": self.skipped,
+        }
+
+    def _layer_shapes(self) -> list[list[int]]:
+        """Each layer's output shape for one sample, in the canonical NHWC order."""
+        shapes: list[list[int]] = []
+        x = self.equivalence_x[:1]
+        with torch.no_grad():
+            for name, layer in self.model.named_children():
+                x = layer(x)
+                if name in ("conv1", "linear1"):  # the ReLUs are functional in forward()
+                    x = torch.relu(x)
+                shape = list(x.shape)
+                if len(shape) == 4:
+                    n, c, h, w = shape
+                    shape = [n, h, w, c]
+                shapes.append(shape)
+        return shapes
+
+    def logits(self) -> dict:
+        with torch.no_grad():
+            out = self.model(self.equivalence_x)
+        return {"logits": out.cpu().double().tolist()}
+
+    def _train(self, path: str, steps: int) -> float:
+        model = self.paths[path]
+        loss = None
+        for _ in range(steps):
+            xb, yb = self.batches[self.cursor]
+            self.cursor = (self.cursor + 1) % len(self.batches)
+            self.optimizer.zero_grad(set_to_none=True)
+            loss = self.loss_fn(model(xb), yb)
+            loss.backward()
+            self.optimizer.step()
+        self._sync()
+        return float(loss)
+
+    def warmup(self, path: str, max_s: float) -> dict:
+        return warm_up(
+            lambda n: self._train(path, n),
+            max_s,
+            lambda s: self.emit(phase="warm-up", message=f"{path}: first step {s:.2f} s"),
+        )
+
+    def window(self, path: str, steps: int) -> dict:
+        cpu0 = time.process_time()
+        elapsed, loss = timed(lambda: self._train(path, steps))
+        return {
+            "elapsed_s": elapsed,
+            "samples": steps * len(self.batches[0][0]),
+            "loss": loss,
+            "cpu_s": time.process_time() - cpu0,
+        }
+
+    def _forward(self, path: str, x: torch.Tensor) -> torch.Tensor:
+        self.model.eval()
+        try:
+            with torch.inference_mode():
+                out = self.paths[path](x)
+                self._sync()
+        finally:
+            self.model.train()
+        return out
+
+    def latency(self, path: str, calls: int) -> dict:
+        ms = []
+        for _ in range(calls):
+            t = time.perf_counter()
+            self._forward(path, self.one)  # synchronised per call: latency, not throughput
+            ms.append((time.perf_counter() - t) * 1000)
+        return {"ms": ms}
+
+    def throughput(self, path: str, batches: int) -> dict:
+        elapsed, _ = timed(lambda: [self._forward(path, self.big) for _ in range(batches)])
+        return {"elapsed_s": elapsed, "samples": batches * len(self.big)}
+
+    def accuracy(self) -> dict:
+        logits = self._forward(PRIMARY, self.test_x)
+        predicted = logits.argmax(dim=1).cpu().numpy()
+        return {"accuracy": float((predicted == self.test_y).mean())}
+
+    def matmul(self, seconds: float) -> dict:
+        """This framework's fp32 matrix-multiply rate on its device: the peak we compare
+        the CNN's achieved FLOP/s against."""
+        n = 2048 if self.device.type != "cpu" else 1024
+        a = torch.randn(n, n, device=self.device)
+        b = torch.randn(n, n, device=self.device)
+        a @ b
+        self._sync()
+        best = 0.0
+        deadline = time.perf_counter() + seconds
+        while time.perf_counter() < deadline:
+            t = time.perf_counter()
+            for _ in range(MATMUL_REPEATS):
+                a @ b
+            self._sync()
+            best = max(best, MATMUL_REPEATS * 2 * n**3 / (time.perf_counter() - t) / 1e9)
+        return {"gflops": best}
+
+    def memory(self) -> dict:
+        return {"peak_rss_mb": peak_rss_mb()}

@@ -1,0 +1,92 @@
+"""What a probe run is asked to do, and what it tells its observers while it runs.
+
+Stdlib only: the CLI, the TUI and the cache import this without paying for a framework.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+FRAMEWORKS: tuple[str, ...] = ("pytorch", "tensorflow")
+
+# Seconds of timed phases (training windows, inference, accuracy); imports, build and
+# warm-up come on top. 45 s keeps the default run inside 75 s wall on a 2-core machine.
+DEFAULT_BUDGET_S = 45.0
+QUICK_BUDGET_S = 10.0
+# Below this, one mirrored block of windows per path no longer fits with the 0.3 s gaps
+# the OpenMP pools need to go idle, so the interval would be meaningless.
+BUDGET_FLOOR_S = 6.0
+
+
+class ProbeSettingsError(ValueError):
+    """A setting is out of range; the message says which and what is allowed."""
+
+
+class ProbeCancelled(Exception):
+    """The caller's cancel event was set; every worker has been killed."""
+
+
+@dataclass(frozen=True)
+class ProbeSettings:
+    budget_s: float | None = None  # None: the default (or quick) budget
+    quick: bool = False
+    frameworks: tuple[str, ...] = FRAMEWORKS
+    compiled: bool = False
+    batch_size: int = 64
+    seed: int = 0
+    threads: int | None = None  # a cap below the usable CPUs; None: all usable CPUs
+    # The most one worker command may take before the worker is killed as `timeout`.
+    # None: generous per-command defaults (imports 120 s, compilers 900 s, ...).
+    command_timeout_s: float | None = None
+
+    def __post_init__(self) -> None:
+        if not self.frameworks:
+            raise ProbeSettingsError("no framework to probe: give pytorch, tensorflow or both")
+        unknown = [f for f in self.frameworks if f not in FRAMEWORKS]
+        if unknown:
+            raise ProbeSettingsError(
+                f"unknown framework {unknown[0]!r}: choose from {', '.join(FRAMEWORKS)}"
+            )
+        if len(set(self.frameworks)) != len(self.frameworks):
+            raise ProbeSettingsError("a framework is listed twice")
+        if self.budget_s is not None and not self.budget_s >= BUDGET_FLOOR_S:
+            raise ProbeSettingsError(
+                f"budget {self.budget_s:g} s is below the floor of {BUDGET_FLOOR_S:g} s"
+            )
+        if self.batch_size < 1:
+            raise ProbeSettingsError("batch size must be at least 1")
+        if self.threads is not None and self.threads < 1:
+            raise ProbeSettingsError("threads must be at least 1")
+        if self.command_timeout_s is not None and self.command_timeout_s <= 0:
+            raise ProbeSettingsError("command timeout must be positive")
+
+    @property
+    def effective_budget_s(self) -> float:
+        if self.budget_s is not None:
+            return float(self.budget_s)
+        return QUICK_BUDGET_S if self.quick else DEFAULT_BUDGET_S
+
+    def key_fields(self) -> dict[str, object]:
+        """The settings that change what is measured (the cache key's share)."""
+        return {
+            "budget_s": self.effective_budget_s,
+            "quick": self.quick,
+            "frameworks": sorted(self.frameworks),
+            "compiled": self.compiled,
+            "batch_size": self.batch_size,
+            "seed": self.seed,
+            "threads": self.threads,
+        }
+
+
+@dataclass(frozen=True)
+class ProbeEvent:
+    """One step of progress, for the progress display and the TUI (may come from a thread)."""
+
+    framework: str
+    phase: str  # importing, building, equivalence, warm-up, training, inference, accuracy,
+    #             done, failed, skipped
+    windows_done: int
+    windows_planned: int
+    samples_per_s: float | None
+    message: str = ""

@@ -1,0 +1,187 @@
+"""Statistics of timed windows: summaries, paired log-ratios and instability flags.
+
+Pure stdlib so the runner stays framework-free and these are unit-testable in microseconds.
+Throughputs are positive and their noise is multiplicative, so intervals are computed on
+logarithms and mapped back (a 95 % t-interval of the geometric mean).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+# Two-sided 95 % Student t quantiles t(0.975, df) for df = 1..30.
+_T975 = (
+    12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
+    2.201, 2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086,
+    2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042,
+)  # fmt: skip
+_Z975 = 1.959964
+
+CV_LIMIT = 0.10  # window coefficient of variation above this is flagged (pyperf, torch Timer)
+OUTLIER_LIMIT = 0.25  # a window this far from the median is flagged
+TREND_RHO = 0.6  # |Spearman rho| between window index and throughput
+TREND_MIN_WINDOWS = 5  # fewer windows than this cannot tell a trend from noise
+
+
+def t975(df: int) -> float:
+    """Student t quantile for a two-sided 95 % interval (Cornish-Fisher beyond the table)."""
+    if df < 1:
+        raise ValueError("a t-interval needs at least two values")
+    if df <= len(_T975):
+        return _T975[df - 1]
+    z = _Z975
+    return z + (z**3 + z) / (4 * df) + (5 * z**5 + 16 * z**3 + 3 * z) / (96 * df**2)
+
+
+def quantile(values: Sequence[float], q: float) -> float:
+    """Linear-interpolation quantile (numpy's default), for 0 <= q <= 1."""
+    if not values:
+        raise ValueError("quantile of no values")
+    xs = sorted(values)
+    pos = q * (len(xs) - 1)
+    lo = math.floor(pos)
+    hi = min(lo + 1, len(xs) - 1)
+    return xs[lo] + (xs[hi] - xs[lo]) * (pos - lo)
+
+
+def median(values: Sequence[float]) -> float:
+    return quantile(values, 0.5)
+
+
+def _mean_sd(xs: Sequence[float]) -> tuple[float, float]:
+    n = len(xs)
+    mean = sum(xs) / n
+    if n < 2:
+        return mean, 0.0
+    return mean, math.sqrt(sum((x - mean) ** 2 for x in xs) / (n - 1))
+
+
+def geometric_ci95(values: Sequence[float]) -> tuple[float, float] | None:
+    """95 % t-interval of the geometric mean; None with fewer than two values."""
+    if len(values) < 2:
+        return None
+    logs = [math.log(v) for v in values]
+    mean, sd = _mean_sd(logs)
+    half = t975(len(logs) - 1) * sd / math.sqrt(len(logs))
+    return math.exp(mean - half), math.exp(mean + half)
+
+
+def cv(values: Sequence[float]) -> float:
+    mean, sd = _mean_sd(values)
+    return sd / mean if mean else 0.0
+
+
+@dataclass(frozen=True)
+class Summary:
+    median: float
+    q1: float
+    q3: float
+    ci95: tuple[float, float] | None
+    n: int
+    cv: float
+
+    def to_dict(self) -> dict:
+        return {
+            "median": self.median,
+            "iqr": [self.q1, self.q3],
+            "ci95": list(self.ci95) if self.ci95 else None,
+            "windows": self.n,
+        }
+
+
+def summarize(values: Sequence[float]) -> Summary:
+    return Summary(
+        median=median(values),
+        q1=quantile(values, 0.25),
+        q3=quantile(values, 0.75),
+        ci95=geometric_ci95(values),
+        n=len(values),
+        cv=cv(values),
+    )
+
+
+@dataclass(frozen=True)
+class RatioEstimate:
+    """exp(mean log(a_k / b_k)) over paired windows, with its 95 % t-interval."""
+
+    estimate: float
+    ci95: tuple[float, float] | None
+    pairs: int
+
+    @property
+    def half_width(self) -> float:
+        """Relative half-width of the interval (0.05 = within ±5 %); inf without one."""
+        if self.ci95 is None:
+            return math.inf
+        lo, hi = self.ci95
+        return max(hi / self.estimate - 1.0, 1.0 - lo / self.estimate)
+
+    def to_dict(self) -> dict:
+        return {
+            "estimate": self.estimate,
+            "ci95": list(self.ci95) if self.ci95 else None,
+            "pairs": self.pairs,
+        }
+
+
+def paired_log_ratio(a: Sequence[float], b: Sequence[float]) -> RatioEstimate:
+    """Ratio a/b from windows paired by round; the pairing removes shared machine drift."""
+    if len(a) != len(b) or not a:
+        raise ValueError("paired ratio needs two equally long, non-empty series")
+    logs = [math.log(x / y) for x, y in zip(a, b, strict=True)]
+    mean, sd = _mean_sd(logs)
+    if len(logs) < 2:
+        return RatioEstimate(math.exp(mean), None, len(logs))
+    half = t975(len(logs) - 1) * sd / math.sqrt(len(logs))
+    return RatioEstimate(math.exp(mean), (math.exp(mean - half), math.exp(mean + half)), len(logs))
+
+
+def _ranks(xs: Sequence[float]) -> list[float]:
+    order = sorted(range(len(xs)), key=lambda i: xs[i])
+    ranks = [0.0] * len(xs)
+    i = 0
+    while i < len(order):
+        j = i
+        while j + 1 < len(order) and xs[order[j + 1]] == xs[order[i]]:
+            j += 1
+        for k in range(i, j + 1):  # ties share their mean rank
+            ranks[order[k]] = (i + j) / 2.0
+        i = j + 1
+    return ranks
+
+
+def spearman(xs: Sequence[float], ys: Sequence[float]) -> float:
+    rx, ry = _ranks(xs), _ranks(ys)
+    mx, my = sum(rx) / len(rx), sum(ry) / len(ry)
+    cov = sum((a - mx) * (b - my) for a, b in zip(rx, ry, strict=True))
+    vx = math.sqrt(sum((a - mx) ** 2 for a in rx))
+    vy = math.sqrt(sum((b - my) ** 2 for b in ry))
+    return cov / (vx * vy) if vx and vy else 0.0
+
+
+def window_flags(values: Sequence[float], what: str) -> list[str]:
+    """Instability warnings for one path's window throughputs, in words a user can act on."""
+    flags: list[str] = []
+    if len(values) < 2:
+        return flags
+    c = cv(values)
+    if c > CV_LIMIT:
+        flags.append(f"{what}: window CV {c:.0%} > {CV_LIMIT:.0%} (noisy machine?)")
+    med = median(values)
+    worst = max(values, key=lambda v: abs(v / med - 1.0))
+    if abs(worst / med - 1.0) > OUTLIER_LIMIT:
+        flags.append(
+            f"{what}: a window {worst / med - 1.0:+.0%} from the median "
+            f"(> {OUTLIER_LIMIT:.0%}; something else ran?)"
+        )
+    if len(values) >= TREND_MIN_WINDOWS:
+        rho = spearman(list(range(len(values))), values)
+        if abs(rho) > TREND_RHO:
+            direction = "falling" if rho < 0 else "rising"
+            flags.append(
+                f"{what}: throughput {direction} across windows (Spearman rho {rho:+.2f}; "
+                "throttling or warm-up not over?)"
+            )
+    return flags
