@@ -45,7 +45,7 @@ INFER_SHARE = 0.2  # of the budget, for latency and batched-throughput windows
 MIN_STEPS = 2
 WARMUP_MAX_S = 2.0
 MIN_ACCURACY = 0.80
-QUICK_WARMUP_MAX_S = 1.0
+QUICK_WARMUP_MAX_S = 0.5
 
 # Per-command deadlines (s); ProbeSettings.command_timeout_s caps them all.
 TIMEOUTS = {

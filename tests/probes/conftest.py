@@ -1,0 +1,55 @@
+"""Fixtures for the probe tests: a private cache, fake workers, and the no-framework rule."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from probe_fakes import fake_launcher
+
+import probes.runner
+from probes import ProbeSettings
+from probes.runner import Runner
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_framework_in_pytest() -> Iterator[None]:
+    """The pytest process itself never imports a framework: only workers do."""
+    yield
+    leaked = {"torch", "tensorflow", "keras"} & set(sys.modules)
+    assert not leaked, f"the test process imported {sorted(leaked)}"
+
+
+@pytest.fixture(autouse=True)
+def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets an empty cache, so no stale result can make it pass."""
+    d = tmp_path / "cache"
+    monkeypatch.setenv("ADVISOR_CACHE_DIR", str(d))
+    return d
+
+
+@pytest.fixture
+def no_gaps(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fake workers have no thread pools to cool down; skip the gaps so tests take ms."""
+    monkeypatch.setattr(probes.runner, "GAP_S", 0.0)
+    monkeypatch.setattr(probes.runner, "INFER_GAP_S", 0.0)
+
+
+@pytest.fixture
+def run_fake(no_gaps: None) -> Callable[..., dict]:
+    """run_fake({"tensorflow": "crash-window"}, budget_s=6, ...) -> contract-3 dict."""
+
+    def _run(modes: dict[str, str] | None = None, *, events: list | None = None,
+             cancel=None, pidfile: Path | None = None, **settings: object) -> dict:  # fmt: skip
+        settings.setdefault("budget_s", 6.0)
+        runner = Runner(
+            ProbeSettings(**settings),  # type: ignore[arg-type]
+            launcher=fake_launcher(modes or {}, pidfile),
+            on_event=events.append if events is not None else None,
+            cancel=cancel,
+        )
+        return runner.run()
+
+    return _run

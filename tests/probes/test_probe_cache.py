@@ -1,0 +1,71 @@
+"""The result cache: keyed by machine and settings, atomic, never trusting a bad file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import probes
+from probes import ProbeSettings, cache
+
+RESULT = {"schema": 1, "created": "now", "frameworks": {"pytorch": {"status": "ok"}}}
+
+
+@pytest.fixture
+def fake_runs(monkeypatch: pytest.MonkeyPatch) -> list[ProbeSettings]:
+    calls: list[ProbeSettings] = []
+
+    def fake_run(settings, *, on_event=None, cancel=None):
+        calls.append(settings)
+        return {**RESULT, "created": f"run {len(calls)}"}
+
+    monkeypatch.setattr(probes, "run_probes", fake_run)
+    return calls
+
+
+def test_second_measure_comes_from_the_cache(fake_runs, cache_dir: Path) -> None:
+    s = ProbeSettings(frameworks=("pytorch",))
+    assert probes.load_cached(s) is None
+    first, cached = probes.measure(s)
+    assert (first["created"], cached) == ("run 1", False)
+    again, cached = probes.measure(s)
+    assert (again["created"], cached) == ("run 1", True)
+    assert probes.load_cached(s) == first
+    fresh, cached = probes.measure(s, refresh=True)
+    assert (fresh["created"], cached) == ("run 2", False)
+    files = list((cache_dir / "probes").iterdir())
+    assert len(files) == 1 and files[0].suffix == ".json"  # no temporary file left behind
+
+
+def test_different_settings_do_not_share_a_result(fake_runs) -> None:
+    probes.measure(ProbeSettings(frameworks=("pytorch",)))
+    assert probes.load_cached(ProbeSettings(frameworks=("pytorch",), quick=True)) is None
+    assert probes.load_cached(ProbeSettings(frameworks=("pytorch",), budget_s=20)) is None
+    assert cache.cache_key(ProbeSettings(frameworks=("pytorch", "tensorflow"))) == cache.cache_key(
+        ProbeSettings(frameworks=("tensorflow", "pytorch"))
+    )
+
+
+def test_a_failed_run_is_not_cached(monkeypatch: pytest.MonkeyPatch) -> None:
+    failed = {"schema": 1, "frameworks": {"pytorch": {"status": "failed"}}}
+    monkeypatch.setattr(probes, "run_probes", lambda s, **kw: failed)
+    s = ProbeSettings(frameworks=("pytorch",))
+    assert probes.measure(s) == (failed, False)
+    assert probes.load_cached(s) is None
+
+
+@pytest.mark.parametrize("content", ["{not json", "[1]", '{"schema": 2}', "\udcff"])
+def test_a_damaged_cache_file_counts_as_absent(content: str) -> None:
+    s = ProbeSettings()
+    path = cache.cache_path(s)
+    path.parent.mkdir(parents=True)
+    path.write_bytes(content.encode("utf-8", "surrogateescape"))
+    assert probes.load_cached(s) is None
+
+
+def test_store_writes_sorted_json(cache_dir: Path) -> None:
+    path = cache.store(ProbeSettings(), RESULT)
+    assert path.parent == cache_dir / "probes"
+    assert json.loads(path.read_text()) == RESULT

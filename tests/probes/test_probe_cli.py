@@ -1,0 +1,184 @@
+"""`advisor probe`: options, exit codes, output files, and the public probes API."""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+
+import probes
+from advisor import probe_cli
+from advisor.measurements import parse_measurements
+from advisor.progress import ProbeProgress
+from probes import ProbeEvent, model_source
+
+
+def _parse(*argv: str) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="advisor")
+    probe_cli.add_parser(parser.add_subparsers(dest="command"))
+    return parser.parse_args(["probe", *argv])
+
+
+@pytest.fixture(scope="module")
+def fake_result() -> dict:
+    """One real runner pass over fake workers, reused by the rendering tests."""
+    from probe_fakes import fake_launcher
+
+    import probes.runner
+
+    saved = probes.runner.GAP_S, probes.runner.INFER_GAP_S
+    probes.runner.GAP_S = probes.runner.INFER_GAP_S = 0.0
+    try:
+        runner = probes.runner.Runner(probes.ProbeSettings(budget_s=6, compiled=True),
+                                      launcher=fake_launcher({"pytorch": "no-cxx"}))  # fmt: skip
+        return runner.run()
+    finally:
+        probes.runner.GAP_S, probes.runner.INFER_GAP_S = saved
+
+
+@pytest.fixture
+def measured(monkeypatch: pytest.MonkeyPatch, fake_result: dict) -> list:
+    calls = []
+
+    def fake_measure(settings, *, refresh=False, on_event=None, cancel=None):
+        calls.append(settings)
+        on_event(ProbeEvent("pytorch", "training", 1, 8, 1234.0, "eager-loop"))
+        return fake_result, False
+
+    monkeypatch.setattr(probes, "measure", fake_measure)
+    return calls
+
+
+def test_json_output_is_contract_3(measured, capsys) -> None:
+    code = probe_cli.run(_parse("--format", "json", "--frameworks", "torch,tf", "--budget", "20"))
+    out = capsys.readouterr()
+    assert code == 0
+    parse_measurements(json.loads(out.out))
+    assert measured[0].frameworks == ("pytorch", "tensorflow") and measured[0].budget_s == 20
+    assert "probe pytorch: training" in out.err  # progress on stderr, not stdout
+
+
+def test_text_output_is_a_table_with_ratios_and_efficiency(measured, capsys) -> None:
+    assert probe_cli.run(_parse()) == 0
+    out = capsys.readouterr().out
+    for words in ("eager-loop", "keras-fit", "tf-function", "torch-compile", "train samples/s",
+                  "efficiency vs matmul peak", "Equivalence: ok", "train (eager-loop / keras-fit)",
+                  "compiler"):  # fmt: skip
+        assert words in out
+
+
+def test_output_file_is_written_whole(measured, tmp_path: Path, capsys) -> None:
+    target = tmp_path / "m.json"
+    assert probe_cli.run(_parse("--format", "json", "--output", str(target))) == 0
+    assert capsys.readouterr().out == ""
+    parse_measurements(json.loads(target.read_text()))
+    assert [p.name for p in tmp_path.iterdir()] == ["m.json"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "words"),
+    [
+        (("--budget", "2"), "below the floor"),
+        (("--frameworks", "pytorh"), "did you mean 'pytorch'"),
+        (("--frameworks", ","), "give pytorch, tensorflow or both"),
+        (("--output", "/nonexistent/dir/m.json"), "does not exist"),
+    ],
+)
+def test_bad_arguments_exit_2_with_a_message(measured, capsys, argv, words) -> None:
+    assert probe_cli.run(_parse(*argv)) == 2
+    err = capsys.readouterr().err
+    assert words in err and "Traceback" not in err
+    assert measured == []  # nothing was measured
+
+
+def test_an_unmeasured_framework_exits_3_but_still_reports(monkeypatch, fake_result, capsys):
+    broken = json.loads(json.dumps(fake_result))
+    broken["frameworks"]["tensorflow"].update(status="timeout", message="no answer in 1 s")
+    monkeypatch.setattr(probes, "measure", lambda s, **kw: (broken, False))
+    assert probe_cli.run(_parse("--format", "json")) == 3
+    out = capsys.readouterr()
+    assert json.loads(out.out)["frameworks"]["tensorflow"]["status"] == "timeout"
+    assert "tensorflow not measured (timeout)" in out.err
+
+
+def test_interrupted_run_writes_nothing(monkeypatch, tmp_path: Path, capsys) -> None:
+    def interrupted(settings, **kw):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(probes, "measure", interrupted)
+    target = tmp_path / "m.json"
+    assert probe_cli.run(_parse("--output", str(target))) == 130
+    assert not target.exists()
+    assert "interrupted" in capsys.readouterr().err
+
+
+def test_a_cached_result_is_used_and_said_so(fake_result, monkeypatch, capsys) -> None:
+    monkeypatch.setattr(probes, "load_cached", lambda s: fake_result)
+    monkeypatch.setattr(probes, "measure", lambda *a, **k: pytest.fail("must not measure"))
+    assert probe_cli.run(_parse("--format", "json")) == 0
+    assert "cached result" in capsys.readouterr().err
+
+
+def test_the_advisor_command_rejects_a_bad_budget_without_traceback(tmp_path: Path) -> None:
+    proc = subprocess.run([sys.executable, "-m", "advisor", "probe", "--budget", "1"],
+                          capture_output=True, text=True, cwd=tmp_path, timeout=60)  # fmt: skip
+    assert proc.returncode == 2
+    assert "floor" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_progress_redraws_on_a_terminal_and_logs_phases_elsewhere() -> None:
+    plain = Console(file=io.StringIO(), force_terminal=False, width=100)
+    with ProbeProgress(plain, ("pytorch",)) as progress:
+        progress(ProbeEvent("pytorch", "training", 1, 8, 2500.0, "eager-loop"))
+        progress(ProbeEvent("pytorch", "training", 2, 8, 2600.0, "eager-loop"))
+        progress(ProbeEvent("pytorch", "done", 8, 8, None))
+    lines = plain.file.getvalue().splitlines()
+    assert lines == ["probe pytorch: training (eager-loop)", "probe pytorch: done"]
+    tty = Console(file=io.StringIO(), force_terminal=True, width=100)
+    with ProbeProgress(tty) as progress:
+        progress(ProbeEvent("tensorflow", "training", 3, 16, 2500.0, "keras-fit"))
+    assert "3/16" in tty.file.getvalue() and "2,500" in tty.file.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("framework", "name"), [("pytorch", "ReferenceCNN"), ("tensorflow", "build_reference_cnn")]
+)
+def test_model_source_is_the_exact_definition(framework: str, name: str) -> None:
+    source = model_source(framework)
+    node = ast.parse(source).body[0]
+    assert node.name == name
+    assert (
+        source
+        in Path(probes.__file__)
+        .with_name("cnn_torch.py" if framework == "pytorch" else "cnn_keras.py")
+        .read_text()
+    )
+    with pytest.raises(ValueError):
+        model_source("jax")
+
+
+def test_importing_the_probes_and_cli_loads_no_framework() -> None:
+    code = ("import sys, probes, probes.runner, probes.report, advisor.probe_cli, "
+            "advisor.progress; "
+            "bad = {'torch', 'tensorflow', 'keras'} & set(sys.modules); "
+            "assert not bad, bad")  # fmt: skip
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+    light = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, probes; print(sorted({'numpy', 'sklearn'} & set(sys.modules)))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    assert light.stdout.strip() == "[]"  # `import probes` stays cheap

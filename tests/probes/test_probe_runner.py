@@ -1,0 +1,200 @@
+"""The runner against fake workers: the happy path and every fault, in milliseconds."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from probe_fakes import FAKE_WORKER
+
+from advisor.measurements import parse_measurements
+from probes import ProbeCancelled, ProbeSettings, ProbeSettingsError
+from probes.runner import plan_rounds
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # A zombie is dead but still listed until its parent reaps it.
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return True
+    return state != "Z"
+
+
+def test_a_clean_run_is_a_valid_measurements_file(run_fake) -> None:
+    events = []
+    result = run_fake(events=events)
+    parse_measurements(result)  # contract 3, as the scoring reads it
+    torch, tf = result["frameworks"]["pytorch"], result["frameworks"]["tensorflow"]
+    assert torch["status"] == tf["status"] == "ok"
+    assert (torch["path"], tf["path"]) == ("eager-loop", "keras-fit")
+    assert set(tf["variants"]) == {"tf-function"}
+    assert result["equivalence"]["ok"] and result["equivalence"]["max_abs_logit_diff"] == 0
+    train = result["ratios"]["train"]
+    assert train["estimate"] == pytest.approx(1.2, rel=0.03)  # fake steps: tf 1.2x slower
+    assert train["ci95"][0] <= 1.2 <= train["ci95"][1] or train["pairs"] >= 4
+    assert result["ratios"]["infer_latency"]["estimate"] < 1  # fake torch latency is lower
+    assert torch["first_step_s"] == 0.5  # warm-up reported apart, not in the throughput
+    assert torch["train_samples_per_s"]["windows"] >= 2
+    phases = {e.phase for e in events}
+    assert {"importing", "building", "equivalence", "warm-up", "training", "inference",
+            "accuracy", "done"} <= phases  # fmt: skip
+    assert any(e.message == "first step" for e in events)  # forwarded from the worker
+    assert all(e.windows_done <= e.windows_planned for e in events if e.windows_planned)
+
+
+def test_log_noise_on_stdout_and_stderr_cannot_corrupt_the_channel(run_fake) -> None:
+    result = run_fake({"pytorch": "noisy", "tensorflow": "noisy"})
+    assert {f["status"] for f in result["frameworks"].values()} == {"ok"}
+
+
+def test_missing_framework_says_how_to_install_it(run_fake) -> None:
+    result = run_fake({"tensorflow": "not-installed"})
+    parse_measurements(result)
+    tf = result["frameworks"]["tensorflow"]
+    assert tf["status"] == "not_installed" and "pip install" in tf["message"]
+    assert result["frameworks"]["pytorch"]["status"] == "ok"
+    assert result["ratios"]["train"]["estimate"] is None
+    assert "tensorflow not installed" in result["ratios"]["train"]["reason"]
+    assert result["equivalence"]["ok"] is False
+
+
+@pytest.mark.parametrize(
+    ("mode", "status", "words"),
+    [
+        ("crash-import", "failed", "simulated broken wheel"),
+        ("crash-window", "failed", "Segmentation fault"),
+        ("garbage", "failed", "garbage on the protocol channel"),
+        ("hang-window", "timeout", "no answer to 'window'"),
+        ("hang-import", "timeout", "no answer to 'start-up'"),
+    ],
+)
+def test_a_broken_worker_fails_alone_and_promptly(run_fake, mode, status, words) -> None:
+    t = time.monotonic()
+    result = run_fake({"tensorflow": mode}, command_timeout_s=1.0)
+    assert time.monotonic() - t < 15
+    parse_measurements(result)
+    tf = result["frameworks"]["tensorflow"]
+    assert tf["status"] == status
+    assert words in tf["message"]
+    assert result["frameworks"]["pytorch"]["status"] == "ok"
+    assert result["ratios"]["train"]["estimate"] is None
+
+
+def test_low_accuracy_fails_the_framework(run_fake) -> None:
+    result = run_fake({"pytorch": "low-accuracy"})
+    torch = result["frameworks"]["pytorch"]
+    assert torch["status"] == "failed" and "0.42" in torch["message"]
+    assert result["ratios"]["train"]["estimate"] is None
+
+
+def test_different_logits_block_the_ratios(run_fake) -> None:
+    result = run_fake({"tensorflow": "wrong-logits"})
+    eq = result["equivalence"]
+    assert eq["ok"] is False and eq["max_abs_logit_diff"] == pytest.approx(0.01)
+    assert "logits differ" in eq["reason"]
+    assert result["ratios"]["train"]["estimate"] is None
+    assert any("equivalence" in f for f in result["frameworks"]["pytorch"]["flags"])
+
+
+def test_a_failing_variant_leaves_the_framework_ok(run_fake) -> None:
+    result = run_fake({"tensorflow": "variant-error"})
+    tf = result["frameworks"]["tensorflow"]
+    assert tf["status"] == "ok"
+    assert tf["variants"]["tf-function"]["status"] == "failed"
+    assert "simulated trace error" in tf["variants"]["tf-function"]["message"]
+    assert result["ratios"]["train"]["estimate"] is not None
+    assert result["ratios"]["train_lean"]["estimate"] is None
+
+
+def test_compiled_mode_without_a_compiler_is_skipped_not_crashed(run_fake) -> None:
+    result = run_fake({"pytorch": "no-cxx"}, compiled=True)
+    parse_measurements(result)
+    torch = result["frameworks"]["pytorch"]
+    assert torch["status"] == "ok"
+    skipped = torch["variants"]["torch-compile"]
+    assert skipped["status"] == "not_installed" and "compiler" in skipped["message"]
+    jit = result["frameworks"]["tensorflow"]["variants"]["keras-jit"]
+    assert jit["status"] == "ok" and jit["compile_s"] == 0.5
+
+
+def test_one_framework_alone_has_no_ratio(run_fake) -> None:
+    result = run_fake(frameworks=("pytorch",))
+    assert set(result["frameworks"]) == {"pytorch"}
+    assert result["ratios"]["train"] == {"estimate": None,
+                                         "reason": "only one framework was probed"}  # fmt: skip
+
+
+def test_cancel_kills_the_workers_and_raises(run_fake, tmp_path) -> None:
+    pidfile = tmp_path / "pids"
+    cancel = threading.Event()
+    threading.Timer(1.0, cancel.set).start()
+    t = time.monotonic()
+    with pytest.raises(ProbeCancelled):
+        run_fake(
+            {"pytorch": "hang-window", "tensorflow": "hang-window"}, cancel=cancel, pidfile=pidfile
+        )
+    assert time.monotonic() - t < 5
+    pids = [int(p) for p in pidfile.read_text().split()]
+    assert len(pids) == 2 and not any(_alive(p) for p in pids)
+
+
+def test_ctrl_c_leaves_no_worker_behind(tmp_path: Path) -> None:
+    pidfile = tmp_path / "pids"
+    driver = tmp_path / "driver.py"
+    driver.write_text(
+        textwrap.dedent(f"""
+        import sys
+        sys.path.insert(0, {str(FAKE_WORKER.parent)!r})
+        from probe_fakes import fake_launcher
+        from probes import ProbeSettings
+        from probes.runner import Runner
+        print("started", flush=True)
+        Runner(ProbeSettings(budget_s=6), launcher=fake_launcher(
+            {{"pytorch": "hang-window", "tensorflow": "hang-window"}},
+            {str(pidfile)!r})).run()
+    """)
+    )
+    proc = subprocess.Popen([sys.executable, str(driver)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)  # fmt: skip
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if pidfile.exists() and len(pidfile.read_text().split()) == 2:
+            break
+        time.sleep(0.05)
+    time.sleep(0.5)  # both are now inside their first window, hanging
+    pids = [int(p) for p in pidfile.read_text().split()]
+    assert all(_alive(p) for p in pids)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=10)
+    assert "KeyboardInterrupt" in err
+    time.sleep(0.2)
+    assert not any(_alive(p) for p in pids), "a worker outlived Ctrl-C"
+
+
+def test_settings_are_checked_before_anything_runs() -> None:
+    with pytest.raises(ProbeSettingsError, match="floor"):
+        ProbeSettings(budget_s=1)
+    with pytest.raises(ProbeSettingsError, match="unknown framework"):
+        ProbeSettings(frameworks=("jax",))
+    with pytest.raises(ProbeSettingsError):
+        ProbeSettings(frameworks=())
+    assert ProbeSettings(quick=True).effective_budget_s < ProbeSettings().effective_budget_s
+
+
+def test_rounds_fill_the_budget_within_bounds() -> None:
+    assert plan_rounds(36.0, 3, quick=False) == 8
+    assert plan_rounds(8.0, 3, quick=True) == 4
+    assert plan_rounds(4.0, 3, quick=False) == 4  # never fewer than two mirrored blocks
+    assert plan_rounds(16.0, 3, quick=False) == 6

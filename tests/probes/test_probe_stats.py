@@ -1,0 +1,134 @@
+"""Statistics of windows: summaries, paired ratios, intervals and instability flags."""
+
+from __future__ import annotations
+
+import math
+import random
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from probes.schedule import first_order, window_sequence
+from probes.stats import (
+    geometric_ci95,
+    paired_log_ratio,
+    quantile,
+    spearman,
+    summarize,
+    t975,
+    window_flags,
+)
+
+rates = st.lists(st.floats(min_value=1.0, max_value=1e6), min_size=2, max_size=20)
+
+
+def test_t_quantiles_match_the_table_and_approach_the_normal() -> None:
+    assert t975(1) == pytest.approx(12.706)
+    assert t975(4) == pytest.approx(2.776)
+    assert t975(30) == pytest.approx(2.042)
+    assert t975(60) == pytest.approx(2.000, abs=2e-3)  # Cornish-Fisher beyond the table
+    assert t975(10_000) == pytest.approx(1.960, abs=1e-3)
+    with pytest.raises(ValueError):
+        t975(0)
+
+
+@given(rates, st.floats(min_value=0, max_value=1))
+def test_quantile_agrees_with_numpy(values: list[float], q: float) -> None:
+    assert quantile(values, q) == pytest.approx(float(np.quantile(values, q)), rel=1e-9)
+
+
+def test_summary_reports_median_iqr_and_an_interval_around_the_centre() -> None:
+    s = summarize([100.0, 110.0, 90.0, 105.0, 95.0])
+    assert s.median == 100.0
+    assert (s.q1, s.q3) == (95.0, 105.0)
+    assert s.ci95 is not None and s.ci95[0] < 100.0 < s.ci95[1]
+    d = s.to_dict()
+    assert d["windows"] == 5 and d["iqr"] == [95.0, 105.0]
+
+
+def test_one_window_has_no_interval() -> None:
+    assert geometric_ci95([5.0]) is None
+    assert paired_log_ratio([2.0], [1.0]).ci95 is None
+    assert math.isinf(paired_log_ratio([2.0], [1.0]).half_width)
+
+
+@given(rates, st.floats(min_value=0.01, max_value=100))
+def test_a_constant_factor_is_recovered_exactly(base: list[float], factor: float) -> None:
+    est = paired_log_ratio([b * factor for b in base], base)
+    assert est.estimate == pytest.approx(factor, rel=1e-9)
+    assert est.ci95 is not None
+    assert est.ci95[0] == pytest.approx(factor, rel=1e-6)
+    assert est.ci95[1] == pytest.approx(factor, rel=1e-6)
+
+
+@given(rates, rates)
+def test_swapping_the_sides_inverts_the_ratio(a: list[float], b: list[float]) -> None:
+    n = min(len(a), len(b))
+    ab, ba = paired_log_ratio(a[:n], b[:n]), paired_log_ratio(b[:n], a[:n])
+    assert ab.estimate * ba.estimate == pytest.approx(1.0, rel=1e-9)
+    assert ab.ci95[0] * ba.ci95[1] == pytest.approx(1.0, rel=1e-9)
+
+
+def test_mirrored_order_cancels_linear_drift_exactly() -> None:
+    """A machine that slows 3 % per window biases a plain A-B-A-B order, not A B B A."""
+    true_ratio, drift = 1.25, 0.97
+    sequence = window_sequence(["A", "B"], rounds=6)
+    by_round: dict[str, list[float]] = {"A": [], "B": []}
+    for position, slot in enumerate(sequence):
+        base = true_ratio if slot == "A" else 1.0
+        by_round[slot].append(base * drift**position)
+    mirrored = paired_log_ratio(by_round["A"], by_round["B"])
+    assert mirrored.estimate == pytest.approx(true_ratio, rel=1e-12)
+
+    naive = {"A": [], "B": []}
+    for position, slot in enumerate(["A", "B"] * 6):
+        naive[slot].append((true_ratio if slot == "A" else 1.0) * drift**position)
+    assert paired_log_ratio(naive["A"], naive["B"]).estimate == pytest.approx(
+        true_ratio / drift, rel=1e-12
+    )
+
+
+def test_aa_intervals_cover_one_about_95_percent_of_the_time() -> None:
+    rng = random.Random(7)
+    covered = 0
+    trials = 2000
+    for _ in range(trials):
+        a = [1000 * math.exp(rng.gauss(0, 0.05)) for _ in range(6)]
+        b = [1000 * math.exp(rng.gauss(0, 0.05)) for _ in range(6)]
+        lo, hi = paired_log_ratio(a, b).ci95
+        covered += lo <= 1.0 <= hi
+    assert 0.93 <= covered / trials <= 0.97
+
+
+def test_spearman_sees_monotone_series_and_handles_ties() -> None:
+    assert spearman([1, 2, 3, 4], [10, 20, 30, 40]) == pytest.approx(1.0)
+    assert spearman([1, 2, 3, 4], [4, 3, 2, 1]) == pytest.approx(-1.0)
+    assert spearman([1, 2, 3], [5, 5, 5]) == 0.0
+
+
+def test_flags_name_noise_outliers_and_trends() -> None:
+    assert window_flags([100, 101, 99, 100, 100.5], "eager-loop") == []
+    noisy = window_flags([100, 130, 80, 120, 70], "keras-fit")
+    assert any("CV" in f and f.startswith("keras-fit") for f in noisy)
+    outlier = window_flags([100, 100, 100, 100, 100, 100, 100, 40], "p")
+    assert any("from the median" in f for f in outlier)
+    trend = window_flags([100, 98, 96, 94, 92, 90], "p")
+    assert any("falling" in f for f in trend)
+    assert not any("falling" in f for f in window_flags([100, 98, 96, 94], "p"))  # too few
+
+
+def test_first_slot_is_drawn_from_the_seed() -> None:
+    firsts = {first_order(["pytorch", "tensorflow"], seed)[0] for seed in range(20)}
+    assert firsts == {"pytorch", "tensorflow"}
+    assert first_order([1, 2, 3], 5) == first_order([1, 2, 3], 5)
+
+
+def test_window_sequence_is_abba() -> None:
+    assert "".join(window_sequence("AB", 4)) == "ABBAABBA"
+    assert "".join(window_sequence("ABC", 2)) == "ABCCBA"
+    # Over an even number of rounds every slot has the same mean position.
+    seq = window_sequence("ABC", 4)
+    means = {s: sum(i for i, x in enumerate(seq) if x == s) / 4 for s in "ABC"}
+    assert len(set(means.values())) == 1
