@@ -1,0 +1,93 @@
+"""How the app runs the hardware probes: a small protocol, and the adapter to ``probes``.
+
+The screens only talk to a ``ProbeRunner``; tests inject fakes that emit scripted events. The
+default ``ProbesAdapter`` imports ``probes`` lazily, so the app paints its first screen without
+paying for it, and never imports a framework itself (the probes run them in worker processes).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any, Protocol, runtime_checkable
+
+ProbeEventHandler = Callable[[Any], None]
+"""Called with each progress event (``probes.ProbeEvent`` or alike); possibly from a thread."""
+
+FRAMEWORKS: tuple[str, str] = ("pytorch", "tensorflow")
+"""The order in which the app shows the frameworks."""
+
+
+class ProbeRunCancelled(Exception):
+    """The run was cancelled through its cancel event; every worker has been stopped."""
+
+
+class ProbesUnavailable(Exception):
+    """The probes cannot run here at all (the ``probes`` package is missing)."""
+
+
+@runtime_checkable
+class ProbeRunner(Protocol):
+    """What the probes screen needs; ``settings`` is opaque to the app (None: the default)."""
+
+    def estimate_s(self, settings: Any) -> float | None:
+        """Roughly how long a run takes, for the welcome screen; None if unknown."""
+
+    def cached(self, settings: Any) -> dict[str, Any] | None:
+        """Measurements from an earlier run with these settings, or None."""
+
+    def run(
+        self, settings: Any, on_event: ProbeEventHandler, cancel: threading.Event
+    ) -> dict[str, Any]:
+        """Measure (blocking; called in a worker thread); raise ``ProbeRunCancelled`` on cancel."""
+
+    def model_source(self, framework: str) -> str:
+        """The exact source of the reference CNN that the probe trains in ``framework``."""
+
+
+# Imports, model build and warm-up, on top of the timed budget, on a small machine.
+_OVERHEAD_S = 30.0
+
+
+class ProbesAdapter:
+    """The real runner: ``probes.measure`` in this process's worker thread, frameworks in
+    worker subprocesses. Results are cached by the probes for the next run."""
+
+    def _probes(self) -> Any:
+        try:
+            import probes
+        except ImportError as exc:  # the package ships with the advisor; a broken install
+            raise ProbesUnavailable(f"the probes package cannot be imported: {exc}") from exc
+        return probes
+
+    def settings(self, settings: Any) -> Any:
+        if settings is not None:
+            return settings
+        from probes.settings import ProbeSettings
+
+        return ProbeSettings()
+
+    def estimate_s(self, settings: Any) -> float | None:
+        try:
+            return float(self.settings(settings).effective_budget_s) + _OVERHEAD_S
+        except ImportError:
+            return None
+
+    def cached(self, settings: Any) -> dict[str, Any] | None:
+        probes = self._probes()
+        return probes.load_cached(self.settings(settings))
+
+    def run(
+        self, settings: Any, on_event: ProbeEventHandler, cancel: threading.Event
+    ) -> dict[str, Any]:
+        probes = self._probes()
+        try:
+            data, _from_cache = probes.measure(
+                self.settings(settings), refresh=True, on_event=on_event, cancel=cancel
+            )
+        except probes.ProbeCancelled:
+            raise ProbeRunCancelled() from None
+        return data
+
+    def model_source(self, framework: str) -> str:
+        return self._probes().model_source(framework)

@@ -1,0 +1,102 @@
+"""One framework's probe progress: phase, a bar, windows done, samples/s, and any reason it stopped."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+from rich.console import Group, RenderableType
+from rich.progress_bar import ProgressBar
+from rich.table import Table
+from rich.text import Text
+from textual.reactive import reactive
+from textual.widget import Widget
+
+from advisor.report.common import NAMES
+from advisor.report.text import COLORS
+
+# Where each phase puts the bar; training fills the stretch up to inference window by window.
+_PHASE_AT = {
+    "waiting": 0.0, "importing": 0.02, "building": 0.06, "equivalence": 0.08, "warm-up": 0.1,
+    "training": 0.12, "inference": 0.85, "accuracy": 0.93, "done": 1.0,
+}
+_TRAINING_SPAN = _PHASE_AT["inference"] - _PHASE_AT["training"]
+STOPPED = ("failed", "skipped", "cancelled")
+
+
+@dataclass(frozen=True)
+class FrameworkState:
+    phase: str = "waiting"
+    windows_done: int = 0
+    windows_planned: int = 0
+    samples_per_s: float | None = None
+    message: str = ""
+    fraction: float = 0.0
+
+    def advanced(self, event: Any) -> FrameworkState:
+        """The state after ``event`` (a ``ProbeEvent``); the bar never moves backwards."""
+        phase = event.phase
+        planned = event.windows_planned or self.windows_planned
+        fraction = _PHASE_AT.get(phase, self.fraction)
+        if phase == "training" and planned:
+            fraction += _TRAINING_SPAN * min(event.windows_done / planned, 1.0)
+        rate = event.samples_per_s if event.samples_per_s is not None else self.samples_per_s
+        return FrameworkState(
+            phase=phase, windows_done=event.windows_done or self.windows_done,
+            windows_planned=planned, samples_per_s=rate, message=event.message,
+            fraction=max(fraction, self.fraction) if phase not in STOPPED else self.fraction,
+        )
+
+
+class FrameworkProgress(Widget):
+    """Three lines for one framework; set ``state`` to update it."""
+
+    DEFAULT_CSS = """
+    FrameworkProgress {
+        height: 3;
+        margin-bottom: 1;
+    }
+    """
+
+    state: reactive[FrameworkState] = reactive(FrameworkState, layout=False)
+
+    def __init__(self, framework: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.framework = framework
+
+    def update_from(self, event: Any) -> None:
+        self.state = self.state.advanced(event)
+
+    def mark(self, phase: str, message: str = "") -> None:
+        """Set the phase (``cancelled``, ``done``, ...) without an event from the probe."""
+        fraction = 1.0 if phase == "done" else self.state.fraction
+        self.state = replace(self.state, phase=phase, message=message, fraction=fraction)
+
+    def render(self) -> RenderableType:
+        s = self.state
+        color = COLORS.get(self.framework, "cyan")
+        head = Table.grid(expand=True)
+        head.add_column(ratio=1)
+        head.add_column(justify="right")
+        title = Text(NAMES.get(self.framework, self.framework), style=f"bold {color}")
+        failed = s.phase in STOPPED
+        title.append(f"  {s.phase}", style="bold red" if s.phase == "failed" else "")
+        detail = []
+        if s.windows_planned:
+            detail.append(f"{s.windows_done}/{s.windows_planned} windows")
+        if s.samples_per_s is not None:
+            detail.append(f"{s.samples_per_s:,.0f} samples/s")
+        head.add_row(title, Text(" · ".join(detail), style="dim"))
+        width = max(self.size.width - 7, 10)
+        bar = Table.grid(expand=True)
+        bar.add_column(width=width, no_wrap=True)
+        bar.add_column(justify="right", no_wrap=True)
+        bar.add_row(
+            ProgressBar(total=1.0, completed=s.fraction, width=width,
+                        complete_style="red" if failed else color,
+                        finished_style=color),
+            Text(f"{s.fraction:.0%}", style="dim"),
+        )
+        message = Text(s.message, style="red" if s.phase == "failed" else "dim",
+                       no_wrap=True, overflow="ellipsis")
+        return Group(head, bar, message)

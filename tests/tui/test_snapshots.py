@@ -1,0 +1,60 @@
+"""One picture per screen at 80×24 (pytest-textual-snapshot). Each was looked at before it was
+accepted; update with ``pytest tests/tui --snapshot-update`` and look again."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from textual.widgets import Input
+from tui_fakes import FakeRunner, measurements_without
+from tui_pilots import SCREENS, SIZE, app_with, settle, through_questions, to_result
+
+
+@pytest.mark.parametrize("name", list(SCREENS))
+def test_screen(name: str, snap_compare: Any) -> None:
+    factory, before = SCREENS[name]
+    assert snap_compare(factory(), terminal_size=SIZE, run_before=before)
+
+
+class TestResultTabs:
+    @pytest.mark.parametrize("tab", ["2", "3", "4"])
+    def test_tab(self, tab: str, snap_compare: Any) -> None:
+        async def before(pilot: Any) -> None:
+            await to_result(pilot, tab)
+
+        assert snap_compare(app_with(), terminal_size=SIZE, run_before=before)
+
+
+class TestProbeOutcomes:
+    def test_a_framework_not_installed(self, snap_compare: Any) -> None:
+        runner = FakeRunner(result=measurements_without(
+            "tensorflow", "not_installed", "No module named 'tensorflow'"))
+
+        async def before(pilot: Any) -> None:
+            await through_questions(pilot)
+            await settle(pilot)
+
+        assert snap_compare(app_with(runner), terminal_size=SIZE, run_before=before)
+
+    def test_cached_run_offered(self, snap_compare: Any) -> None:
+        from tui_fakes import MEASUREMENTS
+
+        assert snap_compare(app_with(FakeRunner(cache=MEASUREMENTS)), terminal_size=SIZE,
+                            run_before=through_questions)
+
+
+class TestDialogs:
+    def test_export_asks_for_a_file_name(self, snap_compare: Any) -> None:
+        async def before(pilot: Any) -> None:
+            await to_result(pilot)
+            await pilot.press("m")
+            await pilot.pause()
+            pilot.app.screen.query_one(Input).cursor_blink = False
+
+        assert snap_compare(app_with(), terminal_size=SIZE, run_before=before)
+
+    def test_an_unreadable_answers_file(self, snap_compare: Any) -> None:
+        # A relative name, so that the message is the same on every machine.
+        app = app_with(answers_path="does-not-exist.yaml")
+        assert snap_compare(app, terminal_size=SIZE)

@@ -1,0 +1,138 @@
+"""Fake probe runners for the TUI tests: scripted events, a result, a failure, a cache."""
+
+from __future__ import annotations
+
+import copy
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from advisor.tui.runner import ProbeRunCancelled
+
+
+@dataclass(frozen=True)
+class Event:
+    """Has the fields of ``probes.ProbeEvent``; the app reads nothing else."""
+
+    framework: str
+    phase: str
+    windows_done: int = 0
+    windows_planned: int = 0
+    samples_per_s: float | None = None
+    message: str = ""
+
+
+MEASUREMENTS: dict[str, Any] = {
+    "schema": 1,
+    "created": "2026-11-27T14:05:31+00:00",
+    "machine": {"cpu": "Test CPU 3000", "logical_cores": 2, "physical_cores": 1,
+                "threads_used": 2, "memory_gb": 7.8, "os": "Linux", "python": "3.11.14",
+                "accelerators": []},
+    "equivalence": {"params": {"pytorch": 109386, "tensorflow": 109386},
+                    "max_abs_logit_diff": 3.1e-06, "ok": True},
+    "frameworks": {
+        "pytorch": {
+            "status": "ok", "version": "2.13.0+cpu", "device": "cpu", "threads": 2,
+            "import_s": 1.42, "build_s": 0.031, "first_step_s": 0.087,
+            "train_samples_per_s": {"median": 5210.4, "iqr": [5102.0, 5301.7],
+                                    "ci95": [5088.2, 5322.9], "windows": 7},
+            "infer_latency_ms": {"p50": 0.41, "p95": 0.58}, "infer_samples_per_s": 2390.0,
+            "peak_rss_mb": 412.6, "params": 109386, "accuracy": 0.962, "flags": [],
+        },
+        "tensorflow": {
+            "status": "ok", "version": "2.21.0", "device": "cpu", "threads": 2,
+            "import_s": 3.87, "build_s": 0.212, "first_step_s": 0.944,
+            "train_samples_per_s": {"median": 3948.1, "iqr": [3870.5, 4015.3],
+                                    "ci95": [3861.0, 4031.6], "windows": 7},
+            "infer_latency_ms": {"p50": 0.58, "p95": 0.83}, "infer_samples_per_s": 1702.0,
+            "peak_rss_mb": 905.3, "params": 109386, "accuracy": 0.958, "flags": [],
+        },
+    },
+    "ratios": {
+        "train": {"estimate": 1.32, "ci95": [1.27, 1.37], "pairs": 7},
+        "infer_latency": {"estimate": 0.71, "ci95": [0.66, 0.77]},
+    },
+}
+
+
+def measurements_without(framework: str, status: str, message: str) -> dict[str, Any]:
+    data = copy.deepcopy(MEASUREMENTS)
+    data["frameworks"][framework] = {"status": status, "message": message}
+    data["ratios"] = {"train": {"reason": f"{framework} was not measured"},
+                      "infer_latency": {"reason": f"{framework} was not measured"}}
+    return data
+
+
+def script(windows: int = 4) -> list[Event]:
+    """A plausible run: both frameworks through every phase, windows alternating."""
+    events: list[Event] = []
+    for fw in ("pytorch", "tensorflow"):
+        events += [Event(fw, "importing"), Event(fw, "building"), Event(fw, "warm-up")]
+    for i in range(1, windows + 1):
+        events.append(Event("pytorch", "training", i, windows, 5000.0 + 10 * i))
+        events.append(Event("tensorflow", "training", i, windows, 3900.0 + 10 * i))
+    for fw in ("pytorch", "tensorflow"):
+        events += [Event(fw, "inference", windows, windows), Event(fw, "accuracy", windows, windows),
+                   Event(fw, "done", windows, windows)]
+    return events
+
+
+SOURCES = {
+    "pytorch": "import torch\n\n\nclass ReferenceCNN(torch.nn.Module):\n"
+               "    def __init__(self) -> None:\n        super().__init__()\n"
+               "        self.conv = torch.nn.Conv2d(1, 16, 3)\n",
+    "tensorflow": "import keras\n\n\ndef reference_cnn() -> keras.Model:\n"
+                  "    return keras.Sequential([\n        keras.layers.Conv2D(16, 3),\n    ])\n",
+}
+
+
+@dataclass
+class FakeRunner:
+    """Emits ``events`` then returns ``result`` (or raises ``error``). With ``hold_after`` it
+    stops after that many events and waits for the cancel event, like a long run would."""
+
+    events: list[Event] = field(default_factory=script)
+    result: dict[str, Any] = field(default_factory=lambda: copy.deepcopy(MEASUREMENTS))
+    error: Exception | None = None
+    cache: dict[str, Any] | None = None
+    hold_after: int | None = None
+    estimate: float | None = 75.0
+    runs: int = 0
+    cancelled: bool = False
+    emitted: int = 0
+    held: threading.Event = field(default_factory=threading.Event)
+
+    def estimate_s(self, settings: Any) -> float | None:
+        return self.estimate
+
+    def cached(self, settings: Any) -> dict[str, Any] | None:
+        return copy.deepcopy(self.cache)
+
+    def run(self, settings: Any, on_event: Any, cancel: threading.Event) -> dict[str, Any]:
+        self.runs += 1
+        for i, event in enumerate(self.events):
+            if self.hold_after is not None and i >= self.hold_after:
+                self.held.set()
+                while not cancel.wait(0.01):
+                    pass
+            if cancel.is_set():
+                self.cancelled = True
+                raise ProbeRunCancelled()
+            on_event(event)
+            self.emitted += 1
+        if self.error is not None:
+            raise self.error
+        return copy.deepcopy(self.result)
+
+    def model_source(self, framework: str) -> str:
+        return SOURCES[framework]
+
+
+def wait_for(predicate: Any, timeout: float = 5.0) -> None:
+    """Block (in a test thread) until ``predicate()``; used only outside the event loop."""
+    end = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > end:
+            raise AssertionError("condition not reached in time")
+        time.sleep(0.01)

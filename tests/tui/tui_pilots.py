@@ -1,0 +1,101 @@
+"""Pilot scripts shared by the snapshot tests and ``make screenshots``: each drives the app from
+its first screen to one state worth a picture."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from textual.pilot import Pilot
+from tui_fakes import FakeRunner, script
+
+from advisor.rulebook import RuleSet, load_ruleset
+from advisor.tui import AdvisorApp, make_app
+
+SIZE = (80, 24)
+HERE = Path(__file__).resolve().parent
+EXAMPLES = HERE.parents[1] / "examples"
+SAMPLE_RULES = HERE / "rules"
+
+use_bundled_rules = False
+"""False: a small fixed rule base (tests/tui/rules), so the snapshots do not change whenever the
+live rules do. ``make screenshots`` sets it to True to show the real rule base."""
+
+
+def ruleset() -> RuleSet:
+    return load_ruleset() if use_bundled_rules else load_ruleset(base=SAMPLE_RULES)
+
+
+def app_with(runner: FakeRunner | None = None, **kwargs: Any) -> AdvisorApp:
+    kwargs.setdefault("ruleset", ruleset())
+    return make_app(runner=runner or FakeRunner(), **kwargs)
+
+
+async def settle(pilot: Pilot[Any]) -> None:
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def to_question(pilot: Pilot[Any], number: int) -> None:
+    """Start, then accept defaults with Enter up to question ``number`` (1-based)."""
+    await pilot.press("s")
+    await pilot.pause()
+    for _ in range(number - 1):
+        await pilot.press("enter")
+        await pilot.pause()
+
+
+async def through_questions(pilot: Pilot[Any], *, every: bool = False) -> None:
+    """Accept the answers as they stand; ``every`` steps through all questions (slower),
+    otherwise the app starts at the last one, as it does when a user comes back to it."""
+    app = pilot.app
+    assert isinstance(app, AdvisorApp)
+    last = len(app.session.questions)
+    if not every:
+        app.session.step = last - 1
+    await to_question(pilot, last if every else 1)
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+async def to_probes_running(pilot: Pilot[Any]) -> None:
+    """Questions answered; the fake runner holds mid-training (make it with hold_after)."""
+    await through_questions(pilot)
+    app = pilot.app
+    assert isinstance(app, AdvisorApp)
+    runner = app.runner
+    assert isinstance(runner, FakeRunner)
+    while not runner.held.is_set():
+        await pilot.pause(0.01)
+    await pilot.pause(0.05)
+
+
+async def to_probes_done(pilot: Pilot[Any]) -> None:
+    await through_questions(pilot)
+    await settle(pilot)
+
+
+async def to_result(pilot: Pilot[Any], tab: str = "1") -> None:
+    await to_probes_done(pilot)
+    await pilot.press("enter")
+    await pilot.pause()
+    await pilot.press(tab)
+    await pilot.pause()
+
+
+def holding_runner() -> FakeRunner:
+    """Stops mid-training: PyTorch at window 3 of 6, TensorFlow at window 2."""
+    return FakeRunner(events=script(6), hold_after=6 + 5)
+
+
+# name -> (app factory, pilot script); the docs' screenshots and the snapshot tests use these.
+SCREENS: dict[str, tuple[Any, Any]] = {
+    "welcome": (lambda: app_with(), None),
+    "question": (lambda: app_with(answers_path=EXAMPLES / "android-app.yaml"),
+                 lambda pilot: to_question(pilot, 3)),
+    "probes": (lambda: app_with(holding_runner()), to_probes_running),
+    "result": (lambda: app_with(answers_path=EXAMPLES / "android-app.yaml"), to_result),
+    "result-code": (lambda: app_with(answers_path=EXAMPLES / "android-app.yaml"),
+                    lambda pilot: to_result(pilot, "5")),
+}
