@@ -35,6 +35,9 @@ GAP_S = 0.3  # between training windows: lets the last worker's thread pool go i
 INFER_GAP_S = 0.1  # inference windows are short; the idle-CPU check catches any spin
 MIN_ROUNDS = 4  # early stop is considered only from here on, and only at even rounds
 TARGET_HALF_WIDTH = 0.05
+# A block may start if it is predicted to end within 5 % past the training share: stopping
+# a block early on a rounding error would waste a third of a short budget.
+BUDGET_SLACK = 1.05
 # Planned training rounds: as many as fit with windows of at least MIN_WINDOW_S, between
 # MIN_ROUNDS and MAX_ROUNDS (an even number, so the mirrored order completes).
 MAX_ROUNDS = 8
@@ -398,6 +401,7 @@ class Runner:
             p.step_s = p.warm["step_s"]
         order = first_order(slots, self.settings.seed)
         start = time.monotonic()
+        round_s: list[float] = []  # measured, protocol overhead included
         r = 0
         while not self.info.stopped:
             live = [p for p in order if p.ok and self.records[p.framework].ok]
@@ -408,16 +412,18 @@ class Runner:
                 self.info.stopped = "planned rounds done"
             elif r % 2 == 0 and r >= MIN_ROUNDS and self._precise_enough():
                 self.info.stopped = "interval within ±5 %"
-            elif r >= 2 and elapsed + (2 - r % 2) * len(live) * (window_s + GAP_S) > train_s:
+            elif r >= 2 and elapsed + (2 - r % 2) * median(round_s) > train_s * BUDGET_SLACK:
                 # At a block end, stop unless a whole block fits; inside one, finish it
                 # unless even that would overrun (a slowed machine must not blow the budget).
                 self.info.stopped = "budget spent"
             if self.info.stopped:
                 break
+            round_start = time.monotonic()
             for p in round_order(live, r):
                 if p.ok and self.records[p.framework].ok:
                     self._window(p, r, window_s)
                     self._sleep(GAP_S)
+            round_s.append(time.monotonic() - round_start)
             r += 1
         self.info.rounds = r
 
