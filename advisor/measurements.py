@@ -2,56 +2,55 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+import msgspec
 
 from advisor.errors import MeasurementsError
-from advisor.validation import located_errors
+from advisor.validation import convert
 from advisor.yamlfile import load_json
 
 Status = Literal["ok", "not_installed", "failed", "timeout"]
+Positive = Annotated[float, msgspec.Meta(gt=0)]
+NonNegative = Annotated[float, msgspec.Meta(ge=0)]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class _Record(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
+    """Probe records may carry diagnostics this version does not know; those are ignored."""
 
 
-class _Open(BaseModel):
-    # Probe records may carry extra diagnostics (compile time, efficiency, ...); keep them.
-    model_config = ConfigDict(extra="allow", frozen=True)
-
-
-class Throughput(_Open):
-    median: float = Field(gt=0)
+class Throughput(_Record, kw_only=True):
+    median: Positive
     iqr: tuple[float, float]
     ci95: tuple[float, float]
-    windows: int = Field(ge=1)
+    windows: Annotated[int, msgspec.Meta(ge=1)]
 
 
-class Latency(_Open):
-    p50: float = Field(gt=0)
-    p95: float = Field(gt=0)
+class Latency(_Record, kw_only=True):
+    p50: Positive
+    p95: Positive
 
 
-class FrameworkResult(_Open):
+class FrameworkResult(_Record, kw_only=True):
     status: Status
     message: str = ""
     version: str | None = None
     device: str | None = None
     path: str | None = None
     threads: int | None = None
-    import_s: float | None = Field(default=None, ge=0)
-    build_s: float | None = Field(default=None, ge=0)
-    first_step_s: float | None = Field(default=None, ge=0)
+    import_s: NonNegative | None = None
+    build_s: NonNegative | None = None
+    first_step_s: NonNegative | None = None
+    compile_s: NonNegative | None = None
     train_samples_per_s: Throughput | None = None
     infer_latency_ms: Latency | None = None
-    infer_samples_per_s: float | None = Field(default=None, ge=0)
-    peak_rss_mb: float | None = Field(default=None, ge=0)
+    infer_samples_per_s: NonNegative | None = None
+    peak_rss_mb: NonNegative | None = None
     params: int | None = None
-    accuracy: float | None = Field(default=None, ge=0, le=1)
-    flags: list[str] = Field(default_factory=list)
+    accuracy: Annotated[float, msgspec.Meta(ge=0, le=1)] | None = None
+    flags: list[str] = msgspec.field(default_factory=list)
     variants: dict[str, FrameworkResult] | None = None
 
     @property
@@ -64,28 +63,26 @@ class FrameworkResult(_Open):
         return (self.device or "cpu").split(":")[0].split()[0].lower()
 
 
-class Ratio(_Open):
+class Ratio(_Record, kw_only=True):
     """pytorch ÷ tensorflow; ``estimate`` is null with a ``reason`` when it cannot be formed."""
 
-    estimate: float | None = Field(default=None, gt=0)
+    estimate: Positive | None = None
     ci95: tuple[float, float] | None = None
     pairs: int | None = None
     reason: str | None = None
 
-    @model_validator(mode="after")
-    def _reason_when_missing(self) -> Ratio:
+    def __post_init__(self) -> None:
         if self.estimate is None and not self.reason:
             raise ValueError("a ratio without an estimate needs a reason")
-        return self
 
 
-class Equivalence(_Open):
-    params: dict[str, int] = Field(default_factory=dict)
-    max_abs_logit_diff: float | None = None
+class Equivalence(_Record, kw_only=True):
     ok: bool
+    params: dict[str, int] = msgspec.field(default_factory=dict)
+    max_abs_logit_diff: float | None = None
 
 
-class Machine(_Open):
+class Machine(_Record, kw_only=True):
     cpu: str | None = None
     logical_cores: int | None = None
     physical_cores: int | None = None
@@ -93,33 +90,30 @@ class Machine(_Open):
     memory_gb: float | None = None
     os: str | None = None
     python: str | None = None
-    accelerators: list[str] = Field(default_factory=list)
+    accelerators: list[str] = msgspec.field(default_factory=list)
 
 
-class Measurements(_Strict):
-    schema_version: Literal[1] = Field(alias="schema")
-    created: str
+class Measurements(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True,
+                   omit_defaults=True):
+    schema_version: Literal[1] = msgspec.field(name="schema")
+    created: datetime
     machine: Machine
     equivalence: Equivalence
     frameworks: dict[Literal["pytorch", "tensorflow"], FrameworkResult]
-    ratios: dict[str, Ratio] = Field(default_factory=dict)
+    ratios: dict[str, Ratio] = msgspec.field(default_factory=dict)
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-
-    def to_dict(self) -> dict:
-        return self.model_dump(mode="json", by_alias=True, exclude_none=True)
+    def to_dict(self) -> dict[str, Any]:
+        return msgspec.json.decode(msgspec.json.encode(self))
 
 
 def parse_measurements(data: object, path: str | Path | None = None) -> Measurements:
-    try:
-        return Measurements.model_validate(data)
-    except ValidationError as exc:
-        raise next(located_errors(exc, Measurements, path, None, MeasurementsError)) from None
+    """Validate a contract-3 mapping; raise ``MeasurementsError`` naming the key."""
+    if not isinstance(data, dict):
+        raise MeasurementsError(path, "expected a JSON object with schema, frameworks and ratios")
+    return convert(data, Measurements, path, None, MeasurementsError)
 
 
 def load_measurements(path: str | Path) -> Measurements:
     """Read a measurements JSON file; raise ``MeasurementsError`` naming file and key."""
-    data = load_json(path, MeasurementsError, what="a measurements file (JSON)")
-    if not isinstance(data, dict):
-        raise MeasurementsError(path, "expected a JSON object with schema, frameworks and ratios")
-    return parse_measurements(data, path)
+    return parse_measurements(load_json(path, MeasurementsError, what="a measurements file (JSON)"),
+                              path)

@@ -4,57 +4,56 @@ from __future__ import annotations
 
 from functools import cached_property
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+import msgspec
 
 from advisor.errors import RuleFileError
-from advisor.validation import located_errors
+from advisor.validation import convert
 from advisor.yamlfile import load_yaml
 
 ANSWERS_VERSION = 1
+SnakeId = Annotated[str, msgspec.Meta(pattern=r"^[a-z][a-z0-9_]*$")]
 
 
-class Choice(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    value: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+class Choice(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
+    value: SnakeId
     label: str
 
 
-class Question(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+class Question(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True, dict=True):
+    id: SnakeId
     prompt: str
     help: str
     type: Literal["one", "many"]
     default: str | list[str]
-    choices: list[Choice] = Field(min_length=2)
+    choices: Annotated[list[Choice], msgspec.Meta(min_length=2)]
 
-    @property
-    def values(self) -> list[str]:
-        return [c.value for c in self.choices]
-
-    def label(self, value: str) -> str:
-        return next((c.label for c in self.choices if c.value == value), value)
-
-    @model_validator(mode="after")
-    def _default_is_a_choice(self) -> Question:
+    def __post_init__(self) -> None:
         defaults = self.default if isinstance(self.default, list) else [self.default]
         if self.type == "one" and isinstance(self.default, list):
             raise ValueError("a single-choice question needs a single default")
         unknown = [d for d in defaults if d not in self.values]
         if unknown:
             raise ValueError(f"default {unknown[0]!r} is not one of the choices {self.values}")
-        return self
+
+    @cached_property
+    def values(self) -> list[str]:
+        return [c.value for c in self.choices]
+
+    def label(self, value: str) -> str:
+        return next((c.label for c in self.choices if c.value == value), value)
 
 
-class Questionnaire(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
+class Questionnaire(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True, dict=True):
     version: int = ANSWERS_VERSION
-    questions: list[Question] = Field(min_length=1)
+    questions: Annotated[list[Question], msgspec.Meta(min_length=1)]
+
+    def __post_init__(self) -> None:
+        ids = [q.id for q in self.questions]
+        dup = next((i for i in ids if ids.count(i) > 1), None)
+        if dup:
+            raise ValueError(f"question id {dup!r} is used twice")
 
     @cached_property
     def by_id(self) -> dict[str, Question]:
@@ -67,19 +66,7 @@ class Questionnaire(BaseModel):
     def __getitem__(self, question_id: str) -> Question:
         return self.by_id[question_id]
 
-    @model_validator(mode="after")
-    def _unique_ids(self) -> Questionnaire:
-        seen: set[str] = set()
-        for q in self.questions:
-            if q.id in seen:
-                raise ValueError(f"question id {q.id!r} is used twice")
-            seen.add(q.id)
-        return self
-
 
 def load_questionnaire(path: str | Path) -> Questionnaire:
     data, locator = load_yaml(path, RuleFileError, what="a questionnaire (YAML)")
-    try:
-        return Questionnaire.model_validate(data)
-    except ValidationError as exc:
-        raise next(located_errors(exc, Questionnaire, path, locator, RuleFileError)) from None
+    return convert(data, Questionnaire, path, locator, RuleFileError)

@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+import msgspec
 
 Winner = Literal["tensorflow", "pytorch", "either"]
 RECOMMENDATION_VERSION = 1
 
 
-class _Out(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class _Out(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """Output records: built by the scoring, read by the renderers."""
 
 
-class SourceRef(_Out):
+class SourceRef(_Out, kw_only=True):
     url: str | None = None
     title: str | None = None
     checked: date
@@ -25,22 +25,22 @@ class SourceRef(_Out):
         return self.url or self.title or ""
 
 
-class PerFramework(_Out):
+class PerFramework(_Out, kw_only=True):
     tensorflow: float
     pytorch: float
 
 
-class CriterionScore(_Out):
+class CriterionScore(_Out, kw_only=True):
     title: str
     base_weight: float
-    weight: float = Field(description="base weight × matching answer factors (× the measured cap)")
+    weight: Annotated[float, msgspec.Meta(description="base weight × matching answer factors (× the measured cap)")]
     measured: bool
     points: PerFramework
     weighted: PerFramework
-    rules: list[str] = Field(description="ids of the rules and measurements that contributed")
+    rules: Annotated[list[str], msgspec.Meta(description="ids of the rules and measurements that contributed")]
 
 
-class Reason(_Out):
+class Reason(_Out, kw_only=True):
     id: str
     kind: Literal["rule", "measurement"]
     criterion: str
@@ -53,7 +53,7 @@ class Reason(_Out):
     pack: str
 
 
-class NoteOut(_Out):
+class NoteOut(_Out, kw_only=True):
     id: str
     text: str
     criterion: str | None = None
@@ -61,7 +61,7 @@ class NoteOut(_Out):
     pack: str
 
 
-class MythOut(_Out):
+class MythOut(_Out, kw_only=True):
     id: str
     claim: str
     truth: str
@@ -69,64 +69,64 @@ class MythOut(_Out):
     pack: str
 
 
-class ConstraintOut(_Out):
+class ConstraintOut(_Out, kw_only=True):
     id: str
     requires: Literal["tensorflow", "pytorch"]
     because: str
     sources: list[SourceRef]
     pack: str
-    points_winner: Winner = Field(description="what the points alone would have recommended")
+    points_winner: Annotated[Winner, msgspec.Meta(description="what the points alone would have recommended")]
 
 
-class Flip(_Out):
+class Flip(_Out, kw_only=True):
     question: str
-    change: str = Field(description="the single answer change, e.g. 'deployment: remove mobile'")
-    answer: str | list[str] = Field(description="the changed answer")
-    recommendation: Winner = Field(description="the recommendation after the change")
+    change: Annotated[str, msgspec.Meta(description="the single answer change, e.g. 'deployment: remove mobile'")]
+    answer: Annotated[str | list[str], msgspec.Meta(description="the changed answer")]
+    recommendation: Annotated[Winner, msgspec.Meta(description="the recommendation after the change")]
     text: str
 
 
-class Robustness(_Out):
-    share: float = Field(ge=0, le=1, description="share of perturbed draws keeping the winner")
+class Robustness(_Out, kw_only=True):
+    share: Annotated[float, msgspec.Meta(ge=0, le=1, description="share of perturbed draws keeping the winner")]
     draws: int
-    perturbation: float = Field(description="each criterion weight is scaled by U(1-p, 1+p)")
+    perturbation: Annotated[float, msgspec.Meta(description="each criterion weight is scaled by U(1-p, 1+p)")]
     seed: int
 
 
-class MeasuredCriterion(_Out):
+class MeasuredCriterion(_Out, kw_only=True):
     criterion: str
     favors: Literal["tensorflow", "pytorch"] | None
     points: float
     detail: str
 
 
-class MeasurementUse(_Out):
+class MeasurementUse(_Out, kw_only=True):
     used: bool
-    created: str | None = None
+    created: str
     machine: str | None = None
-    cap_share: float = Field(description="measured criteria never exceed this share of the weight")
-    cap_scale: float = Field(description="factor applied to measured weights to honour the cap")
-    device_scale: float = Field(description="1 when the probe ran on the hardware you train on")
-    stability_scale: float = Field(description="below 1 when the probe flagged instability")
+    cap_share: Annotated[float, msgspec.Meta(description="measured criteria never exceed this share of the weight")]
+    cap_scale: Annotated[float, msgspec.Meta(description="factor applied to measured weights to honour the cap")]
+    device_scale: Annotated[float, msgspec.Meta(description="1 when the probe ran on the hardware you train on")]
+    stability_scale: Annotated[float, msgspec.Meta(description="below 1 when the probe flagged instability")]
     criteria: list[MeasuredCriterion]
-    missing: list[str] = Field(description="measurements that could not be used, and why")
+    missing: Annotated[list[str], msgspec.Meta(description="measurements that could not be used, and why")]
 
 
-class PackRef(_Out):
+class PackRef(_Out, kw_only=True):
     pack: str
     path: str
     rules: int
     bundled: bool
 
 
-class OverrideRef(_Out):
+class OverrideRef(_Out, kw_only=True):
     rule_id: str
     replaced_pack: str
     by_pack: str
     by_path: str
 
 
-class Provenance(_Out):
+class Provenance(_Out, kw_only=True):
     advisor_version: str
     rules_digest: str
     advice_as_of: date | None
@@ -134,16 +134,16 @@ class Provenance(_Out):
     overrides: list[OverrideRef]
 
 
-class Recommendation(_Out):
+class Recommendation(_Out, kw_only=True):
     version: int = RECOMMENDATION_VERSION
     recommendation: Winner
-    confidence: float = Field(ge=0, le=1)
+    confidence: Annotated[float, msgspec.Meta(ge=0, le=1)]
     decided_by: Literal["points", "constraint"]
     scores: PerFramework
-    margin: float = Field(description="weighted score of the leader minus the other's")
+    margin: Annotated[float, msgspec.Meta(description="weighted score of the leader minus the other's")]
     criteria: dict[str, CriterionScore]
     reasons: list[Reason]
-    explanation: list[str] = Field(description="plain sentences on what decided the result")
+    explanation: Annotated[list[str], msgspec.Meta(description="plain sentences on what decided the result")]
     constraint: ConstraintOut | None
     notes: list[NoteOut]
     myths: list[MythOut]
@@ -156,7 +156,7 @@ class Recommendation(_Out):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON-ready form (contract 4)."""
-        return self.model_dump(mode="json")
+        return msgspec.json.decode(msgspec.json.encode(self))
 
     @property
     def leader(self) -> Literal["tensorflow", "pytorch"]:

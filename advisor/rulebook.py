@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import ValidationError
+import msgspec
 
 from advisor.conditions import Condition, ConditionError, mentions, parse_condition
 from advisor.errors import RuleFileError
@@ -29,9 +29,12 @@ from advisor.rulemodels import (
     Myth,
     Note,
     PointsRule,
-    RulePack,
+    Rule,
+    RuleId,
 )
-from advisor.validation import located_errors
+
+RULE_KINDS: dict[str, type] = {"rule": PointsRule, "note": Note, "myth": Myth, "constraint": Constraint}
+from advisor.validation import locate
 from advisor.yamlfile import KeyPath, Locator, load_yaml
 
 STALE_AFTER = timedelta(days=548)
@@ -103,11 +106,12 @@ class RuleSet:
     def digest(self) -> str:
         """A short fingerprint of the whole rule base, for provenance."""
         payload = {
-            "questions": self.questionnaire.model_dump(mode="json"),
-            "criteria": [c.criterion.model_dump(mode="json") for c in self.criteria],
-            "rules": [r.rule.model_dump(mode="json") for r in self.rules],
+            "questions": self.questionnaire,
+            "criteria": [c.criterion for c in self.criteria],
+            "rules": [r.rule for r in self.rules],
         }
-        blob = json.dumps(payload, sort_keys=True, separators=(",", ":")).encode()
+        blob = json.dumps(msgspec.to_builtins(payload), sort_keys=True,
+                          separators=(",", ":")).encode()
         return "sha256:" + hashlib.sha256(blob).hexdigest()[:16]
 
     @property
@@ -277,10 +281,10 @@ def _validated(model: Any, path: Path, problems: Problems, what: str) -> tuple[A
         problems.add_error(exc)
         return None
     try:
-        return model.model_validate(data), locator
-    except ValidationError as exc:
-        for error in located_errors(exc, model, path, locator, RuleFileError):
-            _add_with_rule_id(problems, error, data)
+        return msgspec.convert(data, model), locator
+    except msgspec.ValidationError as exc:
+        _add_with_rule_id(problems, locate(exc, model, path, locator, RuleFileError, data=data),
+                          data)
         return None
 
 
@@ -332,15 +336,36 @@ def _condition(
         return None
 
 
+class _PackHeader(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
+    """A rule pack with its rules left raw, so each rule is validated (and reported) on its own.
+
+    Mirrors ``RulePack``, which stays the one declaration the JSON Schema is made from.
+    """
+
+    pack: RuleId
+    title: str = ""
+    description: str = ""
+    rules: Annotated[list[Any], msgspec.Meta(min_length=1)]
+
+
 def _load_pack(
     path: Path, q: Questionnaire, criteria: set[str], problems: Problems
-) -> tuple[RulePack, list[LoadedRule]] | None:
-    loaded = _validated(RulePack, path, problems, "a rule pack (YAML)")
+) -> tuple[_PackHeader, list[LoadedRule]] | None:
+    loaded = _validated(_PackHeader, path, problems, "a rule pack (YAML)")
     if loaded is None:
         return None
     pack, locator = loaded
     rules: list[LoadedRule] = []
-    for i, rule in enumerate(pack.rules):
+    for i, raw in enumerate(pack.rules):
+        try:
+            rule = msgspec.convert(raw, Rule)
+        except msgspec.ValidationError as exc:
+            kind = raw.get("kind") if isinstance(raw, dict) else None
+            model = RULE_KINDS.get(kind, Rule) if isinstance(kind, str) else Rule
+            error = locate(exc, model, path, locator, RuleFileError, prefix=("rules", i),
+                           data=raw)
+            _add_with_rule_id(problems, error, {"rules": pack.rules})
+            continue
         line = locator.line(("rules", i))
         when = getattr(rule, "when", None)
         cond = None

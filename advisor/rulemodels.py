@@ -5,12 +5,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+import msgspec
 
 Framework = Literal["tensorflow", "pytorch"]
 FRAMEWORKS: tuple[Framework, Framework] = ("tensorflow", "pytorch")
 Points = Literal[1, 2, 3, 5]
-RULE_ID = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 CRITERION_IDS = (
     "training_speed",
     "inference_latency",
@@ -26,107 +25,121 @@ CRITERION_IDS = (
 )
 MEASURED_CRITERIA = ("training_speed", "inference_latency", "startup_memory")
 
+RuleId = Annotated[str, msgspec.Meta(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$",
+                                     description="kebab-case, unique across all packs")]
 Condition = Annotated[
     dict[str, Any],
-    Field(
+    msgspec.Meta(
         description="A condition on the answers: {key: value}, {key: [v1, v2]}, "
         "{key: {has: v}}, {all: [...]}, {any: [...]}, {not: {...}}",
         examples=[{"deployment": {"has": "mobile"}}, {"all": [{"hardware": "apple"}]}],
     ),
 ]
+Text = Annotated[str, msgspec.Meta(min_length=10)]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Source(_Strict):
+class Source(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
     """Where a rule's claim can be checked, and when somebody last did."""
 
-    url: str | None = Field(default=None, pattern=r"^https?://\S+$")
-    title: str | None = Field(default=None, min_length=3)
+    url: Annotated[str, msgspec.Meta(pattern=r"^https?://\S+$")] | None = None
+    title: Annotated[str, msgspec.Meta(min_length=3)] | None = None
     checked: date
 
-    @model_validator(mode="after")
-    def _url_or_title(self) -> Source:
+    def __post_init__(self) -> None:
         if not self.url and not self.title:
             raise ValueError("a source needs a url, or a title for a citation without one")
-        return self
 
     @property
     def label(self) -> str:
         return self.url or self.title or ""
 
 
-class _RuleBase(_Strict):
-    id: str = Field(pattern=RULE_ID, description="kebab-case, unique across all packs")
-    because: str = Field(min_length=10, description="One or two sentences a user can read.")
-    sources: list[Source] = Field(min_length=1)
+Sources = Annotated[list[Source], msgspec.Meta(min_length=1)]
 
 
-class PointsRule(_RuleBase):
+class PointsRule(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True,
+                 tag_field="kind", tag="rule"):
     """Adds points to one framework under one criterion when its condition holds."""
 
-    kind: Literal["rule"]
+    id: RuleId
     when: Condition
     favors: Framework
     criterion: str
-    points: Points = Field(description="1 a convenience, 2 a clear advantage, 3 strong, 5 decisive")
+    points: Annotated[Points, msgspec.Meta(
+        description="1 a convenience, 2 a clear advantage, 3 strong, 5 decisive")]
+    because: Text
+    sources: Sources
+
+    kind = "rule"
 
 
-class Note(_RuleBase):
+class Note(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True,
+           tag_field="kind", tag="note"):
     """Text shown in the report when its condition holds (always, if it has none); no points."""
 
-    kind: Literal["note"]
+    id: RuleId
     when: Condition | None = None
     criterion: str | None = None
-    only_if_close: bool = Field(
-        default=False, description="Show only when the result is either or not confident."
-    )
+    only_if_close: Annotated[bool, msgspec.Meta(
+        description="Show only when the result is either or not confident.")] = False
+    because: Text
+    sources: Sources
+
+    kind = "note"
 
 
-class Myth(_RuleBase):
+class Myth(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True,
+           tag_field="kind", tag="myth"):
     """A common belief (``claim``) and what is true today (``because``); no points."""
 
-    kind: Literal["myth"]
+    id: RuleId
     when: Condition
-    claim: str = Field(min_length=5)
+    claim: Annotated[str, msgspec.Meta(min_length=5)]
+    because: Text
+    sources: Sources
+
+    kind = "myth"
 
 
-class Constraint(_RuleBase):
+class Constraint(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True,
+                 tag_field="kind", tag="constraint"):
     """An organisation policy that decides the winner whatever the points say."""
 
-    kind: Literal["constraint"]
+    id: RuleId
     when: Condition
     requires: Framework
+    because: Text
+    sources: Sources
+
+    kind = "constraint"
 
 
-Rule = Annotated[Union[PointsRule, Note, Myth, Constraint], Field(discriminator="kind")]
+Rule = Union[PointsRule, Note, Myth, Constraint]
 
 
-class RulePack(_Strict):
+class RulePack(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
     """One file under rules/packs/ (or an organisation's --rules directory)."""
 
-    pack: str = Field(pattern=RULE_ID)
+    pack: RuleId
     title: str = ""
     description: str = ""
-    rules: list[Rule] = Field(min_length=1)
+    rules: Annotated[list[Rule], msgspec.Meta(min_length=1)]
 
 
-class Scale(_Strict):
+class Scale(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
     when: Condition
-    factor: float = Field(gt=0, le=10)
+    factor: Annotated[float, msgspec.Meta(gt=0, le=10)]
 
 
-class Criterion(_Strict):
+class Criterion(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
     id: Literal[CRITERION_IDS]  # type: ignore[valid-type]
     title: str
     description: str = ""
-    weight: float = Field(gt=0, le=10)
+    weight: Annotated[float, msgspec.Meta(gt=0, le=10)]
     measured: bool = False
-    scale: list[Scale] = Field(default_factory=list)
+    scale: list[Scale] = msgspec.field(default_factory=list)
 
 
-class CriteriaFile(_Strict):
+class CriteriaFile(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
     version: int = 1
     criteria: list[Criterion]

@@ -11,6 +11,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import msgspec
+
 from advisor.measurements import Measurements
 from advisor.questions import Questionnaire
 from advisor.recommendation import Recommendation
@@ -47,11 +49,11 @@ def answers_schema(questionnaire: Questionnaire) -> dict[str, Any]:
 def all_schemas(questionnaire: Questionnaire) -> dict[str, dict[str, Any]]:
     schemas = {
         "answers": answers_schema(questionnaire),
-        "rule-pack": RulePack.model_json_schema(),
-        "criteria": CriteriaFile.model_json_schema(),
-        "questions": Questionnaire.model_json_schema(),
-        "measurements": Measurements.model_json_schema(by_alias=True),
-        "recommendation": Recommendation.model_json_schema(mode="serialization"),
+        "rule-pack": msgspec.json.schema(RulePack),
+        "criteria": msgspec.json.schema(CriteriaFile),
+        "questions": msgspec.json.schema(Questionnaire),
+        "measurements": msgspec.json.schema(Measurements),
+        "recommendation": msgspec.json.schema(Recommendation),
     }
     for name, schema in schemas.items():
         schema.setdefault("$schema", "https://json-schema.org/draft/2020-12/schema")

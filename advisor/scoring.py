@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 import random
+from datetime import date, datetime
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -249,7 +250,7 @@ def _measured(
         contributions += c2
     use = MeasurementUse(
         used=bool(usable),
-        created=measurements.created,
+        created=measurements.created.isoformat(),
         machine=measurements.machine.cpu,
         cap_share=MEASURED_CAP,
         cap_scale=round(cap_scale, 4),
@@ -354,11 +355,16 @@ def _reasons(fired: list[LoadedRule], measured: _Measured, weights: dict[str, fl
             weighted_points=round(c.points * weights[c.criterion], 4),
             because=f"Measured on this machine: {detail}.",
             sources=[SourceRef(title=f"advisor probe on {use.machine or 'this machine'} at {use.created}",
-                               checked=(use.created or "")[:10])] if use else [],
+                               checked=_probe_date(use.created))] if use else [],
             pack="measurements",
         ))
     reasons.sort(key=lambda r: (-r.weighted_points, r.id))
     return reasons
+
+
+def _probe_date(created: str) -> date:
+    """The day a probe ran (its own 'checked' date), from the ISO time the probe wrote."""
+    return datetime.fromisoformat(created).date()
 
 
 def _note(r: LoadedRule) -> NoteOut:

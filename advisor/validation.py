@@ -1,16 +1,29 @@
-"""Turning pydantic validation errors into the advisor's located, actionable messages."""
+"""Turning msgspec validation errors into the advisor's located, actionable messages.
+
+msgspec reports one problem as "<what> - at `$.rules[2].points`"; this module turns the path
+into a key path (for the line number), names the key the way the file spells it, and adds the
+allowed values or a "did you mean" where that helps.
+"""
 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Iterator
+import re
+import types
+import typing
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
+import msgspec
 
 from advisor.errors import InputError
 from advisor.yamlfile import KeyPath, Locator
+
+T = TypeVar("T")
+
+_AT = re.compile(r"^(?P<what>.*?)(?: - at `(?P<path>[^`]*)`(?: in `(?P<parent>[^`]*)`)?)?$", re.S)
+_STEP = re.compile(r"\.([^.\[]+)|\[(\d+|\.\.\.)\]")
 
 
 def suggest(word: str, options: Iterable[str]) -> str:
@@ -26,62 +39,146 @@ def dotted(path: KeyPath) -> str:
     return out
 
 
-def _model_fields(model: type[BaseModel], loc: KeyPath) -> list[str]:
-    """Field names valid at ``loc`` inside ``model`` (best effort, for suggestions)."""
+WILDCARD = "[...]"
+"""msgspec's placeholder for "some value of this mapping"; resolved against the data below."""
+
+
+def _parse_path(text: str | None) -> KeyPath:
+    if not text or not text.startswith("$"):
+        return ()
+    out: list[Any] = []
+    for name, index in _STEP.findall(text[1:]):
+        if name:
+            out.append(name)
+        else:
+            out.append(WILDCARD if index == "..." else int(index))
+    return tuple(out)
+
+
+def _resolve(path: KeyPath, data: Any, model: Any) -> KeyPath:
+    """Replace each wildcard by the mapping key whose value fails to validate on its own."""
+    if WILDCARD not in path:
+        return path
+    i = path.index(WILDCARD)
+    mapping = _get(data, path[:i])
+    value_type = typing.get_args(_struct_at(model, path[:i]))[1:2]
+    if not isinstance(mapping, dict) or not value_type:
+        return tuple(p for p in path if p != WILDCARD)
+    for key, value in mapping.items():
+        try:
+            msgspec.convert(value, value_type[0])
+        except msgspec.ValidationError:
+            return _resolve((*path[:i], key, *path[i + 1:]), data, model)
+    return tuple(p for p in path if p != WILDCARD)
+
+
+def _get(data: Any, path: KeyPath) -> Any:
+    for part in path:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
+
+
+def _struct_at(model: Any, path: KeyPath) -> Any:
+    """The type found at ``path`` inside ``model`` (best effort, for suggestions)."""
     current: Any = model
-    for part in loc:
-        if isinstance(part, int) or current is None:
-            continue
-        field = getattr(current, "model_fields", {}).get(part)
-        if field is None:
-            return []
-        current = _inner_model(field.annotation)
-    return list(getattr(current, "model_fields", {}))
+    for part in path:
+        current = _unwrap(current)
+        if typing.get_origin(current) is dict:
+            args = typing.get_args(current)
+            current = args[1] if len(args) == 2 else None
+        elif isinstance(part, int):
+            args = typing.get_args(current)
+            current = args[0] if args else None
+        elif isinstance(current, type) and issubclass(current, msgspec.Struct):
+            hints = typing.get_type_hints(current, include_extras=True)
+            field = next((f for f in msgspec.structs.fields(current) if f.encode_name == part), None)
+            current = hints.get(field.name) if field else None
+        else:
+            return None
+    return _unwrap(current)
 
 
-def _inner_model(annotation: Any) -> type[BaseModel] | None:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in getattr(annotation, "__args__", ()) or ():
-        found = _inner_model(arg)
-        if found is not None:
-            return found
-    return None
+def _unwrap(tp: Any) -> Any:
+    """Strip Annotated and Optional; for a union of Structs keep the union."""
+    while typing.get_origin(tp) is typing.Annotated:
+        tp = typing.get_args(tp)[0]
+    args = [a for a in typing.get_args(tp) if a is not type(None)]
+    if typing.get_origin(tp) in (typing.Union, types.UnionType) and len(args) == 1:
+        return _unwrap(args[0])
+    return tp
 
 
-def located_errors(
-    exc: ValidationError,
-    model: type[BaseModel],
+def _field_names(tp: Any) -> list[str]:
+    members = typing.get_args(tp) if typing.get_origin(tp) is not None else (tp,)
+    names: list[str] = []
+    for m in members:
+        m = _unwrap(m)
+        if isinstance(m, type) and issubclass(m, msgspec.Struct):
+            names += [f.encode_name for f in msgspec.structs.fields(m)]
+    return names
+
+
+def _literal_values(tp: Any) -> list[Any]:
+    if typing.get_origin(tp) is typing.Literal:
+        return list(typing.get_args(tp))
+    return []
+
+
+def convert(
+    data: Any,
+    model: type[T],
     path: str | Path | None,
     locator: Locator | None,
     error: type[InputError],
     *,
     prefix: KeyPath = (),
-) -> Iterator[InputError]:
-    """One ``error`` per pydantic error, each naming the key path, the line and a remedy."""
-    for item in exc.errors(include_url=False):
-        loc = tuple(p for p in item["loc"] if not _is_union_tag(p))
-        full = (*prefix, *loc)
-        line = locator.line(full) if locator else None
-        kind = item["type"]
-        if kind == "extra_forbidden":
-            name = loc[-1] if loc else "?"
-            message = f"unknown key {name!r}{suggest(str(name), _model_fields(model, loc[:-1]))}"
-            key = dotted(full[:-1]) or None
-        elif kind == "missing":
-            message = "required key is missing"
-            key = dotted(full)
-        else:
-            message = f"{item['msg']} (got {_short(item.get('input'))})"
-            key = dotted(full)
-        yield error(path, message, key=key or None, line=line)
+) -> T:
+    """Validate ``data`` as ``model``; raise ``error`` naming the key, the line and a remedy."""
+    try:
+        return msgspec.convert(data, model)
+    except msgspec.ValidationError as exc:
+        raise locate(exc, model, path, locator, error, prefix=prefix, data=data) from None
 
 
-def _is_union_tag(part: Any) -> bool:
-    # pydantic inserts the discriminator value or member type name into loc for unions.
-    return isinstance(part, str) and (part in {"rule", "note", "myth", "constraint"} or "[" in part)
+def locate(
+    exc: msgspec.ValidationError,
+    model: Any,
+    path: str | Path | None,
+    locator: Locator | None,
+    error: type[InputError],
+    *,
+    prefix: KeyPath = (),
+    data: Any = None,
+) -> InputError:
+    """The located ``error`` for one msgspec ``exc`` raised while converting ``data``."""
+    match = _AT.match(str(exc))
+    assert match is not None  # the pattern matches any text
+    what = match["what"].strip()
+    where = _resolve(_parse_path(match["parent"] or match["path"]), data, model)
+    full = (*prefix, *where)
+    line = locator.line(full) if locator else None
+    key = dotted(full) or None
 
-
-def _short(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
+    if (m := re.match(r"Object contains unknown field `(.+)`", what)):
+        name = m[1]
+        options = _field_names(_struct_at(model, where))
+        message = f"unknown key {name!r}{suggest(name, options)}"
+        line = locator.line((*full, name)) if locator else None
+    elif (m := re.match(r"Object missing required field `(.+)`", what)):
+        message = f"required key {m[1]!r} is missing"
+    elif what.startswith(("Invalid enum value", "Invalid value")):
+        tp = _struct_at(model, where)
+        if match["parent"]:  # the problem is a mapping's key, not its value
+            args = typing.get_args(tp)
+            tp = _unwrap(args[0]) if args else None
+            what = what.replace("Invalid enum value", "invalid key")
+        allowed = _literal_values(tp)
+        message = what[0].lower() + what[1:]
+        if allowed:
+            message += "; allowed: " + ", ".join(str(a) for a in allowed)
+    else:
+        message = what[0].lower() + what[1:].replace("`", "")
+    return error(path, message, key=key, line=line)
