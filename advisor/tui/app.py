@@ -13,7 +13,7 @@ from textual.binding import Binding
 from advisor.errors import AdvisorError, ExitCode
 from advisor.tui.dialogs import ErrorModal
 from advisor.tui.runner import ProbeRunner, ProbesAdapter
-from advisor.tui.screens import ProbesScreen, QuestionsScreen, ResultScreen, WelcomeScreen
+from advisor.tui.screens.welcome import WelcomeScreen
 from advisor.tui.session import Session
 
 if TYPE_CHECKING:
@@ -60,16 +60,22 @@ class AdvisorApp(App[int]):
         self.switch_screen(WelcomeScreen())
 
     def start_questions(self) -> None:
+        from advisor.tui.screens.questions import QuestionsScreen
+
         self.session.step = min(self.session.step, len(self.session.questions) - 1)
         self.switch_screen(QuestionsScreen())
 
     def questions_done(self) -> None:
         if self.session.measure and self.session.measurements is None:
+            from advisor.tui.screens.probes import ProbesScreen
+
             self.switch_screen(ProbesScreen())
         else:
             self.show_result()
 
     def show_result(self) -> None:
+        from advisor.tui.screens.result import ResultScreen
+
         try:
             rec = self.session.recommendation()
         except AdvisorError as exc:

@@ -5,15 +5,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from advisor.answers import NO_TARGET, AnswerValue, Answers, normalise_answers
 from advisor.conditions import mentions
-from advisor.measurements import Measurements
-from advisor.questions import Question, Questionnaire
-from advisor.recommendation import Recommendation
-from advisor.rulebook import LoadedRule, RuleSet
-from advisor.scoring import score
+
+if TYPE_CHECKING:
+    from advisor.measurements import Measurements
+    from advisor.questions import Question, Questionnaire
+    from advisor.recommendation import Recommendation
+    from advisor.rulebook import LoadedRule, RuleSet
 
 
 def default_values(questionnaire: Questionnaire) -> dict[str, AnswerValue]:
@@ -54,6 +55,8 @@ class Session:
         return normalise_answers(raw, self.questionnaire)
 
     def recommendation(self) -> Recommendation:
+        from advisor.scoring import score
+
         return score(self.answers(), self.ruleset, self.measurements)
 
     def reset(self) -> None:

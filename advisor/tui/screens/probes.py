@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 from typing import TYPE_CHECKING, Any, Literal
 
 from textual import on, work
@@ -59,7 +58,6 @@ class ProbesScreen(Screen[None]):
         self.state: State = "offer"
         self._cancel = threading.Event()
         self._skip_after_cancel = False
-        self._started = 0.0
         self._cached: dict[str, Any] | None = None
 
     def compose(self) -> ComposeResult:
@@ -138,7 +136,6 @@ class ProbesScreen(Screen[None]):
     def action_measure(self) -> None:
         self._cancel = threading.Event()
         self._skip_after_cancel = False
-        self._started = time.monotonic()
         for row in self._rows():
             row.state = FrameworkState()
         self._status("Running… c cancels, s skips the measurements.")
@@ -247,8 +244,7 @@ class ProbesScreen(Screen[None]):
                 row.mark(_STATUS_FAILED.get(result.status, "failed"),
                          f"{result.status.replace('_', ' ')}: {result.message}")
                 problems.append(f"{NAMES[fw]}: {result.status.replace('_', ' ')}")
-        took = "" if from_cache else f" in {time.monotonic() - self._started:.0f} s"
-        text = f"Done{took}." if not problems else f"Done{took}; " + "; ".join(problems) + "."
+        text = "Done." if not problems else "Done; " + "; ".join(problems) + "."
         self._status(text + " Enter shows the result.")
         self._set_state("finished")
 

@@ -144,7 +144,7 @@ class ResultScreen(Screen[None]):
         for i, r in enumerate(rec.reasons, 1):
             head = Text(f"{i:>2}. ")
             head.append(common.NAMES[r.favors], style=f"bold {COLORS[r.favors]}")
-            head.append(f" +{r.points:g} × {r.weight:.2f} = {r.weighted_points:.2f}  "
+            head.append(f" +{round(r.points, 2):g} × {r.weight:.2f} = {r.weighted_points:.2f}  "
                         f"{r.criterion} · {r.id}", style="dim")
             parts.append(head)
             parts.append(Padding(Text(r.because), (0, 0, 0, 4)))

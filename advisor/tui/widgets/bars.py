@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual.widget import Widget
 
-from advisor.recommendation import Recommendation
 from advisor.report.text import COLORS
+
+if TYPE_CHECKING:
+    from advisor.recommendation import Recommendation
 
 _TITLE = 24
 _NET = 9

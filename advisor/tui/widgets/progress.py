@@ -87,14 +87,13 @@ class FrameworkProgress(Widget):
         if s.samples_per_s is not None:
             detail.append(f"{s.samples_per_s:,.0f} samples/s")
         head.add_row(title, Text(" · ".join(detail), style="dim"))
-        width = max(self.size.width - 7, 10)
         bar = Table.grid(expand=True)
-        bar.add_column(width=width, no_wrap=True)
-        bar.add_column(justify="right", no_wrap=True)
+        bar.add_column(ratio=1, no_wrap=True)
+        bar.add_column(justify="right", width=5, no_wrap=True)
         bar.add_row(
-            ProgressBar(total=1.0, completed=s.fraction, width=width,
-                        complete_style="red" if failed else color,
-                        finished_style=color),
+            ProgressBar(total=1.0, completed=s.fraction,
+                        complete_style="grey50" if failed else color,
+                        finished_style="grey50" if failed else color),
             Text(f"{s.fraction:.0%}", style="dim"),
         )
         message = Text(s.message, style="red" if s.phase == "failed" else "dim",
