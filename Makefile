@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 .PHONY: run test install lint schemas screenshots bench clean
 
 run: $(STAMP)
-	$(VENV)/bin/advisor --answers examples/android-app.yaml
+	$(VENV)/bin/advisor
 
 test: $(STAMP)
 	$(PY) -m pytest
@@ -28,6 +28,10 @@ lint: $(STAMP)
 # Regenerate the JSON Schemas under schemas/ from the models (a test checks they are current).
 schemas: $(STAMP)
 	$(PY) -m advisor.schemas schemas
+
+# Regenerate the TUI pictures in docs/screenshots from the Pilot scripts the snapshot tests use.
+screenshots: $(STAMP)
+	$(PY) tests/tui/make_screenshots.py docs/screenshots
 
 bench: $(STAMP)
 	$(PY) bench/cli_speed.py

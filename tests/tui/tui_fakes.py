@@ -102,6 +102,8 @@ class FakeRunner:
     cancelled: bool = False
     emitted: int = 0
     held: threading.Event = field(default_factory=threading.Event)
+    real_sources: bool = False
+    """Show the probes' own model source (reading it imports no framework)."""
 
     def estimate_s(self, settings: Any) -> float | None:
         return self.estimate
@@ -126,6 +128,10 @@ class FakeRunner:
         return copy.deepcopy(self.result)
 
     def model_source(self, framework: str) -> str:
+        if self.real_sources:
+            import probes
+
+            return probes.model_source(framework)
         return SOURCES[framework]
 
 

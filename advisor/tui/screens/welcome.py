@@ -45,7 +45,7 @@ class WelcomeScreen(Screen[None]):
             )
             yield Static("What it measures", classes="heading")
             yield Static(self._measure_text(), id="measure-text")
-            yield Checkbox(self._measure_label(), value=session.measure, id="measure",
+            yield Checkbox(self._measure_label(), value=session.measure, id="measure-toggle",
                            disabled=session.measurements is not None)
             if self.app.prefilled_from:
                 yield Static(f"Answers pre-filled from {self.app.prefilled_from}.",
@@ -87,12 +87,12 @@ class WelcomeScreen(Screen[None]):
     def _quit_pressed(self) -> None:
         self.app.exit(0)
 
-    @on(Checkbox.Changed, "#measure")
+    @on(Checkbox.Changed, "#measure-toggle")
     def _measure_changed(self, event: Checkbox.Changed) -> None:
         self.app.session.measure = event.value
 
     def action_toggle_measure(self) -> None:
-        box = self.query_one("#measure", Checkbox)
+        box = self.query_one("#measure-toggle", Checkbox)
         if not box.disabled:
             box.toggle()
 

@@ -1,0 +1,49 @@
+"""The adapter between the app and the probes package, without running a framework."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import pytest
+from tui_fakes import FakeRunner
+
+import probes
+from advisor.tui.runner import ProbeRunCancelled, ProbeRunner, ProbesAdapter
+
+
+def test_fakes_and_the_adapter_are_probe_runners() -> None:
+    assert isinstance(FakeRunner(), ProbeRunner)
+    assert isinstance(ProbesAdapter(), ProbeRunner)
+
+
+def test_the_model_source_is_the_probes_own() -> None:
+    for fw in ("pytorch", "tensorflow"):
+        assert ProbesAdapter().model_source(fw) == probes.model_source(fw)
+    assert "class ReferenceCNN" in ProbesAdapter().model_source("pytorch")
+
+
+def test_nothing_cached_in_a_fresh_cache_and_an_estimate_from_the_budget() -> None:
+    adapter = ProbesAdapter()
+    assert adapter.cached(None) is None
+    quick = probes.ProbeSettings(quick=True)
+    assert adapter.estimate_s(quick) == pytest.approx(quick.effective_budget_s + 30)
+
+
+def test_run_refreshes_the_cache_and_translates_cancellation(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[dict[str, Any]] = []
+
+    def fake_measure(settings: Any, **kwargs: Any) -> tuple[dict[str, Any], bool]:
+        calls.append(kwargs)
+        if kwargs["cancel"].is_set():
+            raise probes.ProbeCancelled()
+        return {"schema": 1}, False
+
+    monkeypatch.setattr(probes, "measure", fake_measure)
+    cancel = threading.Event()
+    assert ProbesAdapter().run(None, print, cancel) == {"schema": 1}
+    assert calls[0]["refresh"] is True and calls[0]["cancel"] is cancel
+    cancel.set()
+    with pytest.raises(ProbeRunCancelled):
+        ProbesAdapter().run(None, print, cancel)
