@@ -10,7 +10,7 @@ import msgspec
 
 from advisor.errors import MeasurementsError
 from advisor.validation import convert
-from advisor.yamlfile import load_json
+from advisor.yamlfile import Locator, parse_json, parse_yaml, read_text
 
 Status = Literal["ok", "not_installed", "failed", "timeout"]
 Positive = Annotated[float, msgspec.Meta(gt=0)]
@@ -106,14 +106,26 @@ class Measurements(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fie
         return msgspec.json.decode(msgspec.json.encode(self))
 
 
-def parse_measurements(data: object, path: str | Path | None = None) -> Measurements:
-    """Validate a contract-3 mapping; raise ``MeasurementsError`` naming the key."""
+def parse_measurements(
+    data: object, path: str | Path | None = None, locator: Locator | None = None
+) -> Measurements:
+    """Validate a contract-3 mapping; raise ``MeasurementsError`` naming the key (and line)."""
     if not isinstance(data, dict):
-        raise MeasurementsError(path, "expected a JSON object with schema, frameworks and ratios")
-    return convert(data, Measurements, path, None, MeasurementsError)
+        raise MeasurementsError(path, "expected a JSON object with schema, frameworks and ratios",
+                                line=1)
+    return convert(data, Measurements, path, locator, MeasurementsError)
 
 
 def load_measurements(path: str | Path) -> Measurements:
-    """Read a measurements JSON file; raise ``MeasurementsError`` naming file and key."""
-    return parse_measurements(load_json(path, MeasurementsError, what="a measurements file (JSON)"),
-                              path)
+    """Read a measurements JSON file; raise ``MeasurementsError`` naming file, key and line."""
+    text = read_text(path, MeasurementsError, what="a measurements file (JSON)")
+    data = parse_json(text, path, MeasurementsError)
+    try:
+        return parse_measurements(data, path)
+    except MeasurementsError as unlocated:
+        # JSON is YAML, and the YAML composer knows lines: worth it only to point at a problem.
+        try:
+            _, locator = parse_yaml(text, path, MeasurementsError)
+        except MeasurementsError:  # valid JSON that YAML reads differently: no line, then
+            raise unlocated from None
+        return parse_measurements(data, path, locator)

@@ -148,7 +148,10 @@ def load_yaml(path: str | Path, error: type[InputError], *, what: str) -> tuple[
 
 
 def load_json(path: str | Path, error: type[InputError], *, what: str) -> Any:
-    text = read_text(path, error, what=what)
+    return parse_json(read_text(path, error, what=what), path, error)
+
+
+def parse_json(text: str, path: str | Path | None, error: type[InputError]) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
