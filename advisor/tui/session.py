@@ -1,4 +1,4 @@
-"""What the app remembers between screens, and the questions it asks of the core. No Textual here."""
+"""What the app remembers between screens, and what it asks of the core. No Textual here."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from advisor.answers import NO_TARGET, AnswerValue, Answers, normalise_answers
+from advisor.answers import NO_TARGET, Answers, AnswerValue, normalise_answers
 from advisor.conditions import mentions
 
 if TYPE_CHECKING:

@@ -1,4 +1,4 @@
-"""The app's UI-free helpers: which rules an answer brings in, answers kept as the core wants them."""
+"""The app's UI-free helpers: which rules an answer brings in, answers in the core's form."""
 
 from __future__ import annotations
 

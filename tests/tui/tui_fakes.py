@@ -73,8 +73,8 @@ def script(windows: int = 4) -> list[Event]:
         events.append(Event("pytorch", "training", i, windows, 5000.0 + 10 * i))
         events.append(Event("tensorflow", "training", i, windows, 3900.0 + 10 * i))
     for fw in ("pytorch", "tensorflow"):
-        events += [Event(fw, "inference", windows, windows), Event(fw, "accuracy", windows, windows),
-                   Event(fw, "done", windows, windows)]
+        events += [Event(fw, phase, windows, windows)
+                   for phase in ("inference", "accuracy", "done")]
     return events
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from rich.console import Group, RenderableType
 from rich.padding import Padding
@@ -11,10 +11,10 @@ from rich.table import Table
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.content import Content
-from textual.highlight import highlight
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.highlight import highlight
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
 
@@ -111,28 +111,12 @@ class ResultScreen(Screen[None]):
             table.add_column(common.NAMES[fw], justify="right", style=COLORS[fw],
                              header_style=f"bold {COLORS[fw]}")
         results = [m.frameworks.get(fw) for fw in FRAMEWORKS]  # type: ignore[call-overload]
-
-        def row(label: str, fmt) -> None:  # type: ignore[no-untyped-def]
-            cells = []
-            for r in results:
-                value = fmt(r) if r is not None and r.ok else None
-                cells.append(value if value is not None else "–")
-            table.add_row(label, *cells)
-
-        table.add_row("status", *[(r.status.replace("_", " ") if r else "missing") for r in results])
-        row("version", lambda r: r.version)
-        row("device", lambda r: r.device)
-        row("training, samples/s", lambda r: r.train_samples_per_s and
-            f"{r.train_samples_per_s.median:,.0f}")
-        row("  95% interval", lambda r: r.train_samples_per_s and
-            "{:,.0f}–{:,.0f}".format(*r.train_samples_per_s.ci95))
-        row("inference p50, ms", lambda r: r.infer_latency_ms and f"{r.infer_latency_ms.p50:.2f}")
-        row("inference p95, ms", lambda r: r.infer_latency_ms and f"{r.infer_latency_ms.p95:.2f}")
-        row("import, s", lambda r: r.import_s is not None and f"{r.import_s:.1f}" or None)
-        row("peak memory, MB", lambda r: r.peak_rss_mb is not None and f"{r.peak_rss_mb:,.0f}" or None)
-        row("accuracy", lambda r: r.accuracy is not None and f"{r.accuracy:.1%}" or None)
+        columns = [_measured_cells(r) for r in results]
+        for label in columns[0]:
+            table.add_row(label, *[column[label] for column in columns])
         notes = Text("\n".join(common.measurement_lines(self.rec)), style="dim")
-        failed = [Text(f"{common.NAMES[fw]}: {r.status.replace('_', ' ')}: {r.message}", style="red")
+        failed = [Text(f"{common.NAMES[fw]}: {r.status.replace('_', ' ')}: {r.message}",
+                       style="red")
                   for fw, r in zip(FRAMEWORKS, results, strict=True) if r is not None and not r.ok]
         return Group(table, Text(""), *failed, notes)
 
@@ -226,6 +210,29 @@ class ResultScreen(Screen[None]):
         from advisor.report import render
 
         return render(self.rec, what)
+
+
+def _measured_cells(r: Any) -> dict[str, str]:
+    """One framework's column of the measured table ("–" where nothing was measured)."""
+
+    def num(value: float | None, spec: str) -> str:
+        return "–" if value is None or not ok else format(value, spec)
+
+    ok = r is not None and r.ok
+    train = r.train_samples_per_s if ok else None
+    latency = r.infer_latency_ms if ok else None
+    return {
+        "status": r.status.replace("_", " ") if r is not None else "missing",
+        "version": (r.version if ok else None) or "–",
+        "device": (r.device if ok else None) or "–",
+        "training, samples/s": num(train.median if train else None, ",.0f"),
+        "  95% interval": ("{:,.0f}–{:,.0f}".format(*train.ci95) if train else "–"),
+        "inference p50, ms": num(latency.p50 if latency else None, ".2f"),
+        "inference p95, ms": num(latency.p95 if latency else None, ".2f"),
+        "import, s": num(r.import_s if ok else None, ".1f"),
+        "peak memory, MB": num(r.peak_rss_mb if ok else None, ",.0f"),
+        "accuracy": num(r.accuracy if ok else None, ".1%"),
+    }
 
 
 def _unwritable(path: Path) -> str | None:

@@ -1,4 +1,4 @@
-"""Which rules an answer brings into play, one line each: the 'why this question matters' preview."""
+"""Which rules an answer brings into play, one line each: why the question matters."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""One framework's probe progress: phase, a bar, windows done, samples/s, and any reason it stopped."""
+"""One framework's probe progress: phase, bar, windows done, samples/s, why it stopped."""
 
 from __future__ import annotations
 
