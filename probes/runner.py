@@ -77,6 +77,7 @@ class PathRecord:
     message: str = ""
     warm: dict = field(default_factory=dict)
     step_s: float = 0.0  # latest per-step time, sizes the next window
+    overhead_s: float = 0.0  # latest window's wall time outside the timed steps
     steps: int = 0  # of the latest window
     windows: dict[int, float] = field(default_factory=dict)  # round -> samples/s
     idle_cpu: list[float] = field(default_factory=list)  # other workers' CPU share
@@ -379,7 +380,7 @@ class Runner:
                         else None
                     )
                     if lat and thr:
-                        path.warm["latency_ms"] = sorted(lat["ms"])[len(lat["ms"]) // 2]
+                        path.warm["call_s"] = sum(lat["ms"]) / len(lat["ms"]) / 1000
                         path.warm["batch_s"] = thr["elapsed_s"]
             if rec.ok:
                 peak = self._call(rec, "matmul", self._timeout("matmul"), seconds=0.3)
@@ -431,9 +432,12 @@ class Runner:
         rec = self.records[p.framework]
         # Sized from the path's latest step time, so a machine that slows down mid-run
         # stretches at most one window per path, not the budget.
-        p.steps = max(MIN_STEPS, round(window_s / p.step_s))
+        # ... and net of the path's measured per-window overhead (the command round trip,
+        # a fit() call's set-up), so rounds take the time the budget planned for them.
+        p.steps = max(MIN_STEPS, round(max(window_s - p.overhead_s, 0.0) / p.step_s))
         others = [o.worker for o in self._alive() if o is not rec and o.worker is not None]
         before = [_cpu_s(w.pid) for w in others]
+        t = time.monotonic()
         reply = self._call(
             rec,
             "window",
@@ -444,6 +448,7 @@ class Runner:
         )
         if reply is None:
             return
+        p.overhead_s = max(0.0, time.monotonic() - t - reply["elapsed_s"])
         p.step_s = reply["elapsed_s"] / p.steps
         rate = reply["samples"] / reply["elapsed_s"]
         p.windows[r] = rate
@@ -480,29 +485,35 @@ class Runner:
         return True
 
     def _inference(self) -> None:
-        slots = [p for p in self._slots() if p.measures_inference and "latency_ms" in p.warm]
+        slots = [p for p in self._slots() if p.measures_inference and "call_s" in p.warm]
         if not slots:
             return
         share = self.info.budget_s * INFER_SHARE
-        rounds = LATENCY_ROUNDS
-        windows = rounds * len(slots) + len(slots)
+        windows = LATENCY_ROUNDS * len(slots) + len(slots)
         usable = max(0.1 * share, share - windows * INFER_GAP_S)
-        latency_window = 0.7 * usable / (rounds * len(slots))
+        latency_window = 0.7 * usable / (LATENCY_ROUNDS * len(slots))
         batch_window = 0.3 * usable / len(slots)
         order = first_order(slots, self.settings.seed + 1)
-        for r in range(rounds):
+        start = time.monotonic()
+        for r in range(LATENCY_ROUNDS):
+            if r >= 2 and r % 2 == 0:
+                per_round = (time.monotonic() - start) / r
+                if time.monotonic() - start + 2 * per_round > 0.7 * share * BUDGET_SLACK:
+                    break  # a slowed machine: keep the budget, with fewer latency pairs
             for p in round_order(order, r):
                 rec = self.records[p.framework]
                 if not (p.ok and rec.ok):
                     continue
                 self._emit(p.framework, "inference", message=f"{p.path}: latency")
-                calls = int(min(5000, max(5, latency_window / (p.warm["latency_ms"] / 1000))))
+                # Sized by the mean call, not the median: a heavy tail is what makes a
+                # latency window overrun.
+                calls = int(min(5000, max(5, latency_window / p.warm["call_s"])))
                 reply = self._call(
                     rec, "latency", self._timeout("latency"), p, path=p.path, calls=calls
                 )
                 if reply is not None:
                     p.latency_ms[r] = reply["ms"]
-                    p.warm["latency_ms"] = median(reply["ms"])  # the next window's sizing
+                    p.warm["call_s"] = sum(reply["ms"]) / len(reply["ms"]) / 1000
                 self._sleep(INFER_GAP_S)
         for p in order:
             rec = self.records[p.framework]
