@@ -69,10 +69,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _add_probe_parser(sub: argparse._SubParsersAction) -> None:
-    try:  # TEMPORARY until probe_cli lands
-        from advisor import probe_cli
-    except ImportError:
-        return
+    from advisor import probe_cli
+
     probe_cli.add_parser(sub)
 
 
@@ -130,8 +128,9 @@ def _measurements(args: argparse.Namespace):  # -> Measurements | None
         return load_measurements(args.measurements)
     if args.no_probe:
         return None
-    print(f"{PROG}: probes are not available yet; scoring on the rules alone", file=sys.stderr)
-    return None
+    from advisor.probe_cli import measure_for_answers
+
+    return parse_measurements(measure_for_answers(), "the probe result")
 
 
 def _check_output_path(output: str | None) -> None:

@@ -16,12 +16,13 @@ import io
 import json
 import sys
 from pathlib import Path
-
-from rich.console import Console
-from rich.table import Table
+from typing import TYPE_CHECKING
 
 from advisor.errors import AdvisorError, ExitCode, UsageError
 from advisor.output import write_atomic
+
+if TYPE_CHECKING:  # rich is imported where it is used: building the parser must stay cheap
+    from rich.console import Console
 
 ALIASES = {"pytorch": "pytorch", "torch": "pytorch", "tensorflow": "tensorflow", "tf": "tensorflow"}
 
@@ -124,6 +125,8 @@ def _check_output(output: str | None) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run the probe command; returns the exit code (errors are printed, never raised)."""
+    from rich.console import Console
+
     err = Console(stderr=True, highlight=False)
     try:
         settings = settings_from_args(args)
@@ -155,6 +158,20 @@ def run(args: argparse.Namespace) -> int:
         entry = result["frameworks"].get(fw, {})
         err.print(f"advisor: {fw} not measured ({entry.get('status')}): {entry.get('message')}")
     return int(ExitCode.PROBE_FAILED if failed else ExitCode.OK)
+
+
+def measure_for_answers() -> dict:
+    """The default probe for ``advisor --answers``: a cached result, or a run with progress."""
+    from rich.console import Console
+
+    from probes import ProbeSettings
+
+    err = Console(stderr=True, highlight=False)
+    result, cached = _measure(ProbeSettings(), refresh=False, console=err)
+    if cached:
+        err.print(f"Using the cached probe result from {result.get('created')} "
+                  "(`advisor probe --refresh` measures again).")
+    return result
 
 
 def _measure(settings, *, refresh: bool, console: Console) -> tuple[dict, bool]:
@@ -245,6 +262,9 @@ def _ratio_line(name: str, ratio: dict, lower_is_better: bool = False) -> str:
 
 
 def render_text(result: dict, *, color: bool = False) -> str:
+    from rich.console import Console
+    from rich.table import Table
+
     buffer = io.StringIO()
     console = Console(
         file=buffer, width=120, force_terminal=color, no_color=not color, highlight=False
