@@ -69,7 +69,7 @@ def normalise_answers(
         if not isinstance(key, str):
             raise AnswersError(path, f"keys must be question ids, got {key!r}", line=line(key))
         if key == "version":
-            if value != ANSWERS_VERSION:
+            if type(value) is not int or value != ANSWERS_VERSION:  # True == 1.0 == 1 in Python
                 raise AnswersError(
                     path,
                     f"unsupported answers version {value!r}; this advisor reads version "
@@ -91,19 +91,23 @@ def normalise_answers(
         if value is None:
             defaulted.append(question.id)
             value = question.default
-        values[question.id] = _normalise_value(question, value, path, line(question.id))
+        values[question.id] = _normalise_value(question, value, path, locator)
     return Answers(values, tuple(defaulted))
 
 
-def _normalise_value(q: Question, value: Any, path: str | Path | None, line: int | None) -> AnswerValue:
+def _normalise_value(
+    q: Question, value: Any, path: str | Path | None, locator: Locator | None
+) -> AnswerValue:
     allowed = ", ".join(q.values)
+    line = locator.line((q.id,)) if locator else None
 
-    def check(v: Any) -> str:
+    def check(v: Any, index: int | None = None) -> str:
         if isinstance(v, str) and v in q.values:
             return v
         hint = suggest(v, q.values) if isinstance(v, str) else ""
+        at = locator.line((q.id, index)) if locator and index is not None else line
         raise AnswersError(
-            path, f"{v!r} is not an allowed value{hint}; allowed: {allowed}", key=q.id, line=line
+            path, f"{v!r} is not an allowed value{hint}; allowed: {allowed}", key=q.id, line=at
         )
 
     if q.type == "one":
@@ -120,7 +124,7 @@ def _normalise_value(q: Question, value: Any, path: str | Path | None, line: int
             line=line,
         )
     items = list(value) if isinstance(value, list | tuple) else [value]
-    chosen = {check(v) for v in items}
+    chosen = {check(v, i if isinstance(value, list | tuple) else None) for i, v in enumerate(items)}
     if NO_TARGET in chosen and len(chosen) > 1:
         raise AnswersError(
             path,

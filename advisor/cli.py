@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from advisor import __version__
-from advisor.errors import AdvisorError, ExitCode, UsageError
+from advisor.errors import AdvisorError, ExitCode, OutputError, UsageError
 from advisor.output import write_atomic
 
 PROG = "advisor"
@@ -141,6 +141,8 @@ def _check_output_path(output: str | None) -> None:
         raise UsageError(f"--output {output}: is a directory; give a file name")
     if not p.parent.exists():
         raise UsageError(f"--output {output}: the folder {p.parent} does not exist")
+    if not p.parent.is_dir():
+        raise UsageError(f"--output {output}: {p.parent} is a file, not a folder")
 
 
 def write_output(text: str, output: str | None) -> None:
@@ -149,7 +151,10 @@ def write_output(text: str, output: str | None) -> None:
         sys.stdout.write(text)
         sys.stdout.flush()
         return
-    write_atomic(output, text)
+    try:
+        write_atomic(output, text)
+    except OSError as exc:
+        raise OutputError(f"--output {output}: cannot be written: {exc.strerror or exc}") from None
 
 
 def _terminal_width() -> int:

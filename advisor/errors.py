@@ -6,6 +6,7 @@
     │   ├── AnswersError         answers file (YAML): syntax, unknown key, bad value
     │   ├── MeasurementsError    measurements file (JSON, contract 3)
     │   └── RuleFileError        rule, question or criteria file (YAML)
+    ├── OutputError              a report or file could not be written             -> exit 2
     ├── RuleConflictError        two constraints that fired require different frameworks -> exit 2
     └── ProbeError               a probe could not measure a framework it was asked to -> exit 3
 
@@ -67,7 +68,8 @@ class InputError(AdvisorError):
             if column is not None:
                 where += f", column {column}"
         prefix = f"{where}: " + (f"{key}: " if key else "")
-        super().__init__(prefix + message)
+        # One diagnostic is one line: keys and values quoted from a file may hold line breaks.
+        super().__init__((prefix + message).replace("\r", "\\r").replace("\n", "\\n"))
         self.detail = message
 
 
@@ -96,6 +98,10 @@ class RuleFileError(InputError):
         if rule_id:
             key = f"rule {rule_id!r}" + (f" → {key}" if key else "")
         super().__init__(path, message, key=key, line=line, column=column)
+
+
+class OutputError(AdvisorError):
+    """A report or file could not be written (a missing folder, no permission, a full disk)."""
 
 
 class RuleConflictError(AdvisorError):

@@ -267,8 +267,8 @@ def _build(
                     continue
                 overrides.append(Override(rule.id, previous.pack, pack.pack, str(path)))
             by_id[rule.id] = rule
-    if problems.errors:
-        return None, problems
+    # With errors (check mode only: fail-fast raised already) this holds the rules that did
+    # load, so the quality checks still report on them.
     ruleset = RuleSet(questionnaire, tuple(criteria), tuple(by_id.values()), tuple(packs),
                       tuple(overrides))
     return ruleset, problems

@@ -1,14 +1,14 @@
 """Safe reading of user-supplied YAML and JSON files, with line numbers for every value.
 
 Every loader in the advisor reads its files through here, so every file gets the same checks
-(missing, directory, too large, binary, empty) and the same error shape: the project's own
-``InputError`` subclass, naming the file and, where known, the line and column.
+(missing, directory, too large, binary, empty, alias bombs) and the same error shape: the
+project's own ``InputError`` subclass, naming the file and, where known, the line and column.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Hashable, Iterator
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,6 +19,9 @@ from advisor.errors import InputError
 
 MAX_BYTES = 1_000_000
 """Inputs are small text files; anything larger is almost certainly the wrong file."""
+MAX_NODES = 100_000
+"""A document may reach at most this many values, aliases expanded: a few kilobytes of nested
+aliases can otherwise stand for billions of values (the "billion laughs")."""
 
 try:  # The C parser is several times faster; fall back silently where libyaml is absent.
     _BaseLoader: type = yaml.CSafeLoader
@@ -26,30 +29,47 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
     _BaseLoader = yaml.SafeLoader
 
 KeyPath = tuple[Any, ...]
+_Error = yaml.constructor.ConstructorError
 
 
 class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
-    """SafeLoader that rejects duplicate keys instead of silently keeping the last one."""
+    """SafeLoader that rejects duplicate keys and reports malformed scalars with their line."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        if not isinstance(node, yaml.MappingNode):  # e.g. "!!set 1" puts a scalar here
+            raise _Error(None, None, f"expected a mapping for tag {node.tag}", node.start_mark)
         seen: dict[Any, yaml.Node] = {}
         for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                continue  # merged keys may be overridden by explicit ones; that is their purpose
             key = self.construct_object(key_node, deep=deep)
             if not isinstance(key, Hashable):
-                raise yaml.constructor.ConstructorError(
-                    None, None, "a mapping key must be a plain value", key_node.start_mark
-                )
+                raise _Error(None, None, "a mapping key must be a plain value", key_node.start_mark)
             if key in seen:
                 first = seen[key].start_mark.line + 1
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"duplicate key {key!r} (first given on line {first})",
-                    key_node.start_mark,
-                )
+                raise _Error(None, None, f"duplicate key {key!r} (first given on line {first})",
+                             key_node.start_mark)
             seen[key] = key_node
-        return super().construct_mapping(node, deep=deep)
+        self.flatten_mapping(node)
+        return yaml.constructor.BaseConstructor.construct_mapping(self, node, deep=deep)
+
+
+def _checked_scalar(construct: Any, kind: str) -> Any:
+    def wrapper(loader: _Loader, node: yaml.ScalarNode) -> Any:
+        try:
+            return construct(loader, node)
+        except (ValueError, TypeError, AttributeError):
+            # PyYAML raises bare Python errors for e.g. "!!float abc" or a 5,000-digit integer.
+            raise _Error(None, None, f"{node.value[:40]!r} is not a valid {kind}",
+                         node.start_mark) from None
+    return wrapper
 
 
 _Loader.add_constructor("tag:yaml.org,2002:map", _Loader.construct_mapping)
+for _tag, _kind in (("int", "integer"), ("float", "number"), ("timestamp", "date or time")):
+    _Loader.add_constructor(f"tag:yaml.org,2002:{_tag}",
+                            _checked_scalar(_Loader.yaml_constructors[f"tag:yaml.org,2002:{_tag}"],
+                                            _kind))
 
 
 @dataclass
@@ -69,24 +89,31 @@ class Locator:
             path = path[:-1]
 
     @classmethod
-    def from_node(cls, node: yaml.Node) -> Locator:
+    def from_node(cls, root: yaml.Node) -> Locator:
+        """Index every value's line; reject recursive aliases and documents that expand too far."""
         loc = cls()
-        for path, line in _walk(node, ()):
-            loc.lines.setdefault(path, line)
+        stack: list[tuple[yaml.Node, KeyPath, frozenset[int]]] = [(root, (), frozenset())]
+        reached = 0
+        while stack:
+            node, path, ancestors = stack.pop()
+            reached += 1
+            if reached > MAX_NODES:
+                raise _Error(None, None, f"the document expands to more than {MAX_NODES:,} values "
+                             "through aliases", node.start_mark)
+            loc.lines.setdefault(path, node.start_mark.line + 1)
+            if id(node) in ancestors:
+                raise _Error(None, None, "an alias refers to a value that contains it",
+                             node.start_mark)
+            inner = ancestors | {id(node)}
+            if isinstance(node, yaml.MappingNode):
+                for key_node, value_node in node.value:
+                    key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+                    # A key's line is where the key is written, which is where a reader looks.
+                    loc.lines.setdefault((*path, key), key_node.start_mark.line + 1)
+                    stack.append((value_node, (*path, key), inner))
+            elif isinstance(node, yaml.SequenceNode):
+                stack.extend((item, (*path, i), inner) for i, item in enumerate(node.value))
         return loc
-
-
-def _walk(node: yaml.Node, path: KeyPath) -> Iterator[tuple[KeyPath, int]]:
-    yield path, node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
-        for key_node, value_node in node.value:
-            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
-            # A key's line is where the key is written, which is where a reader looks.
-            yield (*path, key), key_node.start_mark.line + 1
-            yield from _walk(value_node, (*path, key))
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            yield from _walk(item, (*path, index))
 
 
 def read_text(path: str | Path, error: type[InputError], *, what: str) -> str:
@@ -97,12 +124,13 @@ def read_text(path: str | Path, error: type[InputError], *, what: str) -> str:
     if p.is_dir():
         raise error(p, f"is a directory, not {what}")
     try:
-        size = p.stat().st_size
-        if size > MAX_BYTES:
-            raise error(p, f"is {size:,} bytes; {what} is at most {MAX_BYTES:,} bytes")
-        raw = p.read_bytes()
+        with p.open("rb") as fh:
+            # Read one byte past the limit: pipes and devices report no size to check first.
+            raw = fh.read(MAX_BYTES + 1)
     except OSError as exc:
         raise error(p, f"cannot be read: {exc.strerror or exc}") from None
+    if len(raw) > MAX_BYTES:
+        raise error(p, f"is larger than {MAX_BYTES:,} bytes; {what} is a small text file")
     if b"\x00" in raw:
         raise error(p, f"is a binary file, not {what}")
     try:
@@ -121,6 +149,7 @@ def parse_yaml(text: str, path: str | Path | None, error: type[InputError]) -> t
         node = loader.get_single_node()
         if node is None:
             raise error(path, "is empty")
+        locator = Locator.from_node(node)  # before constructing: it also stops alias bombs
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -136,11 +165,21 @@ def parse_yaml(text: str, path: str | Path | None, error: type[InputError]) -> t
             line=mark.line + 1 if mark else None,
             column=mark.column + 1 if mark else None,
         ) from None
+    except yaml.reader.ReaderError as exc:
+        line, column = _position(text, exc.position)
+        what = f"character {exc.character!r}" if isinstance(exc.character, str) else "a byte"
+        raise error(path, f"YAML syntax error: {what} is not allowed in YAML text", line=line,
+                    column=column) from None
     except yaml.YAMLError as exc:
-        raise error(path, f"YAML error: {exc}") from None
+        raise error(path, f"YAML error: {' '.join(str(exc).split())}") from None
     finally:
         loader.dispose()
-    return data, Locator.from_node(node)
+    return data, locator
+
+
+def _position(text: str, offset: int) -> tuple[int, int]:
+    before = text[:offset]
+    return before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1
 
 
 def load_yaml(path: str | Path, error: type[InputError], *, what: str) -> tuple[Any, Locator]:
@@ -151,8 +190,21 @@ def load_json(path: str | Path, error: type[InputError], *, what: str) -> Any:
     return parse_json(read_text(path, error, what=what), path, error)
 
 
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise ValueError(f"duplicate key {key!r}")
+        out[key] = value
+    return out
+
+
 def parse_json(text: str, path: str | Path | None, error: type[InputError]) -> Any:
     try:
-        return json.loads(text)
+        return json.loads(text, object_pairs_hook=_no_duplicates)
     except json.JSONDecodeError as exc:
         raise error(path, f"JSON syntax error: {exc.msg}", line=exc.lineno, column=exc.colno) from None
+    except RecursionError:
+        raise error(path, "JSON is nested too deeply") from None
+    except ValueError as exc:  # a duplicate key, or an integer too long to convert
+        raise error(path, f"JSON error: {exc}") from None

@@ -95,8 +95,6 @@ def test_version_2_fixture_file():
         load_answers(ANSWERS / "version-2.yaml")
 
 
-@pytest.mark.xfail(strict=True, reason="the version check uses ==, so 'version: true' and "
-                   "'version: 1.0' pass as version 1 (True == 1 == 1.0 in Python)")
 @pytest.mark.parametrize("value", ["true", "1.0"])
 def test_version_must_be_the_integer_1(write, value):
     error_for(write, f"version: {value}\n")

@@ -225,9 +225,6 @@ def test_output_onto_a_directory_is_a_usage_error(run_advisor, tmp_path):
     one_line_error(r.stderr, "is a directory")
 
 
-@pytest.mark.xfail(strict=True, reason="--output below a regular file passes _check_output_path "
-                   "(its parent 'exists') and write_atomic's NotADirectoryError escapes as a "
-                   "traceback with exit 1")
 def test_output_below_a_file_is_a_usage_error(run_advisor, tmp_path):
     (tmp_path / "afile").write_text("x")
     r = run_advisor("--answers", EXAMPLE, "--no-probe", "--output", tmp_path / "afile" / "r.txt")

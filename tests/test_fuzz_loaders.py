@@ -329,9 +329,6 @@ def yaml_feature_mutation(draw, source: str) -> str:
     return "\n".join(lines)
 
 
-@pytest.mark.xfail(strict=True, reason="bad explicit scalar tags (ValueError, AttributeError) and "
-                   "self-referencing aliases (RecursionError) escape parse_yaml; see "
-                   "test_yamlfile.py for the pinned cases")
 @fuzz(60)
 @given(text=yaml_feature_mutation(EXAMPLE.read_text(encoding="utf-8")))
 def test_answers_with_tags_and_aliases(scratch, text):
