@@ -1,4 +1,4 @@
-"""The command line: ``advisor`` (TUI), ``advisor --answers FILE``, ``questions``, ``rules check``, ``probe``.
+"""The command line: the app, ``--answers FILE``, ``questions``, ``rules check``, ``probe``.
 
 Reports go to stdout (or ``--output``), progress and diagnostics to stderr. Errors become
 exit codes here and nowhere else (see ``advisor.errors.ExitCode``). Heavy modules (rich,
@@ -12,11 +12,10 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 
 from advisor import __version__
-from advisor.errors import AdvisorError, ExitCode, OutputError, UsageError
-from advisor.output import write_atomic
+from advisor.errors import AdvisorError, ExitCode, OutputError
+from advisor.output import check_output_path, write_atomic
 
 PROG = "advisor"
 
@@ -43,26 +42,44 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--answers", metavar="FILE", help="answers file (YAML); no questions asked")
     probe = parser.add_mutually_exclusive_group()
     probe.add_argument("--no-probe", action="store_true", help="score on the rules alone")
-    probe.add_argument("--measurements", metavar="FILE",
-                       help="use this measurements file (JSON) instead of probing")
-    parser.add_argument("--format", choices=("text", "markdown", "json"), default="text",
-                        help="report format (default: text)")
+    probe.add_argument(
+        "--measurements",
+        metavar="FILE",
+        help="use this measurements file (JSON) instead of probing",
+    )
+    parser.add_argument(
+        "--format",
+        choices=("text", "markdown", "json"),
+        default="text",
+        help="report format (default: text)",
+    )
     parser.add_argument("--output", metavar="FILE", help="write the report here instead of stdout")
-    parser.add_argument("--rules", metavar="DIR", action="append", default=[],
-                        help="extra rule packs (a directory of *.yaml or one file); repeatable")
-    parser.add_argument("--tui", action="store_true",
-                        help="open the interactive app (with --answers: pre-filled)")
+    parser.add_argument(
+        "--rules",
+        metavar="DIR",
+        action="append",
+        default=[],
+        help="extra rule packs (a directory of *.yaml or one file); repeatable",
+    )
+    parser.add_argument(
+        "--tui", action="store_true", help="open the interactive app (with --answers: pre-filled)"
+    )
 
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     q = sub.add_parser("questions", help="print the questionnaire")
-    q.add_argument("--template", action="store_true",
-                   help="print a commented answers file that is valid as it stands")
+    q.add_argument(
+        "--template",
+        action="store_true",
+        help="print a commented answers file that is valid as it stands",
+    )
     rules = sub.add_parser("rules", help="work with rule files")
-    rules_sub = rules.add_subparsers(dest="rules_command", metavar="ACTION", required=True,
-                                     parser_class=_Parser)
+    rules_sub = rules.add_subparsers(
+        dest="rules_command", metavar="ACTION", required=True, parser_class=_Parser
+    )
     check = rules_sub.add_parser("check", help="validate rule files and list every problem")
-    check.add_argument("paths", nargs="*", metavar="PATH",
-                       help="extra rule packs to check with the bundled ones")
+    check.add_argument(
+        "paths", nargs="*", metavar="PATH", help="extra rule packs to check with the bundled ones"
+    )
     check.add_argument("--strict", action="store_true", help="count warnings as problems")
     _add_probe_parser(sub)
     return parser
@@ -106,7 +123,7 @@ def _answers_mode(args: argparse.Namespace) -> int:
     from advisor.rulebook import load_ruleset
     from advisor.scoring import score
 
-    _check_output_path(args.output)
+    check_output_path(args.output)
     ruleset = load_ruleset(args.rules)
     answers = load_answers(args.answers, ruleset.questionnaire)
     measurements = _measurements(args)
@@ -116,7 +133,9 @@ def _answers_mode(args: argparse.Namespace) -> int:
 
     to_terminal = args.output is None and sys.stdout.isatty()
     width = _terminal_width() if to_terminal else 100
-    text = render(rec, args.format, width=width, color=to_terminal and not os.environ.get("NO_COLOR"))
+    text = render(
+        rec, args.format, width=width, color=to_terminal and not os.environ.get("NO_COLOR")
+    )
     write_output(text, args.output)
     return int(ExitCode.OK)
 
@@ -131,18 +150,6 @@ def _measurements(args: argparse.Namespace):  # -> Measurements | None
     from advisor.probe_cli import measure_for_answers
 
     return parse_measurements(measure_for_answers(), "the probe result")
-
-
-def _check_output_path(output: str | None) -> None:
-    if output is None:
-        return
-    p = Path(output)
-    if p.is_dir():
-        raise UsageError(f"--output {output}: is a directory; give a file name")
-    if not p.parent.exists():
-        raise UsageError(f"--output {output}: the folder {p.parent} does not exist")
-    if not p.parent.is_dir():
-        raise UsageError(f"--output {output}: {p.parent} is a file, not a folder")
 
 
 def write_output(text: str, output: str | None) -> None:
@@ -166,7 +173,7 @@ def _terminal_width() -> int:
 
 def _questions(args: argparse.Namespace) -> int:
     from advisor.rulebook import bundled_questionnaire
-    from advisor.template import describe_questions, answers_template
+    from advisor.template import answers_template, describe_questions
 
     q = bundled_questionnaire()
     write_output(answers_template(q) if args.template else describe_questions(q), None)
@@ -198,8 +205,12 @@ def _rules_check(args: argparse.Namespace) -> int:
 def _tui(args: argparse.Namespace) -> int:
     from advisor.tui import run_app
 
-    return run_app(answers_path=args.answers, rule_paths=args.rules, no_probe=args.no_probe,
-                   measurements_path=args.measurements)
+    return run_app(
+        answers_path=args.answers,
+        rule_paths=args.rules,
+        no_probe=args.no_probe,
+        measurements_path=args.measurements,
+    )
 
 
 if __name__ == "__main__":  # pragma: no cover

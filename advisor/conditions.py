@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal, Union
+from typing import Any, Literal
 
 from advisor.answers import NO_TARGET, AnswerValue
 from advisor.questions import Questionnaire
@@ -74,7 +74,7 @@ class Not:
         return not self.item.holds(answers)
 
 
-Condition = Union[Match, All, AnyOf, Not]
+Condition = Match | All | AnyOf | Not
 
 
 def parse_condition(raw: Any, questionnaire: Questionnaire, at: KeyPath = ()) -> Condition:

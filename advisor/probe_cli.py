@@ -15,11 +15,10 @@ import difflib
 import io
 import json
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from advisor.errors import AdvisorError, ExitCode, UsageError
-from advisor.output import write_atomic
+from advisor.output import check_output_path, write_atomic
 
 if TYPE_CHECKING:  # rich is imported where it is used: building the parser must stay cheap
     from rich.console import Console
@@ -113,15 +112,6 @@ def settings_from_args(args: argparse.Namespace):  # -> probes.ProbeSettings
         raise UsageError(f"--budget/--frameworks: {exc}") from None
 
 
-def _check_output(output: str | None) -> None:
-    if output is None:
-        return
-    path = Path(output)
-    if path.is_dir():
-        raise UsageError(f"--output {output}: is a directory; give a file name")
-    if not path.parent.exists():
-        raise UsageError(f"--output {output}: the folder {path.parent} does not exist")
-
 
 def run(args: argparse.Namespace) -> int:
     """Run the probe command; returns the exit code (errors are printed, never raised)."""
@@ -130,7 +120,7 @@ def run(args: argparse.Namespace) -> int:
     err = Console(stderr=True, highlight=False)
     try:
         settings = settings_from_args(args)
-        _check_output(args.probe_output)
+        check_output_path(args.probe_output)
         result, cached = _measure(settings, refresh=args.refresh, console=err)
         if cached:
             err.print(

@@ -45,7 +45,9 @@ class Question(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=
         return next((c.label for c in self.choices if c.value == value), value)
 
 
-class Questionnaire(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True, dict=True):
+class Questionnaire(
+    msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True, dict=True
+):
     version: int = ANSWERS_VERSION
     questions: Annotated[list[Question], msgspec.Meta(min_length=1)]
 

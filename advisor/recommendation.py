@@ -33,11 +33,16 @@ class PerFramework(_Out, kw_only=True):
 class CriterionScore(_Out, kw_only=True):
     title: str
     base_weight: float
-    weight: Annotated[float, msgspec.Meta(description="base weight × matching answer factors (× the measured cap)")]
+    weight: Annotated[
+        float,
+        msgspec.Meta(description="base weight × matching answer factors (× the measured cap)"),
+    ]
     measured: bool
     points: PerFramework
     weighted: PerFramework
-    rules: Annotated[list[str], msgspec.Meta(description="ids of the rules and measurements that contributed")]
+    rules: Annotated[
+        list[str], msgspec.Meta(description="ids of the rules and measurements that contributed")
+    ]
 
 
 class Reason(_Out, kw_only=True):
@@ -75,21 +80,31 @@ class ConstraintOut(_Out, kw_only=True):
     because: str
     sources: list[SourceRef]
     pack: str
-    points_winner: Annotated[Winner, msgspec.Meta(description="what the points alone would have recommended")]
+    points_winner: Annotated[
+        Winner, msgspec.Meta(description="what the points alone would have recommended")
+    ]
 
 
 class Flip(_Out, kw_only=True):
     question: str
-    change: Annotated[str, msgspec.Meta(description="the single answer change, e.g. 'deployment: remove mobile'")]
+    change: Annotated[
+        str, msgspec.Meta(description="the single answer change, e.g. 'deployment: remove mobile'")
+    ]
     answer: Annotated[str | list[str], msgspec.Meta(description="the changed answer")]
-    recommendation: Annotated[Winner, msgspec.Meta(description="the recommendation after the change")]
+    recommendation: Annotated[
+        Winner, msgspec.Meta(description="the recommendation after the change")
+    ]
     text: str
 
 
 class Robustness(_Out, kw_only=True):
-    share: Annotated[float, msgspec.Meta(ge=0, le=1, description="share of perturbed draws keeping the winner")]
+    share: Annotated[
+        float, msgspec.Meta(ge=0, le=1, description="share of perturbed draws keeping the winner")
+    ]
     draws: int
-    perturbation: Annotated[float, msgspec.Meta(description="each criterion weight is scaled by U(1-p, 1+p)")]
+    perturbation: Annotated[
+        float, msgspec.Meta(description="each criterion weight is scaled by U(1-p, 1+p)")
+    ]
     seed: int
 
 
@@ -104,12 +119,22 @@ class MeasurementUse(_Out, kw_only=True):
     used: bool
     created: str
     machine: str | None = None
-    cap_share: Annotated[float, msgspec.Meta(description="measured criteria never exceed this share of the weight")]
-    cap_scale: Annotated[float, msgspec.Meta(description="factor applied to measured weights to honour the cap")]
-    device_scale: Annotated[float, msgspec.Meta(description="1 when the probe ran on the hardware you train on")]
-    stability_scale: Annotated[float, msgspec.Meta(description="below 1 when the probe flagged instability")]
+    cap_share: Annotated[
+        float, msgspec.Meta(description="measured criteria never exceed this share of the weight")
+    ]
+    cap_scale: Annotated[
+        float, msgspec.Meta(description="factor applied to measured weights to honour the cap")
+    ]
+    device_scale: Annotated[
+        float, msgspec.Meta(description="1 when the probe ran on the hardware you train on")
+    ]
+    stability_scale: Annotated[
+        float, msgspec.Meta(description="below 1 when the probe flagged instability")
+    ]
     criteria: list[MeasuredCriterion]
-    missing: Annotated[list[str], msgspec.Meta(description="measurements that could not be used, and why")]
+    missing: Annotated[
+        list[str], msgspec.Meta(description="measurements that could not be used, and why")
+    ]
 
 
 class PackRef(_Out, kw_only=True):
@@ -140,10 +165,14 @@ class Recommendation(_Out, kw_only=True):
     confidence: Annotated[float, msgspec.Meta(ge=0, le=1)]
     decided_by: Literal["points", "constraint"]
     scores: PerFramework
-    margin: Annotated[float, msgspec.Meta(description="weighted score of the leader minus the other's")]
+    margin: Annotated[
+        float, msgspec.Meta(description="weighted score of the leader minus the other's")
+    ]
     criteria: dict[str, CriterionScore]
     reasons: list[Reason]
-    explanation: Annotated[list[str], msgspec.Meta(description="plain sentences on what decided the result")]
+    explanation: Annotated[
+        list[str], msgspec.Meta(description="plain sentences on what decided the result")
+    ]
     constraint: ConstraintOut | None
     notes: list[NoteOut]
     myths: list[MythOut]

@@ -32,8 +32,6 @@ from advisor.rulemodels import (
     Rule,
     RuleId,
 )
-
-RULE_KINDS: dict[str, type] = {"rule": PointsRule, "note": Note, "myth": Myth, "constraint": Constraint}
 from advisor.validation import locate
 from advisor.yamlfile import KeyPath, Locator, load_yaml
 
@@ -41,6 +39,12 @@ STALE_AFTER = timedelta(days=548)
 """Sources checked longer ago than this (about 18 months) are reported as stale."""
 
 AnyRule = PointsRule | Note | Myth | Constraint
+RULE_KINDS: dict[str, type] = {
+    "rule": PointsRule,
+    "note": Note,
+    "myth": Myth,
+    "constraint": Constraint,
+}
 
 
 def bundled_rules_dir() -> Path:
@@ -110,8 +114,9 @@ class RuleSet:
             "criteria": [c.criterion for c in self.criteria],
             "rules": [r.rule for r in self.rules],
         }
-        blob = json.dumps(msgspec.to_builtins(payload), sort_keys=True,
-                          separators=(",", ":")).encode()
+        blob = json.dumps(
+            msgspec.to_builtins(payload), sort_keys=True, separators=(",", ":")
+        ).encode()
         return "sha256:" + hashlib.sha256(blob).hexdigest()[:16]
 
     @property
@@ -153,8 +158,11 @@ class Problems:
     def add_error(self, error: RuleFileError) -> None:
         self.add(
             Problem(
-                error.path or "", error.detail, rule_id=getattr(error, "rule_id", None),
-                key=_strip_rule(error), line=error.line,
+                error.path or "",
+                error.detail,
+                rule_id=getattr(error, "rule_id", None),
+                key=_strip_rule(error),
+                line=error.line,
             )
         )
 
@@ -171,7 +179,7 @@ def _strip_rule(error: RuleFileError) -> str | None:
     key = error.key
     if key and getattr(error, "rule_id", None):
         prefix = f"rule {error.rule_id!r}"
-        key = key[len(prefix):].lstrip(" →") or None
+        key = key[len(prefix) :].lstrip(" →") or None
     return key
 
 
@@ -250,27 +258,35 @@ def _build(
         seen_here: set[str] = set()
         for rule in rules:
             if rule.id in seen_here:
-                problems.add(Problem(str(path), "rule id is used twice in this pack",
-                                     rule.id, "id", rule.line))
+                problems.add(
+                    Problem(
+                        str(path), "rule id is used twice in this pack", rule.id, "id", rule.line
+                    )
+                )
                 continue
             seen_here.add(rule.id)
             previous = by_id.get(rule.id)
             if previous is not None:
                 prev_bundled = any(p.path == previous.path and p.bundled for p in packs)
                 if bundled or not prev_bundled:
-                    problems.add(Problem(
-                        str(path),
-                        f"rule id collides with the rule in {previous.path} "
-                        f"(line {previous.line}); ids must be unique",
-                        rule.id, "id", rule.line,
-                    ))
+                    problems.add(
+                        Problem(
+                            str(path),
+                            f"rule id collides with the rule in {previous.path} "
+                            f"(line {previous.line}); ids must be unique",
+                            rule.id,
+                            "id",
+                            rule.line,
+                        )
+                    )
                     continue
                 overrides.append(Override(rule.id, previous.pack, pack.pack, str(path)))
             by_id[rule.id] = rule
     # With errors (check mode only: fail-fast raised already) this holds the rules that did
     # load, so the quality checks still report on them.
-    ruleset = RuleSet(questionnaire, tuple(criteria), tuple(by_id.values()), tuple(packs),
-                      tuple(overrides))
+    ruleset = RuleSet(
+        questionnaire, tuple(criteria), tuple(by_id.values()), tuple(packs), tuple(overrides)
+    )
     return ruleset, problems
 
 
@@ -283,8 +299,9 @@ def _validated(model: Any, path: Path, problems: Problems, what: str) -> tuple[A
     try:
         return msgspec.convert(data, model), locator
     except msgspec.ValidationError as exc:
-        _add_with_rule_id(problems, locate(exc, model, path, locator, RuleFileError, data=data),
-                          data)
+        _add_with_rule_id(
+            problems, locate(exc, model, path, locator, RuleFileError, data=data), data
+        )
         return None
 
 
@@ -293,13 +310,20 @@ def _add_with_rule_id(problems: Problems, error: RuleFileError, data: Any) -> No
     rule_id = None
     key = error.key or ""
     if key.startswith("rules[") and isinstance(data, dict):
-        index = int(key[6:key.index("]")])
+        index = int(key[6 : key.index("]")])
         rules = data.get("rules")
         if isinstance(rules, list) and index < len(rules) and isinstance(rules[index], dict):
             rule_id = rules[index].get("id")
-            key = key[key.index("]") + 1:].lstrip(".") or None
-    problems.add(Problem(error.path or "", error.detail, rule_id if isinstance(rule_id, str) else None,
-                         key or None, error.line))
+            key = key[key.index("]") + 1 :].lstrip(".") or None
+    problems.add(
+        Problem(
+            error.path or "",
+            error.detail,
+            rule_id if isinstance(rule_id, str) else None,
+            key or None,
+            error.line,
+        )
+    )
 
 
 def _load_criteria(path: Path, q: Questionnaire, problems: Problems) -> list[LoadedCriterion]:
@@ -325,8 +349,13 @@ def _load_criteria(path: Path, q: Questionnaire, problems: Problems) -> list[Loa
 
 
 def _condition(
-    raw: Any, q: Questionnaire, at: KeyPath, path: Path, locator: Locator,
-    problems: Problems, rule_id: str | None,
+    raw: Any,
+    q: Questionnaire,
+    at: KeyPath,
+    path: Path,
+    locator: Locator,
+    problems: Problems,
+    rule_id: str | None,
 ) -> Condition | None:
     try:
         return parse_condition(raw, q, at)
@@ -362,8 +391,7 @@ def _load_pack(
         except msgspec.ValidationError as exc:
             kind = raw.get("kind") if isinstance(raw, dict) else None
             model = RULE_KINDS.get(kind, Rule) if isinstance(kind, str) else Rule
-            error = locate(exc, model, path, locator, RuleFileError, prefix=("rules", i),
-                           data=raw)
+            error = locate(exc, model, path, locator, RuleFileError, prefix=("rules", i), data=raw)
             _add_with_rule_id(problems, error, {"rules": pack.rules})
             continue
         line = locator.line(("rules", i))
@@ -376,14 +404,27 @@ def _load_pack(
         criterion = getattr(rule, "criterion", None)
         if criterion is not None:
             if criterion not in criteria:
-                problems.add(Problem(str(path), f"unknown criterion {criterion!r}; known: "
-                                     f"{', '.join(sorted(criteria))}", rule.id, "criterion",
-                                     locator.line(("rules", i, "criterion"))))
+                problems.add(
+                    Problem(
+                        str(path),
+                        f"unknown criterion {criterion!r}; known: {', '.join(sorted(criteria))}",
+                        rule.id,
+                        "criterion",
+                        locator.line(("rules", i, "criterion")),
+                    )
+                )
                 continue
             if isinstance(rule, PointsRule) and criterion in MEASURED_CRITERIA:
-                problems.add(Problem(str(path), f"criterion {criterion!r} is fed by measurements;"
-                                     " rules cannot add points to it", rule.id, "criterion",
-                                     locator.line(("rules", i, "criterion"))))
+                problems.add(
+                    Problem(
+                        str(path),
+                        f"criterion {criterion!r} is fed by measurements;"
+                        " rules cannot add points to it",
+                        rule.id,
+                        "criterion",
+                        locator.line(("rules", i, "criterion")),
+                    )
+                )
                 continue
         rules.append(LoadedRule(rule, cond, pack.pack, str(path), line))
     return pack, rules
@@ -394,16 +435,38 @@ def _check_quality(ruleset: RuleSet, problems: Problems, today: date) -> None:
     for r in ruleset.rules:
         for s in r.rule.sources:
             if today - s.checked > STALE_AFTER:
-                problems.add(Problem(r.path, f"source {s.label} was last checked on {s.checked}"
-                                     " (over 18 months ago); re-read it and update 'checked'",
-                                     r.id, "sources", r.line, warning=True))
+                problems.add(
+                    Problem(
+                        r.path,
+                        f"source {s.label} was last checked on {s.checked}"
+                        " (over 18 months ago); re-read it and update 'checked'",
+                        r.id,
+                        "sources",
+                        r.line,
+                        warning=True,
+                    )
+                )
             if s.checked > today:
-                problems.add(Problem(r.path, f"source {s.label} has a 'checked' date in the "
-                                     f"future ({s.checked})", r.id, "sources", r.line))
-    mentioned = {pair for r in ruleset.rules if r.condition is not None
-                 for pair in mentions(r.condition)}
+                problems.add(
+                    Problem(
+                        r.path,
+                        f"source {s.label} has a 'checked' date in the future ({s.checked})",
+                        r.id,
+                        "sources",
+                        r.line,
+                    )
+                )
+    mentioned = {
+        pair for r in ruleset.rules if r.condition is not None for pair in mentions(r.condition)
+    }
     for question in ruleset.questionnaire.questions:
         for value in question.values:
             if (question.id, value) not in mentioned:
-                problems.add(Problem("rules/", f"no rule mentions {question.id}: {value}",
-                                     key=question.id, warning=True))
+                problems.add(
+                    Problem(
+                        "rules/",
+                        f"no rule mentions {question.id}: {value}",
+                        key=question.id,
+                        warning=True,
+                    )
+                )

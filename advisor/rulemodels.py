@@ -1,9 +1,9 @@
-"""The rule file formats (contract 2), declared once: validation and JSON Schema both come from here."""
+"""The rule file formats (contract 2), declared once: validation and JSON Schema come from here."""
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 import msgspec
 
@@ -25,8 +25,12 @@ CRITERION_IDS = (
 )
 MEASURED_CRITERIA = ("training_speed", "inference_latency", "startup_memory")
 
-RuleId = Annotated[str, msgspec.Meta(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$",
-                                     description="kebab-case, unique across all packs")]
+RuleId = Annotated[
+    str,
+    msgspec.Meta(
+        pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", description="kebab-case, unique across all packs"
+    ),
+]
 Condition = Annotated[
     dict[str, Any],
     msgspec.Meta(
@@ -57,39 +61,60 @@ class Source(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=Tr
 Sources = Annotated[list[Source], msgspec.Meta(min_length=1)]
 
 
-class PointsRule(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True,
-                 tag_field="kind", tag="rule"):
+class PointsRule(
+    msgspec.Struct,
+    frozen=True,
+    forbid_unknown_fields=True,
+    kw_only=True,
+    tag_field="kind",
+    tag="rule",
+):
     """Adds points to one framework under one criterion when its condition holds."""
 
     id: RuleId
     when: Condition
     favors: Framework
     criterion: str
-    points: Annotated[Points, msgspec.Meta(
-        description="1 a convenience, 2 a clear advantage, 3 strong, 5 decisive")]
+    points: Annotated[
+        Points,
+        msgspec.Meta(description="1 a convenience, 2 a clear advantage, 3 strong, 5 decisive"),
+    ]
     because: Text
     sources: Sources
 
     kind = "rule"
 
 
-class Note(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True,
-           tag_field="kind", tag="note"):
+class Note(
+    msgspec.Struct,
+    frozen=True,
+    forbid_unknown_fields=True,
+    kw_only=True,
+    tag_field="kind",
+    tag="note",
+):
     """Text shown in the report when its condition holds (always, if it has none); no points."""
 
     id: RuleId
     when: Condition | None = None
     criterion: str | None = None
-    only_if_close: Annotated[bool, msgspec.Meta(
-        description="Show only when the result is either or not confident.")] = False
+    only_if_close: Annotated[
+        bool, msgspec.Meta(description="Show only when the result is either or not confident.")
+    ] = False
     because: Text
     sources: Sources
 
     kind = "note"
 
 
-class Myth(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True,
-           tag_field="kind", tag="myth"):
+class Myth(
+    msgspec.Struct,
+    frozen=True,
+    forbid_unknown_fields=True,
+    kw_only=True,
+    tag_field="kind",
+    tag="myth",
+):
     """A common belief (``claim``) and what is true today (``because``); no points."""
 
     id: RuleId
@@ -101,8 +126,14 @@ class Myth(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True
     kind = "myth"
 
 
-class Constraint(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True,
-                 tag_field="kind", tag="constraint"):
+class Constraint(
+    msgspec.Struct,
+    frozen=True,
+    forbid_unknown_fields=True,
+    kw_only=True,
+    tag_field="kind",
+    tag="constraint",
+):
     """An organisation policy that decides the winner whatever the points say."""
 
     id: RuleId
@@ -114,7 +145,7 @@ class Constraint(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_onl
     kind = "constraint"
 
 
-Rule = Union[PointsRule, Note, Myth, Constraint]
+Rule = PointsRule | Note | Myth | Constraint
 
 
 class RulePack(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):

@@ -31,12 +31,19 @@ def answers_schema(questionnaire: Questionnaire) -> dict[str, Any]:
         if q.type == "many":
             props[q.id] = {
                 "description": description,
-                "anyOf": [{"type": "array", "items": enum, "uniqueItems": True}, enum, {"type": "null"}],
+                "anyOf": [
+                    {"type": "array", "items": enum, "uniqueItems": True},
+                    enum,
+                    {"type": "null"},
+                ],
                 "default": q.default,
             }
         else:
-            props[q.id] = {"description": description, "anyOf": [enum, {"type": "null"}],
-                           "default": q.default}
+            props[q.id] = {
+                "description": description,
+                "anyOf": [enum, {"type": "null"}],
+                "default": q.default,
+            }
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "framework-advisor answers file",

@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import math
 import random
-from datetime import date, datetime
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date, datetime
 
 from advisor import __version__
-from advisor.answers import AnswerValue, Answers
+from advisor.answers import Answers, AnswerValue
 from advisor.errors import RuleConflictError
 from advisor.measurements import FrameworkResult, Measurements, Ratio
 from advisor.recommendation import (
@@ -50,7 +50,7 @@ from advisor.rulemodels import FRAMEWORKS, Constraint, Myth, Note, PointsRule
 EITHER_BELOW = 0.10
 """Confidence under which the recommendation is ``either``."""
 EVIDENCE_SCALE = 3.0
-"""τ in the confidence formula: one strong rule (3 points) at unit weight is substantial evidence."""
+"""τ in the confidence formula: one strong rule (3 points) at unit weight is substantial."""
 CLOSE_BELOW = 0.5
 """Confidence under which notes marked ``only_if_close`` are shown."""
 
@@ -69,8 +69,14 @@ ROBUSTNESS_DRAWS = 300
 ROBUSTNESS_PERTURBATION = 0.25
 ROBUSTNESS_SEED = 20261128
 
-EXPECTED_DEVICE = {"cpu": "cpu", "nvidia": "cuda", "amd": "cuda", "apple": "mps",
-                   "intel": "xpu", "tpu": "tpu"}
+EXPECTED_DEVICE = {
+    "cpu": "cpu",
+    "nvidia": "cuda",
+    "amd": "cuda",
+    "apple": "mps",
+    "intel": "xpu",
+    "tpu": "tpu",
+}
 """The device kind a probe reports when it ran on the user's training hardware
 (ROCm builds of PyTorch report AMD GPUs as ``cuda``)."""
 
@@ -94,7 +100,9 @@ class _Evaluation:
     points_winner: Winner
 
 
-def score(answers: Answers, ruleset: RuleSet, measurements: Measurements | None = None) -> Recommendation:
+def score(
+    answers: Answers, ruleset: RuleSet, measurements: Measurements | None = None
+) -> Recommendation:
     """Combine answers, rules and (optional) measurements into a ``Recommendation``."""
     fired = [r for r in ruleset.rules if _fires(r, answers)]
     weighted = _measured_weights(answers, ruleset)
@@ -110,8 +118,11 @@ def score(answers: Answers, ruleset: RuleSet, measurements: Measurements | None 
         reasons=_reasons(fired, measured, evaluation.weights),
         explanation=_explain(evaluation, ruleset),
         constraint=_constraint_out(evaluation),
-        notes=[_note(r) for r in fired if isinstance(r.rule, Note)
-               and (not r.rule.only_if_close or _is_close(evaluation))],
+        notes=[
+            _note(r)
+            for r in fired
+            if isinstance(r.rule, Note) and (not r.rule.only_if_close or _is_close(evaluation))
+        ],
         myths=[_myth(r) for r in fired if isinstance(r.rule, Myth)],
         flips=_flips(answers, ruleset, measurements, evaluation.winner),
         robustness=_robustness(evaluation),
@@ -123,6 +134,7 @@ def score(answers: Answers, ruleset: RuleSet, measurements: Measurements | None 
 
 
 # --- evaluation -------------------------------------------------------------------------------
+
 
 def _fires(rule: LoadedRule, answers: Mapping[str, AnswerValue]) -> bool:
     return rule.condition is None or rule.condition.holds(answers)
@@ -154,7 +166,10 @@ def _measured_weights(answers: Answers, ruleset: RuleSet) -> tuple[dict[str, flo
 
 
 def _evaluate(
-    answers: Answers, ruleset: RuleSet, measured: _Measured, fired: list[LoadedRule] | None = None,
+    answers: Answers,
+    ruleset: RuleSet,
+    measured: _Measured,
+    fired: list[LoadedRule] | None = None,
     weights: dict[str, float] | None = None,
 ) -> _Evaluation:
     if fired is None:
@@ -170,12 +185,15 @@ def _evaluate(
     return _decide(weights, points, fired)
 
 
-def _decide(weights: dict[str, float], points: dict[str, dict[str, float]],
-            fired: list[LoadedRule]) -> _Evaluation:
+def _decide(
+    weights: dict[str, float], points: dict[str, dict[str, float]], fired: list[LoadedRule]
+) -> _Evaluation:
     scores = {f: sum(weights[c] * points[c][f] for c in points) for f in FRAMEWORKS}
     conf = _confidence(scores)
     tf, pt = scores["tensorflow"], scores["pytorch"]
-    points_winner: Winner = "either" if conf < EITHER_BELOW else ("tensorflow" if tf > pt else "pytorch")
+    points_winner: Winner = (
+        "either" if conf < EITHER_BELOW else ("tensorflow" if tf > pt else "pytorch")
+    )
     constraints = [r for r in fired if isinstance(r.rule, Constraint)]
     required = {r.rule.requires for r in constraints}  # type: ignore[union-attr]
     if len(required) > 1:
@@ -201,6 +219,7 @@ def _is_close(evaluation: _Evaluation) -> bool:
 
 # --- measurements -----------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class _Measured:
     contributions: tuple[_Contribution, ...]
@@ -220,7 +239,9 @@ def _measured(
         if result is None:
             missing.append(f"{name}: not measured")
         elif not result.ok:
-            missing.append(f"{name}: {result.status}" + (f" ({result.message})" if result.message else ""))
+            missing.append(
+                f"{name}: {result.status}" + (f" ({result.message})" if result.message else "")
+            )
     both = [fw.get(n) for n in FRAMEWORKS]  # type: ignore[call-overload]
     usable = all(r is not None and r.ok for r in both)
 
@@ -238,8 +259,9 @@ def _measured(
             ("training_speed", "train", True, "training throughput (PyTorch eager ÷ Keras fit)"),
             ("inference_latency", "infer_latency", False, "batch-1 inference latency"),
         ):
-            c, d = _from_ratio(criterion, measurements.ratios.get(key), higher_is_better, label,
-                               speed_scale)
+            c, d = _from_ratio(
+                criterion, measurements.ratios.get(key), higher_is_better, label, speed_scale
+            )
             details.append(d)
             if c is not None:
                 contributions.append(c)
@@ -267,27 +289,36 @@ def _from_ratio(
 ) -> tuple[_Contribution | None, MeasuredCriterion]:
     if ratio is None or ratio.estimate is None:
         why = ratio.reason if ratio is not None and ratio.reason else "no ratio was measured"
-        return None, MeasuredCriterion(criterion=criterion, favors=None, points=0.0,
-                                       detail=f"cannot be compared: {why}")
+        return None, MeasuredCriterion(
+            criterion=criterion, favors=None, points=0.0, detail=f"cannot be compared: {why}"
+        )
     r = ratio.estimate
     lo, hi = ratio.ci95 or (r, r)
     if lo <= 1.0 <= hi:
         return None, MeasuredCriterion(
-            criterion=criterion, favors=None, points=0.0,
-            detail=f"{label}: ratio {r:.2f} (95 % CI {lo:.2f}–{hi:.2f}) includes 1: a tie within noise",
+            criterion=criterion,
+            favors=None,
+            points=0.0,
+            detail=f"{label}: ratio {r:.2f} (95 % CI {lo:.2f}–{hi:.2f}) includes 1: "
+            "a tie within noise",
         )
     pytorch_better = (r > 1) == higher_is_better
     favors = "pytorch" if pytorch_better else "tensorflow"
     raw = min(MEASURED_MAX_POINTS, POINTS_PER_DOUBLING * abs(math.log(r)) / math.log(2))
     points = round(raw * scale, 4)
-    detail = (f"{label}: PyTorch ÷ TensorFlow = {r:.2f} (95 % CI {lo:.2f}–{hi:.2f}); "
-              f"{raw:.2f} points × {scale:g} scale")
-    return (_Contribution(criterion, favors, points, f"measured-{criterion.replace('_', '-')}"),
-            MeasuredCriterion(criterion=criterion, favors=favors, points=points, detail=detail))
+    detail = (
+        f"{label}: PyTorch ÷ TensorFlow = {r:.2f} (95 % CI {lo:.2f}–{hi:.2f}); "
+        f"{raw:.2f} points × {scale:g} scale"
+    )
+    return (
+        _Contribution(criterion, favors, points, f"measured-{criterion.replace('_', '-')}"),
+        MeasuredCriterion(criterion=criterion, favors=favors, points=points, detail=detail),
+    )
 
 
-def _startup(tf: FrameworkResult, pt: FrameworkResult, scale: float
-             ) -> tuple[list[_Contribution], MeasuredCriterion]:
+def _startup(
+    tf: FrameworkResult, pt: FrameworkResult, scale: float
+) -> tuple[list[_Contribution], MeasuredCriterion]:
     out: list[_Contribution] = []
     parts: list[str] = []
     for field, label in (("import_s", "import time"), ("peak_rss_mb", "peak memory")):
@@ -300,27 +331,39 @@ def _startup(tf: FrameworkResult, pt: FrameworkResult, scale: float
             parts.append(f"{label}: within {STARTUP_MIN_RATIO}× ({ratio:.2f}×), no points")
             continue
         favors = "tensorflow" if a < b else "pytorch"
-        out.append(_Contribution("startup_memory", favors, 1.0 * scale, f"measured-{field.replace('_', '-')}"))
+        out.append(
+            _Contribution(
+                "startup_memory", favors, 1.0 * scale, f"measured-{field.replace('_', '-')}"
+            )
+        )
         parts.append(f"{label}: {favors} lower by {ratio:.2f}× (1 point × {scale:g})")
     total = sum(c.points for c in out)
     favors_set = {c.favors for c in out}
     favors = next(iter(favors_set)) if len(favors_set) == 1 else None
-    return out, MeasuredCriterion(criterion="startup_memory", favors=favors, points=total,  # type: ignore[arg-type]
-                                  detail="; ".join(parts))
+    return out, MeasuredCriterion(
+        criterion="startup_memory",
+        favors=favors,
+        points=total,  # type: ignore[arg-type]
+        detail="; ".join(parts),
+    )
 
 
 # --- report pieces ----------------------------------------------------------------------------
 
+
 def _pf(values: Mapping[str, float]) -> PerFramework:
-    return PerFramework(tensorflow=round(values["tensorflow"], 4), pytorch=round(values["pytorch"], 4))
+    return PerFramework(
+        tensorflow=round(values["tensorflow"], 4), pytorch=round(values["pytorch"], 4)
+    )
 
 
 def _sources(rule: LoadedRule) -> list[SourceRef]:
     return [SourceRef(url=s.url, title=s.title, checked=s.checked) for s in rule.rule.sources]
 
 
-def _criteria(ruleset: RuleSet, ev: _Evaluation, fired: list[LoadedRule], measured: _Measured
-              ) -> dict[str, CriterionScore]:
+def _criteria(
+    ruleset: RuleSet, ev: _Evaluation, fired: list[LoadedRule], measured: _Measured
+) -> dict[str, CriterionScore]:
     out = {}
     for c in ruleset.criteria:
         ids = [r.id for r in fired if isinstance(r.rule, PointsRule) and r.rule.criterion == c.id]
@@ -338,26 +381,51 @@ def _criteria(ruleset: RuleSet, ev: _Evaluation, fired: list[LoadedRule], measur
     return out
 
 
-def _reasons(fired: list[LoadedRule], measured: _Measured, weights: dict[str, float]) -> list[Reason]:
+def _reasons(
+    fired: list[LoadedRule], measured: _Measured, weights: dict[str, float]
+) -> list[Reason]:
     reasons = [
-        Reason(id=r.id, kind="rule", criterion=r.rule.criterion, favors=r.rule.favors,
-               points=r.rule.points, weight=round(weights[r.rule.criterion], 4),
-               weighted_points=round(r.rule.points * weights[r.rule.criterion], 4),
-               because=r.rule.because.strip(), sources=_sources(r), pack=r.pack)
-        for r in fired if isinstance(r.rule, PointsRule)
+        Reason(
+            id=r.id,
+            kind="rule",
+            criterion=r.rule.criterion,
+            favors=r.rule.favors,
+            points=r.rule.points,
+            weight=round(weights[r.rule.criterion], 4),
+            weighted_points=round(r.rule.points * weights[r.rule.criterion], 4),
+            because=r.rule.because.strip(),
+            sources=_sources(r),
+            pack=r.pack,
+        )
+        for r in fired
+        if isinstance(r.rule, PointsRule)
     ]
     use = measured.use
     for c in measured.contributions:
-        detail = next((d.detail for d in use.criteria if d.criterion == c.criterion), "") if use else ""
-        reasons.append(Reason(
-            id=c.reason_id, kind="measurement", criterion=c.criterion, favors=c.favors,  # type: ignore[arg-type]
-            points=c.points, weight=round(weights[c.criterion], 4),
-            weighted_points=round(c.points * weights[c.criterion], 4),
-            because=f"Measured on this machine: {detail}.",
-            sources=[SourceRef(title=f"advisor probe on {use.machine or 'this machine'} at {use.created}",
-                               checked=_probe_date(use.created))] if use else [],
-            pack="measurements",
-        ))
+        detail = (
+            next((d.detail for d in use.criteria if d.criterion == c.criterion), "") if use else ""
+        )
+        reasons.append(
+            Reason(
+                id=c.reason_id,
+                kind="measurement",
+                criterion=c.criterion,
+                favors=c.favors,  # type: ignore[arg-type]
+                points=c.points,
+                weight=round(weights[c.criterion], 4),
+                weighted_points=round(c.points * weights[c.criterion], 4),
+                because=f"Measured on this machine: {detail}.",
+                sources=[
+                    SourceRef(
+                        title=f"advisor probe on {use.machine or 'this machine'} at {use.created}",
+                        checked=_probe_date(use.created),
+                    )
+                ]
+                if use
+                else [],
+                pack="measurements",
+            )
+        )
     reasons.sort(key=lambda r: (-r.weighted_points, r.id))
     return reasons
 
@@ -368,21 +436,37 @@ def _probe_date(created: str) -> date:
 
 
 def _note(r: LoadedRule) -> NoteOut:
-    return NoteOut(id=r.id, text=r.rule.because.strip(), criterion=getattr(r.rule, "criterion", None),
-                   sources=_sources(r), pack=r.pack)
+    return NoteOut(
+        id=r.id,
+        text=r.rule.because.strip(),
+        criterion=getattr(r.rule, "criterion", None),
+        sources=_sources(r),
+        pack=r.pack,
+    )
 
 
 def _myth(r: LoadedRule) -> MythOut:
-    return MythOut(id=r.id, claim=r.rule.claim, truth=r.rule.because.strip(),  # type: ignore[union-attr]
-                   sources=_sources(r), pack=r.pack)
+    return MythOut(
+        id=r.id,
+        claim=r.rule.claim,
+        truth=r.rule.because.strip(),  # type: ignore[union-attr]
+        sources=_sources(r),
+        pack=r.pack,
+    )
 
 
 def _constraint_out(ev: _Evaluation) -> ConstraintOut | None:
     if ev.constraint is None:
         return None
     r = ev.constraint
-    return ConstraintOut(id=r.id, requires=r.rule.requires, because=r.rule.because.strip(),  # type: ignore[union-attr]
-                         sources=_sources(r), pack=r.pack, points_winner=ev.points_winner)
+    return ConstraintOut(
+        id=r.id,
+        requires=r.rule.requires,
+        because=r.rule.because.strip(),  # type: ignore[union-attr]
+        sources=_sources(r),
+        pack=r.pack,
+        points_winner=ev.points_winner,
+    )
 
 
 NAMES = {"tensorflow": "TensorFlow", "pytorch": "PyTorch", "either": "either framework"}
@@ -401,7 +485,8 @@ def _explain(ev: _Evaluation, ruleset: RuleSet) -> list[str]:
     other = "pytorch" if leader == "tensorflow" else "tensorflow"
     if ev.points_winner == "either":
         lines.append(
-            f"The evidence is balanced ({ev.scores['tensorflow']:.1f} vs {ev.scores['pytorch']:.1f} "
+            f"The evidence is balanced ({ev.scores['tensorflow']:.1f} vs "
+            f"{ev.scores['pytorch']:.1f} "
             "weighted points): either framework will serve; let the team's preference decide."
         )
         return lines
@@ -409,23 +494,26 @@ def _explain(ev: _Evaluation, ruleset: RuleSet) -> list[str]:
     drivers = sorted((c for c in net if net[c] > 0), key=lambda c: -net[c])[:3]
     if drivers:
         lines.append(
-            f"{NAMES[leader]} leads on " + ", ".join(f"{titles[c].lower()} (+{net[c]:.1f})" for c in drivers)
+            f"{NAMES[leader]} leads on "
+            + ", ".join(f"{titles[c].lower()} (+{net[c]:.1f})" for c in drivers)
             + "."
         )
     familiar = sum(weighted[c][other] - weighted[c][leader] for c in ("team", "codebase"))
     if familiar > 0:
+        outweighing = [titles[c].lower() for c in drivers if c not in ("team", "codebase")]
         lines.append(
             f"Your team's skills and existing code favour {NAMES[other]} (+{familiar:.1f}), but "
-            f"{', '.join(titles[c].lower() for c in drivers if c not in ('team', 'codebase')) or 'other criteria'}"
-            f" outweigh them."
+            f"{', '.join(outweighing) or 'other criteria'} outweigh them."
         )
     return lines
 
 
 # --- counterfactuals --------------------------------------------------------------------------
 
-def _alternatives(question_id: str, current: AnswerValue, ruleset: RuleSet
-                  ) -> list[tuple[str, AnswerValue]]:
+
+def _alternatives(
+    question_id: str, current: AnswerValue, ruleset: RuleSet
+) -> list[tuple[str, AnswerValue]]:
     q = ruleset.questionnaire[question_id]
     if q.type == "one":
         return [(f"{question_id}: {v} instead of {current}", v) for v in q.values if v != current]
@@ -438,27 +526,40 @@ def _alternatives(question_id: str, current: AnswerValue, ruleset: RuleSet
         elif v in targets:
             out.append((f"{question_id}: remove {v}", tuple(t for t in targets if t != v)))
         else:
-            out.append((f"{question_id}: add {v}", tuple(x for x in q.values if x in targets or x == v)))
+            out.append(
+                (f"{question_id}: add {v}", tuple(x for x in q.values if x in targets or x == v))
+            )
     return out
 
 
-def _flips(answers: Answers, ruleset: RuleSet, measurements: Measurements | None, winner: Winner
-           ) -> list[Flip]:
+def _flips(
+    answers: Answers, ruleset: RuleSet, measurements: Measurements | None, winner: Winner
+) -> list[Flip]:
     flips = []
     for question in ruleset.questionnaire.questions:
         for change, value in _alternatives(question.id, answers[question.id], ruleset):
             changed = answers.replace(question.id, value)
             try:
                 weighted = _measured_weights(changed, ruleset)
-                ev = _evaluate(changed, ruleset, _measured(changed, measurements, weighted),
-                               weights=weighted[0])
+                ev = _evaluate(
+                    changed,
+                    ruleset,
+                    _measured(changed, measurements, weighted),
+                    weights=weighted[0],
+                )
             except RuleConflictError:
                 continue  # a change that makes policies contradict is no useful advice
             if ev.winner != winner:
                 shown = list(value) if isinstance(value, tuple) else value
-                flips.append(Flip(question=question.id, change=change, answer=shown,
-                                  recommendation=ev.winner,
-                                  text=f"If {change}, the recommendation would be {NAMES[ev.winner]}."))
+                flips.append(
+                    Flip(
+                        question=question.id,
+                        change=change,
+                        answer=shown,
+                        recommendation=ev.winner,
+                        text=f"If {change}, the recommendation would be {NAMES[ev.winner]}.",
+                    )
+                )
     return flips
 
 
@@ -469,16 +570,26 @@ def _robustness(ev: _Evaluation) -> Robustness:
         rng = random.Random(ROBUSTNESS_SEED)
         kept = 0
         for _ in range(ROBUSTNESS_DRAWS):
-            w = {c: ev.weights[c] * rng.uniform(1 - ROBUSTNESS_PERTURBATION, 1 + ROBUSTNESS_PERTURBATION)
-                 for c in ev.weights}
+            w = {
+                c: ev.weights[c]
+                * rng.uniform(1 - ROBUSTNESS_PERTURBATION, 1 + ROBUSTNESS_PERTURBATION)
+                for c in ev.weights
+            }
             scores = {f: sum(w[c] * ev.points[c][f] for c in w) for f in FRAMEWORKS}
             conf = _confidence(scores)
-            draw = "either" if conf < EITHER_BELOW else (
-                "tensorflow" if scores["tensorflow"] > scores["pytorch"] else "pytorch")
+            draw = (
+                "either"
+                if conf < EITHER_BELOW
+                else ("tensorflow" if scores["tensorflow"] > scores["pytorch"] else "pytorch")
+            )
             kept += draw == ev.winner
         share = kept / ROBUSTNESS_DRAWS
-    return Robustness(share=round(share, 4), draws=ROBUSTNESS_DRAWS,
-                      perturbation=ROBUSTNESS_PERTURBATION, seed=ROBUSTNESS_SEED)
+    return Robustness(
+        share=round(share, 4),
+        draws=ROBUSTNESS_DRAWS,
+        perturbation=ROBUSTNESS_PERTURBATION,
+        seed=ROBUSTNESS_SEED,
+    )
 
 
 def _provenance(ruleset: RuleSet) -> Provenance:
@@ -486,7 +597,17 @@ def _provenance(ruleset: RuleSet) -> Provenance:
         advisor_version=__version__,
         rules_digest=ruleset.digest,
         advice_as_of=ruleset.advice_as_of,
-        packs=[PackRef(pack=p.pack, path=p.path, rules=p.rules, bundled=p.bundled) for p in ruleset.packs],
-        overrides=[OverrideRef(rule_id=o.rule_id, replaced_pack=o.replaced_pack, by_pack=o.by_pack,
-                               by_path=o.by_path) for o in ruleset.overrides],
+        packs=[
+            PackRef(pack=p.pack, path=p.path, rules=p.rules, bundled=p.bundled)
+            for p in ruleset.packs
+        ],
+        overrides=[
+            OverrideRef(
+                rule_id=o.rule_id,
+                replaced_pack=o.replaced_pack,
+                by_pack=o.by_pack,
+                by_path=o.by_path,
+            )
+            for o in ruleset.overrides
+        ],
     )

@@ -1,4 +1,4 @@
-"""The questionnaire as text: a readable listing, and an answers-file template that is valid as is."""
+"""The questionnaire as text: a listing, and an answers-file template that is valid as it is."""
 
 from __future__ import annotations
 
@@ -48,8 +48,10 @@ def answers_template(questionnaire: Questionnaire) -> str:
 
 def dump_answers(answers: Answers, questionnaire: Questionnaire) -> str:
     """An answers file holding ``answers``, each with its question as a comment."""
-    out = ["# framework-advisor answers file. Run: advisor --answers THIS_FILE",
-           f"version: {ANSWERS_VERSION}"]
+    out = [
+        "# framework-advisor answers file. Run: advisor --answers THIS_FILE",
+        f"version: {ANSWERS_VERSION}",
+    ]
     for q in questionnaire.questions:
         value = answers[q.id]
         shown = "[" + ", ".join(value) + "]" if isinstance(value, tuple) else value

@@ -68,7 +68,7 @@ def _resolve(path: KeyPath, data: Any, model: Any) -> KeyPath:
         try:
             msgspec.convert(value, value_type[0])
         except msgspec.ValidationError:
-            return _resolve((*path[:i], key, *path[i + 1:]), data, model)
+            return _resolve((*path[:i], key, *path[i + 1 :]), data, model)
     return tuple(p for p in path if p != WILDCARD)
 
 
@@ -96,7 +96,9 @@ def _struct_at(model: Any, path: KeyPath) -> Any:
             return typing.Literal[_tags(current, part)]  # type: ignore[misc]
         elif isinstance(current, type) and issubclass(current, msgspec.Struct):
             hints = typing.get_type_hints(current, include_extras=True)
-            field = next((f for f in msgspec.structs.fields(current) if f.encode_name == part), None)
+            field = next(
+                (f for f in msgspec.structs.fields(current) if f.encode_name == part), None
+            )
             current = hints.get(field.name) if field else None
         else:
             return None
@@ -105,9 +107,14 @@ def _struct_at(model: Any, path: KeyPath) -> Any:
 
 def _tags(tp: Any, field: Any) -> tuple[str, ...]:
     """The tag values of a tagged union of Structs whose tag field is ``field``; else ()."""
-    members = typing.get_args(tp) if typing.get_origin(tp) in (typing.Union, types.UnionType) else ()
-    configs = [m.__struct_config__ for m in members
-               if isinstance(m, type) and issubclass(m, msgspec.Struct)]
+    members = (
+        typing.get_args(tp) if typing.get_origin(tp) in (typing.Union, types.UnionType) else ()
+    )
+    configs = [
+        m.__struct_config__
+        for m in members
+        if isinstance(m, type) and issubclass(m, msgspec.Struct)
+    ]
     if not configs or len(configs) != len(members):
         return ()
     if any(c.tag_field != field for c in configs):
@@ -176,12 +183,12 @@ def locate(
     line = locator.line(full) if locator else None
     key = dotted(full) or None
 
-    if (m := re.match(r"Object contains unknown field `(.+)`", what, re.S)):
+    if m := re.match(r"Object contains unknown field `(.+)`", what, re.S):
         name = m[1]
         options = _field_names(_struct_at(model, where))
         message = f"unknown key {name!r}{suggest(name, options)}"
         line = locator.line((*full, name)) if locator else None
-    elif (m := re.match(r"Object missing required field `(.+)`", what, re.S)):
+    elif m := re.match(r"Object missing required field `(.+)`", what, re.S):
         message = f"required key {m[1]!r} is missing"
     elif what.startswith(("Invalid enum value", "Invalid value")):
         tp = _struct_at(model, where)

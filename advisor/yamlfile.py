@@ -47,8 +47,12 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
                 raise _Error(None, None, "a mapping key must be a plain value", key_node.start_mark)
             if key in seen:
                 first = seen[key].start_mark.line + 1
-                raise _Error(None, None, f"duplicate key {key!r} (first given on line {first})",
-                             key_node.start_mark)
+                raise _Error(
+                    None,
+                    None,
+                    f"duplicate key {key!r} (first given on line {first})",
+                    key_node.start_mark,
+                )
             seen[key] = key_node
         self.flatten_mapping(node)
         return yaml.constructor.BaseConstructor.construct_mapping(self, node, deep=deep)
@@ -60,16 +64,19 @@ def _checked_scalar(construct: Any, kind: str) -> Any:
             return construct(loader, node)
         except (ValueError, TypeError, AttributeError):
             # PyYAML raises bare Python errors for e.g. "!!float abc" or a 5,000-digit integer.
-            raise _Error(None, None, f"{node.value[:40]!r} is not a valid {kind}",
-                         node.start_mark) from None
+            raise _Error(
+                None, None, f"{node.value[:40]!r} is not a valid {kind}", node.start_mark
+            ) from None
+
     return wrapper
 
 
 _Loader.add_constructor("tag:yaml.org,2002:map", _Loader.construct_mapping)
 for _tag, _kind in (("int", "integer"), ("float", "number"), ("timestamp", "date or time")):
-    _Loader.add_constructor(f"tag:yaml.org,2002:{_tag}",
-                            _checked_scalar(_Loader.yaml_constructors[f"tag:yaml.org,2002:{_tag}"],
-                                            _kind))
+    _Loader.add_constructor(
+        f"tag:yaml.org,2002:{_tag}",
+        _checked_scalar(_Loader.yaml_constructors[f"tag:yaml.org,2002:{_tag}"], _kind),
+    )
 
 
 @dataclass
@@ -98,12 +105,17 @@ class Locator:
             node, path, ancestors = stack.pop()
             reached += 1
             if reached > MAX_NODES:
-                raise _Error(None, None, f"the document expands to more than {MAX_NODES:,} values "
-                             "through aliases", node.start_mark)
+                raise _Error(
+                    None,
+                    None,
+                    f"the document expands to more than {MAX_NODES:,} values through aliases",
+                    node.start_mark,
+                )
             loc.lines.setdefault(path, node.start_mark.line + 1)
             if id(node) in ancestors:
-                raise _Error(None, None, "an alias refers to a value that contains it",
-                             node.start_mark)
+                raise _Error(
+                    None, None, "an alias refers to a value that contains it", node.start_mark
+                )
             inner = ancestors | {id(node)}
             if isinstance(node, yaml.MappingNode):
                 for key_node, value_node in node.value:
@@ -168,8 +180,9 @@ def parse_yaml(text: str, path: str | Path | None, error: type[InputError]) -> t
     except yaml.reader.ReaderError as exc:
         line, column = _position(text, exc.position)
         what = f"character {exc.character!r}" if isinstance(exc.character, str) else "a byte"
-        raise error(path, f"YAML syntax error: {what} is not allowed in YAML text", line=line,
-                    column=column) from None
+        raise error(
+            path, f"YAML syntax error: {what} is not allowed in YAML text", line=line, column=column
+        ) from None
     except yaml.YAMLError as exc:
         raise error(path, f"YAML error: {' '.join(str(exc).split())}") from None
     finally:
@@ -203,7 +216,9 @@ def parse_json(text: str, path: str | Path | None, error: type[InputError]) -> A
     try:
         return json.loads(text, object_pairs_hook=_no_duplicates)
     except json.JSONDecodeError as exc:
-        raise error(path, f"JSON syntax error: {exc.msg}", line=exc.lineno, column=exc.colno) from None
+        raise error(
+            path, f"JSON syntax error: {exc.msg}", line=exc.lineno, column=exc.colno
+        ) from None
     except RecursionError:
         raise error(path, "JSON is nested too deeply") from None
     except ValueError as exc:  # a duplicate key, or an integer too long to convert

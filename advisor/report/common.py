@@ -14,11 +14,14 @@ def headline(rec: Recommendation) -> str:
 
 
 def confidence_line(rec: Recommendation) -> str:
-    how = "decided by a policy constraint" if rec.decided_by == "constraint" else "decided by points"
+    how = (
+        "decided by a policy constraint" if rec.decided_by == "constraint" else "decided by points"
+    )
     return (
         f"confidence {rec.confidence:.0%} · holds in {rec.robustness.share:.0%} of "
-        f"{rec.robustness.draws} weight perturbations (±{rec.robustness.perturbation:.0%}) · {how} · "
-        f"TensorFlow {rec.scores.tensorflow:.1f} vs PyTorch {rec.scores.pytorch:.1f} weighted points"
+        f"{rec.robustness.draws} weight perturbations (±{rec.robustness.perturbation:.0%}) · "
+        f"{how} · TensorFlow {rec.scores.tensorflow:.1f} vs PyTorch "
+        f"{rec.scores.pytorch:.1f} weighted points"
     )
 
 
@@ -40,8 +43,10 @@ def _answer(value: str | list[str]) -> str:
 
 
 def answers_lines(rec: Recommendation) -> list[str]:
-    return [f"{k}: {_answer(v)}" + (" (default)" if k in rec.defaulted else "")
-            for k, v in rec.answers.items()]
+    return [
+        f"{k}: {_answer(v)}" + (" (default)" if k in rec.defaulted else "")
+        for k, v in rec.answers.items()
+    ]
 
 
 def measurement_lines(rec: Recommendation) -> list[str]:
@@ -66,9 +71,13 @@ def provenance_lines(rec: Recommendation) -> list[str]:
     lines = [
         f"framework-advisor {p.advisor_version}; rules {p.rules_digest}; advice as of "
         f"{p.advice_as_of.isoformat() if p.advice_as_of else 'unknown'}.",
-        "Rule packs: " + ", ".join(f"{x.pack} ({x.rules})" + ("" if x.bundled else " [yours]")
-                                   for x in p.packs) + ".",
+        "Rule packs: "
+        + ", ".join(f"{x.pack} ({x.rules})" + ("" if x.bundled else " [yours]") for x in p.packs)
+        + ".",
     ]
-    lines += [f"Rule {o.rule_id!r} from pack {o.replaced_pack} was replaced by your pack {o.by_pack} "
-              f"({o.by_path})." for o in p.overrides]
+    lines += [
+        f"Rule {o.rule_id!r} from pack {o.replaced_pack} was replaced by your pack {o.by_pack} "
+        f"({o.by_path})."
+        for o in p.overrides
+    ]
     return lines

@@ -13,23 +13,38 @@ def _cell(text: str) -> str:
 def render_markdown(rec: Recommendation) -> str:
     out: list[str] = [f"# {common.headline(rec)}", "", f"*{common.confidence_line(rec)}*", ""]
     out += [f"- {line}" for line in rec.explanation]
-    if (d := common.defaulted_line(rec)):
+    if d := common.defaulted_line(rec):
         out += ["", f"_{d}_"]
     if rec.constraint:
         c = rec.constraint
-        out += ["", "## Policy", "", f"**{c.id}** requires {common.NAMES[c.requires]}: {c.because}",
-                *[f"- Source: {common.source_text(s)}" for s in c.sources]]
-    out += ["", "## Per criterion", "",
-            "| Criterion | Weight | TensorFlow | PyTorch | Contributions |", "|---|---:|---:|---:|---|"]
+        out += [
+            "",
+            "## Policy",
+            "",
+            f"**{c.id}** requires {common.NAMES[c.requires]}: {c.because}",
+            *[f"- Source: {common.source_text(s)}" for s in c.sources],
+        ]
+    out += [
+        "",
+        "## Per criterion",
+        "",
+        "| Criterion | Weight | TensorFlow | PyTorch | Contributions |",
+        "|---|---:|---:|---:|---|",
+    ]
     for c in rec.criteria.values():
-        out.append(f"| {c.title}{' (measured)' if c.measured else ''} | {c.weight:.2f} | "
-                   f"{c.weighted.tensorflow:.2f} | {c.weighted.pytorch:.2f} | {', '.join(c.rules) or '—'} |")
+        out.append(
+            f"| {c.title}{' (measured)' if c.measured else ''} | {c.weight:.2f} | "
+            f"{c.weighted.tensorflow:.2f} | {c.weighted.pytorch:.2f} | "
+            f"{', '.join(c.rules) or '—'} |"
+        )
     out += ["", "## Reasons", ""]
     if not rec.reasons:
         out.append("No rule gave points for these answers.")
     for i, r in enumerate(rec.reasons, 1):
-        out.append(f"{i}. **{common.NAMES[r.favors]}** +{r.points:g} × {r.weight:.2f} = "
-                   f"{r.weighted_points:.2f} ({r.criterion}, `{r.id}`): {r.because}")
+        out.append(
+            f"{i}. **{common.NAMES[r.favors]}** +{r.points:g} × {r.weight:.2f} = "
+            f"{r.weighted_points:.2f} ({r.criterion}, `{r.id}`): {r.because}"
+        )
         out += [f"   - Source: {common.source_text(s)}" for s in r.sources]
     if rec.notes:
         out += ["", "## Notes", ""]
@@ -44,8 +59,10 @@ def render_markdown(rec: Recommendation) -> str:
     out += ["", "## Measurements", "", *[f"- {x}" for x in common.measurement_lines(rec)]]
     out += ["", "## What would change it", ""]
     out += [f"- {f.text}" for f in rec.flips] or ["- No single change of answer would change it."]
-    out.append(f"- Robustness: holds in {rec.robustness.share:.0%} of {rec.robustness.draws} random "
-               f"±{rec.robustness.perturbation:.0%} weight perturbations.")
+    out.append(
+        f"- Robustness: holds in {rec.robustness.share:.0%} of {rec.robustness.draws} random "
+        f"±{rec.robustness.perturbation:.0%} weight perturbations."
+    )
     out += ["", "## Answers", "", *[f"- {_cell(x)}" for x in common.answers_lines(rec)]]
     out += ["", "## Provenance", "", *[f"- {x}" for x in common.provenance_lines(rec)], ""]
     return "\n".join(out)

@@ -19,8 +19,14 @@ BAR = 24
 
 def render_text(rec: Recommendation, *, width: int = 100, color: bool = False) -> str:
     buffer = StringIO()
-    console = Console(file=buffer, width=width, force_terminal=color, no_color=not color,
-                      highlight=False, emoji=False)
+    console = Console(
+        file=buffer,
+        width=width,
+        force_terminal=color,
+        no_color=not color,
+        highlight=False,
+        emoji=False,
+    )
     for part in report_parts(rec):
         console.print(part)
     return buffer.getvalue()
@@ -31,18 +37,46 @@ def report_parts(rec: Recommendation) -> list[object]:
     parts: list[object] = [headline_panel(rec)]
     if rec.constraint:
         c = rec.constraint
-        parts.append(_section("Policy", [f"{c.id}: {c.because}",
-                                         *[f"  source: {common.source_text(s)}" for s in c.sources]]))
+        parts.append(
+            _section(
+                "Policy",
+                [
+                    f"{c.id}: {c.because}",
+                    *[f"  source: {common.source_text(s)}" for s in c.sources],
+                ],
+            )
+        )
     parts.append(criteria_table(rec))
     parts.append(_reasons(rec))
     if rec.notes:
-        parts.append(_section("Notes", [
-            line for n in rec.notes for line in
-            (f"• {n.text}", *[f"    source: {common.source_text(s)}" for s in n.sources])]))
+        parts.append(
+            _section(
+                "Notes",
+                [
+                    line
+                    for n in rec.notes
+                    for line in (
+                        f"• {n.text}",
+                        *[f"    source: {common.source_text(s)}" for s in n.sources],
+                    )
+                ],
+            )
+        )
     if rec.myths:
-        parts.append(_section("Myths this answer touches", [
-            line for m in rec.myths for line in
-            (f"✗ “{m.claim}”", f"  ✓ {m.truth}", *[f"    source: {common.source_text(s)}" for s in m.sources])]))
+        parts.append(
+            _section(
+                "Myths this answer touches",
+                [
+                    line
+                    for m in rec.myths
+                    for line in (
+                        f"✗ “{m.claim}”",
+                        f"  ✓ {m.truth}",
+                        *[f"    source: {common.source_text(s)}" for s in m.sources],
+                    )
+                ],
+            )
+        )
     parts.append(_section("Measurements", common.measurement_lines(rec)))
     parts.append(_section("What would change it", flip_lines(rec)))
     parts.append(_section("Your answers", common.answers_lines(rec)))
@@ -55,10 +89,14 @@ def headline_panel(rec: Recommendation) -> Panel:
     body.append(common.confidence_line(rec) + "\n", style="dim")
     for line in rec.explanation:
         body.append(line + "\n")
-    if (d := common.defaulted_line(rec)):
+    if d := common.defaulted_line(rec):
         body.append(d, style="italic")
-    return Panel(body, title=Text(common.headline(rec), style=f"bold {COLORS[rec.recommendation]}"),
-                 title_align="left", border_style=COLORS[rec.recommendation])
+    return Panel(
+        body,
+        title=Text(common.headline(rec), style=f"bold {COLORS[rec.recommendation]}"),
+        title_align="left",
+        border_style=COLORS[rec.recommendation],
+    )
 
 
 def criteria_table(rec: Recommendation) -> Table:
@@ -68,17 +106,27 @@ def criteria_table(rec: Recommendation) -> Table:
     table.add_column("TensorFlow", justify="right")
     table.add_column("PyTorch", justify="right")
     table.add_column("TF ◀ ▶ PT", no_wrap=True)
-    scale = max((max(c.weighted.tensorflow, c.weighted.pytorch) for c in rec.criteria.values()),
-                default=0) or 1
-    for cid, c in rec.criteria.items():
+    scale = (
+        max(
+            (max(c.weighted.tensorflow, c.weighted.pytorch) for c in rec.criteria.values()),
+            default=0,
+        )
+        or 1
+    )
+    for c in rec.criteria.values():
         tf, pt = c.weighted.tensorflow, c.weighted.pytorch
         left = "█" * round(BAR / 2 * tf / scale)
         right = "█" * round(BAR / 2 * pt / scale)
         bar = Text(left.rjust(BAR // 2), style=COLORS["tensorflow"])
         bar.append("│")
         bar.append(right.ljust(BAR // 2), style=COLORS["pytorch"])
-        table.add_row(c.title + (" (measured)" if c.measured else ""), f"{c.weight:.2f}",
-                      f"{tf:.1f}" if tf else "·", f"{pt:.1f}" if pt else "·", bar)
+        table.add_row(
+            c.title + (" (measured)" if c.measured else ""),
+            f"{c.weight:.2f}",
+            f"{tf:.1f}" if tf else "·",
+            f"{pt:.1f}" if pt else "·",
+            bar,
+        )
     return table
 
 
@@ -89,21 +137,28 @@ def _reasons(rec: Recommendation) -> Group:
     for i, r in enumerate(rec.reasons, 1):
         head = Text(f"{i:>2}. ")
         head.append(common.NAMES[r.favors], style=f"bold {COLORS[r.favors]}")
-        head.append(f" +{r.points:g} × {r.weight:.2f} = {r.weighted_points:.2f}  [{r.criterion}]  {r.id}",
-                    style="dim")
+        head.append(
+            f" +{r.points:g} × {r.weight:.2f} = {r.weighted_points:.2f}  [{r.criterion}]  {r.id}",
+            style="dim",
+        )
         lines.append(head)
         lines.append(Padding(Text(r.because), (0, 0, 0, 4)))
         for s in r.sources:
-            lines.append(Padding(Text("source: " + common.source_text(s), style="dim"), (0, 0, 0, 4)))
+            lines.append(
+                Padding(Text("source: " + common.source_text(s), style="dim"), (0, 0, 0, 4))
+            )
     return Group(*lines, Text(""))
 
 
 def flip_lines(rec: Recommendation) -> list[str]:
     lines = [f.text for f in rec.flips] or [
-        "No single change of answer would change the recommendation."]
-    lines.append(f"Robustness: the result holds in {rec.robustness.share:.0%} of "
-                 f"{rec.robustness.draws} random ±{rec.robustness.perturbation:.0%} changes of the "
-                 f"criterion weights (seed {rec.robustness.seed}).")
+        "No single change of answer would change the recommendation."
+    ]
+    lines.append(
+        f"Robustness: the result holds in {rec.robustness.share:.0%} of "
+        f"{rec.robustness.draws} random ±{rec.robustness.perturbation:.0%} changes of the "
+        f"criterion weights (seed {rec.robustness.seed})."
+    )
     return lines
 
 
