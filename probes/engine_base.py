@@ -89,3 +89,31 @@ def timed(fn: Callable[[], object]) -> tuple[float, object]:
     t = time.perf_counter()
     value = fn()
     return time.perf_counter() - t, value
+
+
+class TimedTraining:
+    """The ``warmup`` and ``window`` commands, shared by both engines: they differ only in
+    ``_train`` (one framework's training steps), so the timing around it is written once."""
+
+    batch_size: int
+    emit: Callable[..., None]
+
+    def _train(self, path: str, steps: int) -> float:
+        raise NotImplementedError
+
+    def warmup(self, path: str, max_s: float) -> dict:
+        return warm_up(
+            lambda n: self._train(path, n),
+            max_s,
+            lambda s: self.emit(phase="warm-up", message=f"{path}: first step {s:.2f} s"),
+        )
+
+    def window(self, path: str, steps: int) -> dict:
+        cpu0 = time.process_time()
+        elapsed, loss = timed(lambda: self._train(path, steps))
+        return {
+            "elapsed_s": elapsed,
+            "samples": steps * self.batch_size,
+            "loss": loss,
+            "cpu_s": time.process_time() - cpu0,
+        }

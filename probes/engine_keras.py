@@ -15,7 +15,7 @@ import numpy as np
 import tensorflow as tf
 
 from probes.cnn_keras import build_reference_cnn
-from probes.engine_base import peak_rss_mb, timed, warm_up
+from probes.engine_base import TimedTraining, peak_rss_mb, timed
 
 PRIMARY = "keras-fit"
 LEAN = "tf-function"
@@ -33,7 +33,7 @@ def _compile(model: tf.keras.Model, *, jit: bool) -> None:
     )
 
 
-class KerasEngine:
+class KerasEngine(TimedTraining):
     framework = "tensorflow"
 
     def __init__(self, threads: int) -> None:
@@ -72,6 +72,7 @@ class KerasEngine:
 
     def load(self, bundle: str, batch_size: int, compiled: bool) -> dict:
         start = time.perf_counter()
+        self.batch_size = batch_size
         with np.load(bundle) as data:
             arrays = {k: data[k] for k in data.files}
         weights = [arrays[k] for k in (
@@ -150,23 +151,6 @@ class KerasEngine:
             self.dataset, epochs=1, steps_per_epoch=steps, verbose=0, shuffle=False
         )
         return float(history.history["loss"][-1])
-
-    def warmup(self, path: str, max_s: float) -> dict:
-        return warm_up(
-            lambda n: self._train(path, n),
-            max_s,
-            lambda s: self.emit(phase="warm-up", message=f"{path}: first step {s:.2f} s"),
-        )
-
-    def window(self, path: str, steps: int) -> dict:
-        cpu0 = time.process_time()
-        elapsed, loss = timed(lambda: self._train(path, steps))
-        return {
-            "elapsed_s": elapsed,
-            "samples": steps * int(self.batches[0][0].shape[0]),
-            "loss": loss,
-            "cpu_s": time.process_time() - cpu0,
-        }
 
     def _forward(self, path: str, x: tf.Tensor) -> np.ndarray:
         if path == LEAN:

@@ -13,7 +13,7 @@ import torch
 from torch import nn
 
 from probes.cnn_torch import ReferenceCNN
-from probes.engine_base import find_cxx, peak_rss_mb, timed, warm_up
+from probes.engine_base import TimedTraining, find_cxx, peak_rss_mb, timed
 
 PRIMARY = "eager-loop"
 COMPILED = "torch-compile"
@@ -48,7 +48,7 @@ def _nchw(x: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(x.transpose(0, 3, 1, 2))
 
 
-class TorchEngine:
+class TorchEngine(TimedTraining):
     framework = "pytorch"
 
     def __init__(self, threads: int) -> None:
@@ -94,6 +94,7 @@ class TorchEngine:
 
     def load(self, bundle: str, batch_size: int, compiled: bool) -> dict:
         start = time.perf_counter()
+        self.batch_size = batch_size
         with np.load(bundle) as data:
             arrays = {k: data[k] for k in data.files}
         torch.manual_seed(0)
@@ -167,23 +168,6 @@ class TorchEngine:
             self.optimizer.step()
         self._sync()
         return float(loss)
-
-    def warmup(self, path: str, max_s: float) -> dict:
-        return warm_up(
-            lambda n: self._train(path, n),
-            max_s,
-            lambda s: self.emit(phase="warm-up", message=f"{path}: first step {s:.2f} s"),
-        )
-
-    def window(self, path: str, steps: int) -> dict:
-        cpu0 = time.process_time()
-        elapsed, loss = timed(lambda: self._train(path, steps))
-        return {
-            "elapsed_s": elapsed,
-            "samples": steps * len(self.batches[0][0]),
-            "loss": loss,
-            "cpu_s": time.process_time() - cpu0,
-        }
 
     def _forward(self, path: str, x: torch.Tensor) -> torch.Tensor:
         self.model.eval()
