@@ -33,8 +33,16 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15)
     args = parser.parse_args()
-    command = [sys.executable, "-m", "advisor", "--answers", str(ROOT / "examples/android-app.yaml"),
-               "--no-probe", "--format", "json"]
+    command = [
+        sys.executable,
+        "-m",
+        "advisor",
+        "--answers",
+        str(ROOT / "examples/android-app.yaml"),
+        "--no-probe",
+        "--format",
+        "json",
+    ]
     times = []
     for i in range(args.runs + 1):
         start = time.perf_counter()
@@ -44,10 +52,14 @@ def main() -> int:
     q1, median, q3 = statistics.quantiles(times, n=4)
     import os
 
-    print(f"machine: {cpu_model()}, {os.cpu_count()} logical CPUs, Python {platform.python_version()}")
-    print(f"advisor --answers … --no-probe --format json: median {median:.3f} s "
-          f"(IQR {q1:.3f}–{q3:.3f} s, {args.runs} runs); target ≤ {TARGET_S} s: "
-          f"{'met' if median <= TARGET_S else 'NOT met'}")
+    print(
+        f"machine: {cpu_model()}, {os.cpu_count()} logical CPUs, Python {platform.python_version()}"
+    )
+    print(
+        f"advisor --answers … --no-probe --format json: median {median:.3f} s "
+        f"(IQR {q1:.3f}–{q3:.3f} s, {args.runs} runs); target ≤ {TARGET_S} s: "
+        f"{'met' if median <= TARGET_S else 'NOT met'}"
+    )
     return 0 if median <= TARGET_S else 1
 
 

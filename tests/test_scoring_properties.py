@@ -35,23 +35,44 @@ def margin(answers: Answers, **kw: object) -> float:
     return rec.scores.pytorch - rec.scores.tensorflow
 
 
-def measurements(train: tuple[float, float, float], latency: tuple[float, float, float],
-                 *, device: str = "cpu", flags: tuple[str, ...] = ()) -> object:
+def measurements(
+    train: tuple[float, float, float],
+    latency: tuple[float, float, float],
+    *,
+    device: str = "cpu",
+    flags: tuple[str, ...] = (),
+) -> object:
     def fw(version: str) -> dict:
-        return {"status": "ok", "version": version, "device": device, "path": "x", "threads": 2,
-                "import_s": 2.0, "peak_rss_mb": 500.0, "flags": list(flags)}
+        return {
+            "status": "ok",
+            "version": version,
+            "device": device,
+            "path": "x",
+            "threads": 2,
+            "import_s": 2.0,
+            "peak_rss_mb": 500.0,
+            "flags": list(flags),
+        }
 
     est, lo, hi = train
     lest, llo, lhi = latency
-    return parse_measurements({
-        "schema": 1, "created": "2026-11-28T12:00:00+00:00",
-        "machine": {"cpu": "test cpu", "logical_cores": 2},
-        "equivalence": {"params": {"pytorch": 693962, "tensorflow": 693962},
-                        "max_abs_logit_diff": 1e-6, "ok": True},
-        "frameworks": {"pytorch": fw("2.13.0"), "tensorflow": fw("2.21.0")},
-        "ratios": {"train": {"estimate": est, "ci95": [lo, hi], "pairs": 6},
-                   "infer_latency": {"estimate": lest, "ci95": [llo, lhi]}},
-    })
+    return parse_measurements(
+        {
+            "schema": 1,
+            "created": "2026-11-28T12:00:00+00:00",
+            "machine": {"cpu": "test cpu", "logical_cores": 2},
+            "equivalence": {
+                "params": {"pytorch": 693962, "tensorflow": 693962},
+                "max_abs_logit_diff": 1e-6,
+                "ok": True,
+            },
+            "frameworks": {"pytorch": fw("2.13.0"), "tensorflow": fw("2.21.0")},
+            "ratios": {
+                "train": {"estimate": est, "ci95": [lo, hi], "pairs": 6},
+                "infer_latency": {"estimate": lest, "ci95": [llo, lhi]},
+            },
+        }
+    )
 
 
 @settings(max_examples=80, deadline=None)
@@ -130,7 +151,10 @@ def test_every_flip_is_true_and_the_result_is_deterministic(answers: Answers) ->
     assert score(answers, RULES) == rec
     for flip in rec.flips:
         value = tuple(flip.answer) if isinstance(flip.answer, list) else flip.answer
-        assert score(answers.replace(flip.question, value), RULES).recommendation == flip.recommendation
+        assert (
+            score(answers.replace(flip.question, value), RULES).recommendation
+            == flip.recommendation
+        )
         assert flip.recommendation != rec.recommendation
 
 
@@ -158,8 +182,16 @@ def test_a_constraint_decides_whatever_the_points_say(tmp_path) -> None:
         "    sources: [{title: Platform team policy, checked: 2026-11-01}]\n"
     )
     rules = load_ruleset([policy])
-    answers = normalise_answers({"deployment": ["server"], "domain": "llm", "pretrained": "central",
-                                 "team_experience": "pytorch", "existing_code": "pytorch"}, Q)
+    answers = normalise_answers(
+        {
+            "deployment": ["server"],
+            "domain": "llm",
+            "pretrained": "central",
+            "team_experience": "pytorch",
+            "existing_code": "pytorch",
+        },
+        Q,
+    )
     points_only = score(answers, RULES)
     rec = score(answers, rules)
     assert points_only.recommendation == "pytorch"
