@@ -29,7 +29,8 @@ def render_text(rec: Recommendation, *, width: int = 100, color: bool = False) -
     )
     for part in report_parts(rec):
         console.print(part)
-    return buffer.getvalue()
+    # rich pads padded blocks to the full width; a saved or piped report needs no trailing blanks.
+    return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
 
 
 def report_parts(rec: Recommendation) -> list[object]:
