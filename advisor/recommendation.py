@@ -186,7 +186,3 @@ class Recommendation(_Out, kw_only=True):
     def to_dict(self) -> dict[str, Any]:
         """The JSON-ready form (contract 4)."""
         return msgspec.json.decode(msgspec.json.encode(self))
-
-    @property
-    def leader(self) -> Literal["tensorflow", "pytorch"]:
-        return "tensorflow" if self.scores.tensorflow >= self.scores.pytorch else "pytorch"

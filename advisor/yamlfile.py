@@ -199,10 +199,6 @@ def load_yaml(path: str | Path, error: type[InputError], *, what: str) -> tuple[
     return parse_yaml(read_text(path, error, what=what), path, error)
 
 
-def load_json(path: str | Path, error: type[InputError], *, what: str) -> Any:
-    return parse_json(read_text(path, error, what=what), path, error)
-
-
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in pairs:

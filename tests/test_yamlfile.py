@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from advisor.errors import AnswersError, InputError, MeasurementsError, RuleFileError
-from advisor.yamlfile import MAX_BYTES, Locator, load_json, load_yaml, parse_yaml, read_text
+from advisor.measurements import load_measurements
+from advisor.yamlfile import MAX_BYTES, Locator, load_yaml, parse_yaml, read_text
 
 WHAT = "an answers file (YAML)"
 
@@ -225,7 +226,7 @@ def test_merge_key_is_not_called_a_python_tag(write):
 def test_json_syntax_error_line_and_column(write):
     p = write("m.json", '{\n  "schema": 1,\n  "created": oops\n}\n')
     with pytest.raises(MeasurementsError) as info:
-        load_json(p, MeasurementsError, what="a measurements file (JSON)")
+        load_measurements(p)
     assert info.value.line == 3 and info.value.column == 14
     assert f"{p}, line 3, column 14: JSON syntax error" in str(info.value)
 
@@ -235,7 +236,7 @@ def test_json_shares_the_file_checks(write, tmp_path):
                       (write("nul.json", b'{"a": 1}\x00'), "binary"),
                       (write("empty.json", "\n"), "empty")):
         with pytest.raises(MeasurementsError, match=needle) as info:
-            load_json(p, MeasurementsError, what="a measurements file (JSON)")
+            load_measurements(p)
         assert str(p) in str(info.value)
 
 
@@ -244,7 +245,7 @@ def test_json_shares_the_file_checks(write, tmp_path):
 def test_json_pathological_but_small(write, text):
     p = write("m.json", text)
     with pytest.raises(MeasurementsError) as info:
-        load_json(p, MeasurementsError, what="a measurements file (JSON)")
+        load_measurements(p)
     assert str(p) in str(info.value)
 
 
