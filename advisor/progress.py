@@ -11,14 +11,13 @@ phase change, so a log shows what happened without a line per window.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
 from types import TracebackType
 
 from rich.console import Console
 from rich.live import Live
 from rich.table import Table
 
-from probes import ProbeEvent
+from probes import ProbeEvent, ProbeProgressState
 
 _PHASE_STYLE = {
     "done": "green",
@@ -29,19 +28,10 @@ _PHASE_STYLE = {
 }
 
 
-@dataclass
-class _Row:
-    phase: str = "waiting"
-    windows_done: int = 0
-    windows_planned: int = 0
-    samples_per_s: float | None = None
-    message: str = ""
-
-
 class ProbeProgress:
     def __init__(self, console: Console, frameworks: tuple[str, ...] = ()) -> None:
         self.console = console
-        self._rows: dict[str, _Row] = {fw: _Row() for fw in frameworks}
+        self._rows = {fw: ProbeProgressState() for fw in frameworks}
         self._lock = threading.Lock()
         self._live: Live | None = None
 
@@ -67,21 +57,16 @@ class ProbeProgress:
 
     def __call__(self, event: ProbeEvent) -> None:
         with self._lock:
-            row = self._rows.setdefault(event.framework, _Row())
-            changed = event.phase != row.phase
-            row.phase = event.phase
-            row.windows_done = event.windows_done
-            row.windows_planned = max(event.windows_planned, row.windows_planned)
-            if event.samples_per_s is not None:
-                row.samples_per_s = event.samples_per_s
-            row.message = event.message
+            before = self._rows.get(event.framework, ProbeProgressState())
+            row = self._rows[event.framework] = before.advanced(event)
+            changed = row.phase != before.phase
             if self._live is not None:
                 self._live.update(self._render())
             elif changed:
                 self.console.print(self._line(event.framework, row), highlight=False)
 
     @staticmethod
-    def _line(framework: str, row: _Row) -> str:
+    def _line(framework: str, row: ProbeProgressState) -> str:
         text = f"probe {framework}: {row.phase}"
         if row.message:
             text += f" ({row.message})"

@@ -22,6 +22,7 @@ from probes.settings import (
     QUICK_BUDGET_S,
     ProbeCancelled,
     ProbeEvent,
+    ProbeProgressState,
     ProbeSettings,
     ProbeSettingsError,
 )
@@ -33,6 +34,7 @@ __all__ = [
     "QUICK_BUDGET_S",
     "ProbeCancelled",
     "ProbeEvent",
+    "ProbeProgressState",
     "ProbeSettings",
     "ProbeSettingsError",
     "load_cached",

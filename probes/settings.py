@@ -5,7 +5,7 @@ Stdlib only: the CLI, the TUI and the cache import this without paying for a fra
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 FRAMEWORKS: tuple[str, ...] = ("pytorch", "tensorflow")
 
@@ -90,3 +90,30 @@ class ProbeEvent:
     windows_planned: int
     samples_per_s: float | None
     message: str = ""
+
+
+@dataclass(frozen=True)
+class ProbeProgressState:
+    """What is known of one framework's probe so far, folded from its events.
+
+    The terminal progress display and the TUI both show this; an event that carries no
+    window counts or rate (a phase change) keeps the last ones known.
+    """
+
+    phase: str = "waiting"
+    windows_done: int = 0
+    windows_planned: int = 0
+    samples_per_s: float | None = None
+    message: str = ""
+
+    def advanced(self, event: ProbeEvent) -> ProbeProgressState:
+        return replace(
+            self,
+            phase=event.phase,
+            windows_done=event.windows_done or self.windows_done,
+            windows_planned=event.windows_planned or self.windows_planned,
+            samples_per_s=(
+                event.samples_per_s if event.samples_per_s is not None else self.samples_per_s
+            ),
+            message=event.message,
+        )

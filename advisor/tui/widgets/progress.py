@@ -14,6 +14,7 @@ from textual.widget import Widget
 
 from advisor.report.common import NAMES
 from advisor.report.text import COLORS
+from probes.settings import ProbeProgressState
 
 # Where each phase puts the bar; training fills the stretch up to inference window by window.
 _PHASE_AT = {
@@ -25,27 +26,20 @@ STOPPED = ("failed", "skipped", "cancelled")
 
 
 @dataclass(frozen=True)
-class FrameworkState:
-    phase: str = "waiting"
-    windows_done: int = 0
-    windows_planned: int = 0
-    samples_per_s: float | None = None
-    message: str = ""
+class FrameworkState(ProbeProgressState):
+    """The probe's own progress state plus where the bar stands."""
+
     fraction: float = 0.0
 
     def advanced(self, event: Any) -> FrameworkState:
         """The state after ``event`` (a ``ProbeEvent``); the bar never moves backwards."""
-        phase = event.phase
-        planned = event.windows_planned or self.windows_planned
-        fraction = _PHASE_AT.get(phase, self.fraction)
-        if phase == "training" and planned:
-            fraction += _TRAINING_SPAN * min(event.windows_done / planned, 1.0)
-        rate = event.samples_per_s if event.samples_per_s is not None else self.samples_per_s
-        return FrameworkState(
-            phase=phase, windows_done=event.windows_done or self.windows_done,
-            windows_planned=planned, samples_per_s=rate, message=event.message,
-            fraction=max(fraction, self.fraction) if phase not in STOPPED else self.fraction,
-        )
+        state = super().advanced(event)
+        if state.phase in STOPPED:
+            return replace(state, fraction=self.fraction)
+        fraction = _PHASE_AT.get(state.phase, self.fraction)
+        if state.phase == "training" and state.windows_planned:
+            fraction += _TRAINING_SPAN * min(event.windows_done / state.windows_planned, 1.0)
+        return replace(state, fraction=max(fraction, self.fraction))
 
 
 class FrameworkProgress(Widget):
