@@ -115,6 +115,27 @@ class MeasuredCriterion(_Out, kw_only=True):
     detail: str
 
 
+class MeasuredFramework(_Out, kw_only=True):
+    """One framework's figures as the probe reported them (the default code path)."""
+
+    status: Literal["ok", "not_installed", "failed", "timeout"]
+    message: str = ""
+    version: str | None = None
+    device: str | None = None
+    path: Annotated[
+        str | None, msgspec.Meta(description="the timed code path, e.g. keras-fit")
+    ] = None
+    train_samples_per_s: Annotated[
+        float | None, msgspec.Meta(description="median training throughput over the windows")
+    ] = None
+    train_ci95: tuple[float, float] | None = None
+    infer_p50_ms: float | None = None
+    infer_p95_ms: float | None = None
+    import_s: float | None = None
+    peak_rss_mb: float | None = None
+    accuracy: float | None = None
+
+
 class MeasurementUse(_Out, kw_only=True):
     used: bool
     created: str
@@ -131,10 +152,21 @@ class MeasurementUse(_Out, kw_only=True):
     stability_scale: Annotated[
         float, msgspec.Meta(description="below 1 when the probe flagged instability")
     ]
+    flags: Annotated[
+        list[str],
+        msgspec.Meta(
+            description="why the stability scale applies: each instability flag the probe "
+            "raised, after the framework it concerns (the flag names the code path)"
+        ),
+    ] = msgspec.field(default_factory=list)
     criteria: list[MeasuredCriterion]
     missing: Annotated[
         list[str], msgspec.Meta(description="measurements that could not be used, and why")
     ]
+    frameworks: Annotated[
+        dict[str, MeasuredFramework],
+        msgspec.Meta(description="each measured framework's figures, as the probe gave them"),
+    ] = msgspec.field(default_factory=dict)
 
 
 class PackRef(_Out, kw_only=True):
@@ -163,6 +195,13 @@ class Recommendation(_Out, kw_only=True):
     version: int = RECOMMENDATION_VERSION
     recommendation: Winner
     confidence: Annotated[float, msgspec.Meta(ge=0, le=1)]
+    close: Annotated[
+        bool,
+        msgspec.Meta(
+            description="the result is close: confidence under the 'either' threshold (0.10) "
+            "or robustness under 0.80; notes marked only_if_close are shown only then"
+        ),
+    ] = False
     decided_by: Literal["points", "constraint"]
     scores: PerFramework
     margin: Annotated[

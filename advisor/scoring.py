@@ -12,6 +12,9 @@ that (``tests/test_import_hygiene.py``). The formula, documented in the README:
     confidence     = (1 − e^(−Δ/3)) × Δ / (score(tensorflow) + score(pytorch))
     recommendation = the leader when confidence ≥ 0.10, else "either";
                      a constraint that fired decides regardless (confidence 1).
+    close          = confidence < 0.10 or robustness < 0.80 (``is_close``): the one
+                     definition behind notes marked ``only_if_close`` and every sentence
+                     that calls the result close.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from advisor.recommendation import (
     CriterionScore,
     Flip,
     MeasuredCriterion,
+    MeasuredFramework,
     MeasurementUse,
     MythOut,
     NoteOut,
@@ -51,8 +55,9 @@ EITHER_BELOW = 0.10
 """Confidence under which the recommendation is ``either``."""
 EVIDENCE_SCALE = 3.0
 """τ in the confidence formula: one strong rule (3 points) at unit weight is substantial."""
-CLOSE_BELOW = 0.5
-"""Confidence under which notes marked ``only_if_close`` are shown."""
+CLOSE_ROBUSTNESS = 0.80
+"""A result that holds in fewer of the weight perturbations than this is close, whatever its
+confidence (see ``is_close``)."""
 
 MEASURED_CAP = 0.20
 """Measured criteria together never carry more than this share of the total weight."""
@@ -87,6 +92,8 @@ class _Contribution:
     favors: str
     points: float
     reason_id: str
+    detail: str
+    """What was measured, in words: each measured reason says its own number."""
 
 
 @dataclass(frozen=True)
@@ -108,29 +115,51 @@ def score(
     weighted = _measured_weights(answers, ruleset)
     measured = _measured(answers, measurements, weighted)
     evaluation = _evaluate(answers, ruleset, measured, fired, weighted[0])
+    # Closeness needs both the winner and its robustness, so it comes after both.
+    robustness = _robustness(evaluation)
+    close = is_close(evaluation.confidence, robustness.share)
     return Recommendation(
         recommendation=evaluation.winner,
         confidence=round(evaluation.confidence, 4),
+        close=close,
         decided_by="constraint" if evaluation.constraint else "points",
         scores=_pf(evaluation.scores),
         margin=round(abs(evaluation.scores["tensorflow"] - evaluation.scores["pytorch"]), 4),
         criteria=_criteria(ruleset, evaluation, fired, measured),
         reasons=_reasons(fired, measured, evaluation.weights),
-        explanation=_explain(evaluation, ruleset),
+        explanation=_explain(evaluation, ruleset, answers, robustness, close),
         constraint=_constraint_out(evaluation),
-        notes=[
-            _note(r)
-            for r in fired
-            if isinstance(r.rule, Note) and (not r.rule.only_if_close or _is_close(evaluation))
-        ],
+        notes=[_note(r) for r in fired if isinstance(r.rule, Note) and shown_note(r, close)],
         myths=[_myth(r) for r in fired if isinstance(r.rule, Myth)],
         flips=_flips(answers, ruleset, measurements, evaluation.winner),
-        robustness=_robustness(evaluation),
+        robustness=robustness,
         answers=answers.to_dict(),
         defaulted=list(answers.defaulted),
         measurements=measured.use if measurements is not None else None,
         provenance=_provenance(ruleset),
     )
+
+
+def is_close(confidence: float, robustness: float) -> bool:
+    """The one definition of a close result: under the ``either`` threshold, or a winner that
+    does not survive at least ``CLOSE_ROBUSTNESS`` of the weight perturbations."""
+    return confidence < EITHER_BELOW or robustness < CLOSE_ROBUSTNESS
+
+
+def shown_note(rule: LoadedRule, close: bool) -> bool:
+    """Whether a fired note is said: one marked ``only_if_close`` only when the result is."""
+    return not (isinstance(rule.rule, Note) and rule.rule.only_if_close) or close
+
+
+def result_is_close(
+    answers: Answers, ruleset: RuleSet, measurements: Measurements | None = None
+) -> bool:
+    """``Recommendation.close`` for these inputs, without the rest of the report (the app's
+    rule preview asks this for every highlighted choice)."""
+    weighted = _measured_weights(answers, ruleset)
+    evaluation = _evaluate(answers, ruleset, _measured(answers, measurements, weighted),
+                           weights=weighted[0])
+    return is_close(evaluation.confidence, _robustness(evaluation).share)
 
 
 # --- evaluation -------------------------------------------------------------------------------
@@ -213,10 +242,6 @@ def _confidence(scores: Mapping[str, float]) -> float:
     return (1 - math.exp(-delta / EVIDENCE_SCALE)) * delta / total
 
 
-def _is_close(evaluation: _Evaluation) -> bool:
-    return evaluation.points_winner == "either" or evaluation.confidence < CLOSE_BELOW
-
-
 # --- measurements -----------------------------------------------------------------------------
 
 
@@ -232,42 +257,49 @@ def _measured(
     if measurements is None:
         return _Measured((), None)
     _, cap_scale = weighted
-    fw = measurements.frameworks
+    results = {name: measurements.frameworks.get(name) for name in FRAMEWORKS}  # type: ignore[call-overload]
     missing: list[str] = []
-    for name in FRAMEWORKS:
-        result = fw.get(name)  # type: ignore[call-overload]
+    for name, result in results.items():
         if result is None:
-            missing.append(f"{name}: not measured")
+            missing.append(f"{NAMES[name]}: not measured")
         elif not result.ok:
             missing.append(
-                f"{name}: {result.status}" + (f" ({result.message})" if result.message else "")
+                f"{NAMES[name]}: {result.status.replace('_', ' ')}"
+                + (f" ({result.message})" if result.message else "")
             )
-    both = [fw.get(n) for n in FRAMEWORKS]  # type: ignore[call-overload]
-    usable = all(r is not None and r.ok for r in both)
+    tf, pt = results["tensorflow"], results["pytorch"]
+    usable = tf is not None and tf.ok and pt is not None and pt.ok
 
     expected = EXPECTED_DEVICE[str(answers["hardware"])]
-    kinds = {r.device_kind for r in both if r is not None and r.ok}
+    kinds = {r.device_kind for r in results.values() if r is not None and r.ok}
     device_scale = 1.0 if kinds == {expected} else FOREIGN_DEVICE_SCALE
-    unstable = any(r is not None and r.flags for r in both)
-    stability_scale = UNSTABLE_SCALE if unstable else 1.0
+    # The reasons for the stability scale, each naming its framework (and the probe names the
+    # code path in the flag itself), so every report can say why a measurement weighs less.
+    flags = [
+        f"{NAMES[name]}: {flag}"
+        for name, result in results.items()
+        if result is not None
+        for flag in result.flags
+    ]
+    stability_scale = UNSTABLE_SCALE if flags else 1.0
     speed_scale = device_scale * stability_scale
 
     contributions: list[_Contribution] = []
     details: list[MeasuredCriterion] = []
     if usable:
+        assert tf is not None and pt is not None
         for criterion, key, higher_is_better, label in (
             ("training_speed", "train", True, "training throughput (PyTorch eager ÷ Keras fit)"),
             ("inference_latency", "infer_latency", False, "batch-1 inference latency"),
         ):
-            c, d = _from_ratio(
-                criterion, measurements.ratios.get(key), higher_is_better, label, speed_scale
-            )
+            ratio = measurements.ratios.get(key)
+            c, d = _from_ratio(criterion, ratio, higher_is_better, label, speed_scale)
             details.append(d)
             if c is not None:
                 contributions.append(c)
-            elif d.points == 0 and "cannot" in d.detail:
-                missing.append(f"{criterion}: {d.detail}")
-        c2, d2 = _startup(both[0], both[1], stability_scale)  # type: ignore[arg-type]
+            if ratio is None or ratio.estimate is None:
+                missing.append(d.detail)
+        c2, d2 = _startup(tf, pt, stability_scale)
         details.append(d2)
         contributions += c2
     use = MeasurementUse(
@@ -278,10 +310,34 @@ def _measured(
         cap_scale=round(cap_scale, 4),
         device_scale=device_scale,
         stability_scale=stability_scale,
+        flags=flags,
         criteria=details,
         missing=missing,
+        frameworks={
+            name: _measured_framework(result)
+            for name, result in results.items()
+            if result is not None
+        },
     )
     return _Measured(tuple(contributions), use)
+
+
+def _measured_framework(r: FrameworkResult) -> MeasuredFramework:
+    train, latency = r.train_samples_per_s, r.infer_latency_ms
+    return MeasuredFramework(
+        status=r.status,
+        message=r.message,
+        version=r.version,
+        device=r.device,
+        path=r.path,
+        train_samples_per_s=train.median if train else None,
+        train_ci95=train.ci95 if train else None,
+        infer_p50_ms=latency.p50 if latency else None,
+        infer_p95_ms=latency.p95 if latency else None,
+        import_s=r.import_s,
+        peak_rss_mb=r.peak_rss_mb,
+        accuracy=r.accuracy,
+    )
 
 
 def _from_ratio(
@@ -290,7 +346,10 @@ def _from_ratio(
     if ratio is None or ratio.estimate is None:
         why = ratio.reason if ratio is not None and ratio.reason else "no ratio was measured"
         return None, MeasuredCriterion(
-            criterion=criterion, favors=None, points=0.0, detail=f"cannot be compared: {why}"
+            criterion=criterion,
+            favors=None,
+            points=0.0,
+            detail=f"{label}: cannot be compared: {why}",
         )
     r = ratio.estimate
     lo, hi = ratio.ci95 or (r, r)
@@ -311,7 +370,9 @@ def _from_ratio(
         f"{raw:.2f} points × {scale:g} scale"
     )
     return (
-        _Contribution(criterion, favors, points, f"measured-{criterion.replace('_', '-')}"),
+        _Contribution(
+            criterion, favors, points, f"measured-{criterion.replace('_', '-')}", detail
+        ),
         MeasuredCriterion(criterion=criterion, favors=favors, points=points, detail=detail),
     )
 
@@ -331,12 +392,14 @@ def _startup(
             parts.append(f"{label}: within {STARTUP_MIN_RATIO}× ({ratio:.2f}×), no points")
             continue
         favors = "tensorflow" if a < b else "pytorch"
+        detail = f"{label}: {NAMES[favors]} lower by {ratio:.2f}× (1 point × {scale:g})"
         out.append(
             _Contribution(
-                "startup_memory", favors, 1.0 * scale, f"measured-{field.replace('_', '-')}"
+                "startup_memory", favors, 1.0 * scale, f"measured-{field.replace('_', '-')}",
+                detail,
             )
         )
-        parts.append(f"{label}: {favors} lower by {ratio:.2f}× (1 point × {scale:g})")
+        parts.append(detail)
     total = sum(c.points for c in out)
     favors_set = {c.favors for c in out}
     favors = next(iter(favors_set)) if len(favors_set) == 1 else None
@@ -402,9 +465,6 @@ def _reasons(
     ]
     use = measured.use
     for c in measured.contributions:
-        detail = (
-            next((d.detail for d in use.criteria if d.criterion == c.criterion), "") if use else ""
-        )
         reasons.append(
             Reason(
                 id=c.reason_id,
@@ -414,7 +474,7 @@ def _reasons(
                 points=c.points,
                 weight=round(weights[c.criterion], 4),
                 weighted_points=round(c.points * weights[c.criterion], 4),
-                because=f"Measured on this machine: {detail}.",
+                because=f"Measured on this machine: {c.detail}.",
                 sources=[
                     SourceRef(
                         title=f"advisor probe on {use.machine or 'this machine'} at {use.created}",
@@ -472,7 +532,16 @@ def _constraint_out(ev: _Evaluation) -> ConstraintOut | None:
 NAMES = {"tensorflow": "TensorFlow", "pytorch": "PyTorch", "either": "either framework"}
 
 
-def _explain(ev: _Evaluation, ruleset: RuleSet) -> list[str]:
+_FAMILIAR = {
+    # criterion: (the answer it follows from, how the sentence names it)
+    "team": ("team_experience", "your team's skills"),
+    "codebase": ("existing_code", "your existing code"),
+}
+
+
+def _explain(
+    ev: _Evaluation, ruleset: RuleSet, answers: Answers, robustness: Robustness, close: bool
+) -> list[str]:
     titles = {c.id: c.criterion.title for c in ruleset.criteria}
     weighted = {c: {f: ev.weights[c] * ev.points[c][f] for f in FRAMEWORKS} for c in ev.points}
     lines: list[str] = []
@@ -498,12 +567,27 @@ def _explain(ev: _Evaluation, ruleset: RuleSet) -> list[str]:
             + ", ".join(f"{titles[c].lower()} (+{net[c]:.1f})" for c in drivers)
             + "."
         )
-    familiar = sum(weighted[c][other] - weighted[c][leader] for c in ("team", "codebase"))
-    if familiar > 0:
-        outweighing = [titles[c].lower() for c in drivers if c not in ("team", "codebase")]
+    # Name only what the answers say favours the other framework: a team that knows it, code
+    # written in it.
+    familiar = [
+        c for c, (question, _) in _FAMILIAR.items()
+        if c in net and net[c] < 0 and answers.get(question) == other
+    ]
+    if familiar:
+        who = " and ".join(_FAMILIAR[c][1] for c in familiar)
+        singular = familiar == ["codebase"]  # "code favours", but "skills favour"
+        amount = -sum(net[c] for c in familiar)
+        outweighing = [titles[c].lower() for c in drivers if c not in _FAMILIAR]
         lines.append(
-            f"Your team's skills and existing code favour {NAMES[other]} (+{familiar:.1f}), but "
-            f"{', '.join(outweighing) or 'other criteria'} outweigh them."
+            f"{who[0].upper()}{who[1:]} {'favours' if singular else 'favour'} "
+            f"{NAMES[other]} (+{amount:.1f}), but {', '.join(outweighing) or 'other criteria'} "
+            f"outweigh {'it' if singular else 'them'}."
+        )
+    if close and ev.constraint is None:
+        lines.append(
+            f"The result is close: {NAMES[leader]} stays ahead in only {robustness.share:.0%} "
+            f"of {robustness.draws} random ±{robustness.perturbation:.0%} changes of the "
+            "criterion weights."
         )
     return lines
 

@@ -106,7 +106,7 @@ def test_missing_framework_still_succeeds_and_says_so(run_advisor):
     assert r.returncode == 0, r.stderr
     m = json.loads(r.stdout)["measurements"]
     assert m["used"] is False
-    assert any("tensorflow" in x and "not_installed" in x for x in m["missing"])
+    assert any("TensorFlow" in x and "not installed" in x for x in m["missing"])
 
 
 def test_output_file_is_written_and_stdout_is_empty(run_advisor, tmp_path):

@@ -11,7 +11,15 @@ from hypothesis import strategies as st
 from advisor.answers import Answers, normalise_answers
 from advisor.measurements import parse_measurements
 from advisor.rulebook import load_ruleset
-from advisor.scoring import EITHER_BELOW, EVIDENCE_SCALE, MEASURED_CAP, score
+from advisor.scoring import (
+    CLOSE_ROBUSTNESS,
+    EITHER_BELOW,
+    EVIDENCE_SCALE,
+    MEASURED_CAP,
+    is_close,
+    result_is_close,
+    score,
+)
 
 RULES = load_ruleset()
 Q = RULES.questionnaire
@@ -199,3 +207,52 @@ def test_a_constraint_decides_whatever_the_points_say(tmp_path) -> None:
     assert rec.constraint is not None and rec.constraint.points_winner == "pytorch"
     assert rec.robustness.share == 1.0
     assert any("serve-on-tf-serving" in line for line in rec.explanation)
+
+
+ONLY_IF_CLOSE = {r.id for r in RULES.rules if getattr(r.rule, "only_if_close", False)}
+
+
+@settings(max_examples=80, deadline=None)
+@given(answer_sets())
+def test_close_has_one_definition_that_notes_and_sentences_obey(answers: Answers) -> None:
+    rec = score(answers, RULES)
+    assert rec.close == is_close(rec.confidence, rec.robustness.share)
+    assert rec.close == (
+        rec.confidence < EITHER_BELOW or rec.robustness.share < CLOSE_ROBUSTNESS
+    )
+    assert result_is_close(answers, RULES) == rec.close
+    if rec.decided_by == "constraint":
+        assert not rec.close
+    if not rec.close:
+        assert not ONLY_IF_CLOSE & {n.id for n in rec.notes}
+        assert not any("close" in line or "balanced" in line for line in rec.explanation)
+    elif rec.recommendation != "either":
+        assert any(line.startswith("The result is close") for line in rec.explanation)
+
+
+def test_close_notes_appear_exactly_when_the_result_is_close() -> None:
+    # keras3-when-close fires for a years-long horizon; whether it is said depends on closeness.
+    assert "keras3-when-close" in ONLY_IF_CLOSE
+    one_sided = normalise_answers(
+        {"domain": "llm", "pretrained": "central", "team_experience": "pytorch",
+         "existing_code": "pytorch", "horizon": "years"}, Q)
+    balanced = normalise_answers({"horizon": "years", "deployment": ["mobile"]}, Q)
+    far, near = score(one_sided, RULES), score(balanced, RULES)
+    assert not far.close and "keras3-when-close" not in {n.id for n in far.notes}
+    assert near.close and "keras3-when-close" in {n.id for n in near.notes}
+
+
+@settings(max_examples=80, deadline=None)
+@given(answer_sets())
+def test_team_and_code_sentences_name_only_what_the_answers_say(answers: Answers) -> None:
+    rec = score(answers, RULES)
+    for line in rec.explanation:
+        said = line.lower()
+        if "favour" not in said:
+            continue
+        named = "tensorflow" if "favour tensorflow" in said or "favours tensorflow" in said \
+            else "pytorch"
+        if "team's skills" in said:
+            assert answers["team_experience"] == named, line
+        if "existing code" in said:
+            assert answers["existing_code"] == named, line

@@ -56,14 +56,21 @@ def measurement_lines(rec: Recommendation) -> list[str]:
     lines = [f"Probe run {m.created} on {m.machine or 'an unnamed machine'}."]
     if not m.used:
         lines.append("The measurements could not be compared, so they carry no points.")
-    lines += [f"{d.criterion}: {d.detail}" for d in m.criteria]
+    lines += [f"{_criterion_title(rec, d.criterion)}: {d.detail}" for d in m.criteria]
     lines.append(
         f"Measured criteria are capped at {m.cap_share:.0%} of the total weight (scale "
         f"{m.cap_scale:g}); device scale {m.device_scale:g} (1 when the probe ran on the hardware "
-        f"you train on); stability scale {m.stability_scale:g}."
+        f"you train on); stability scale {m.stability_scale:g}"
+        + (", because the probe flagged:" if m.flags else " (no instability flagged).")
     )
+    lines += [f"  {flag}" for flag in m.flags]  # indented: the items of the line above
     lines += [f"Missing: {x}" for x in m.missing]
     return lines
+
+
+def _criterion_title(rec: Recommendation, criterion: str) -> str:
+    c = rec.criteria.get(criterion)
+    return c.title if c is not None else criterion
 
 
 def provenance_lines(rec: Recommendation) -> list[str]:

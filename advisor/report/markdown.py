@@ -10,6 +10,11 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
+def _item(line: str) -> str:
+    """A list item; a line indented by the wording in ``common`` is an item of the one above."""
+    return f"  - {line.strip()}" if line.startswith("  ") else f"- {line}"
+
+
 def render_markdown(rec: Recommendation) -> str:
     out: list[str] = [f"# {common.headline(rec)}", "", f"*{common.confidence_line(rec)}*", ""]
     out += [f"- {line}" for line in rec.explanation]
@@ -56,7 +61,7 @@ def render_markdown(rec: Recommendation) -> str:
         for m in rec.myths:
             out.append(f"- **Myth:** “{m.claim}”  \n  **Today:** {m.truth}")
             out += [f"  - Source: {common.source_text(s)}" for s in m.sources]
-    out += ["", "## Measurements", "", *[f"- {x}" for x in common.measurement_lines(rec)]]
+    out += ["", "## Measurements", "", *[_item(x) for x in common.measurement_lines(rec)]]
     out += ["", "## What would change it", ""]
     out += [f"- {f.text}" for f in rec.flips] or ["- No single change of answer would change it."]
     out.append(
