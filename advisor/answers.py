@@ -65,33 +65,43 @@ def normalise_answers(
 
     values: dict[str, AnswerValue] = {}
     defaulted: list[str] = []
+    problems: list[AnswersError] = []  # every problem in the file, so a user fixes them at once
     for key, value in raw.items():
         if not isinstance(key, str):
-            raise AnswersError(path, f"keys must be question ids, got {key!r}", line=line(key))
-        if key == "version":
+            problems.append(
+                AnswersError(path, f"keys must be question ids, got {key!r}", line=line(key))
+            )
+        elif key == "version":
             if type(value) is not int or value != ANSWERS_VERSION:  # True == 1.0 == 1 in Python
-                raise AnswersError(
+                problems.append(AnswersError(
                     path,
                     f"unsupported answers version {value!r}; this advisor reads version "
                     f"{ANSWERS_VERSION}",
                     key="version",
                     line=line(key),
-                )
-            continue
-        if key not in questionnaire.by_id:
-            raise AnswersError(
+                ))
+        elif key not in questionnaire.by_id:
+            problems.append(AnswersError(
                 path,
                 f"unknown question{suggest(key, questionnaire.ids)}; "
                 f"the questions are: {', '.join(questionnaire.ids)}",
                 key=key,
                 line=line(key),
-            )
+            ))
     for question in questionnaire.questions:
         value = raw.get(question.id)
         if value is None:
             defaulted.append(question.id)
             value = question.default
-        values[question.id] = _normalise_value(question, value, path, locator)
+        try:
+            values[question.id] = _normalise_value(question, value, path, locator)
+        except AnswersError as exc:
+            problems.append(exc)
+    if problems:
+        problems.sort(key=lambda p: p.line if p.line is not None else 0)  # in file order
+        first = problems[0]
+        first.more = tuple(problems[1:])
+        raise first
     return Answers(values, tuple(defaulted))
 
 

@@ -107,7 +107,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _answers_mode(args)
         return _tui(args)
     except AdvisorError as exc:
-        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        for problem in (exc, *getattr(exc, "more", ())):
+            print(f"{PROG}: error: {problem}", file=sys.stderr)
         return int(exc.exit_code)
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)

@@ -74,7 +74,10 @@ class InputError(AdvisorError):
 
 
 class AnswersError(InputError):
-    """An answers file is unusable."""
+    """An answers file is unusable. A file with several problems raises the first, with the
+    others in ``more``, so that the user sees them all at once."""
+
+    more: tuple[AnswersError, ...] = ()
 
 
 class MeasurementsError(InputError):

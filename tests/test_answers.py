@@ -122,6 +122,13 @@ def test_unknown_key_far_from_any_lists_the_questions(write):
     assert "dataset_scale" in str(err) and "horizon" in str(err)
 
 
+def test_every_problem_in_a_file_is_reported_at_once_in_file_order(write):
+    err = error_for(write, "domain: visoin\ndeploymnet: [mobile]\nhorizon: decades\n")
+    found = [err, *err.more]
+    assert [e.line for e in found] == [1, 2, 3]
+    assert [e.key for e in found] == ["domain", "deploymnet", "horizon"]
+
+
 def test_bad_value_lists_allowed_values_and_line():
     p = ANSWERS / "bad-value.yaml"
     with pytest.raises(AnswersError) as info:

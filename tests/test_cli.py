@@ -174,6 +174,16 @@ def test_bad_answers_exit_2_with_one_line(run_advisor, name, needles):
     one_line_error(r.stderr, str(DATA / "answers" / name), *needles)
 
 
+def test_every_answers_problem_gets_its_own_line(run_advisor, tmp_path):
+    bad = tmp_path / "two.yaml"
+    bad.write_text("domain: visoin\nhorizon: decades\n")
+    r = run_advisor("--answers", bad, "--no-probe")
+    assert r.returncode == 2 and r.stdout == ""
+    lines = r.stderr.splitlines()
+    assert len(lines) == 2
+    assert "line 1: domain: 'visoin'" in lines[0] and "line 2: horizon: 'decades'" in lines[1]
+
+
 @pytest.mark.parametrize("kind", ["missing", "directory", "empty", "binary", "huge"])
 def test_unusable_answers_files_exit_2(run_advisor, tmp_path, kind):
     p = {"missing": tmp_path / "nope.yaml", "directory": tmp_path}.get(
