@@ -50,6 +50,7 @@ from advisor.recommendation import (
 )
 from advisor.rulebook import LoadedRule, RuleSet
 from advisor.rulemodels import FRAMEWORKS, Constraint, Myth, Note, PointsRule
+from advisor.times import utc_minute
 
 EITHER_BELOW = 0.10
 """Confidence under which the recommendation is ``either``."""
@@ -477,7 +478,8 @@ def _reasons(
                 because=f"Measured on this machine: {c.detail}.",
                 sources=[
                     SourceRef(
-                        title=f"advisor probe on {use.machine or 'this machine'} at {use.created}",
+                        title=f"advisor probe on {use.machine or 'this machine'}, "
+                        f"{utc_minute(use.created)}",
                         checked=_probe_date(use.created),
                     )
                 ]

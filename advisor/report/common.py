@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from advisor.recommendation import Recommendation, SourceRef
+from advisor.times import utc_minute
 
 NAMES = {"tensorflow": "TensorFlow", "pytorch": "PyTorch", "either": "Either framework"}
 
@@ -53,7 +54,7 @@ def measurement_lines(rec: Recommendation) -> list[str]:
     m = rec.measurements
     if m is None:
         return ["No measurements used: the recommendation rests on the rules alone."]
-    lines = [f"Probe run {m.created} on {m.machine or 'an unnamed machine'}."]
+    lines = [f"Probe run {utc_minute(m.created)} on {m.machine or 'an unnamed machine'}."]
     if not m.used:
         lines.append("The measurements could not be compared, so they carry no points.")
     lines += [f"{_criterion_title(rec, d.criterion)}: {d.detail}" for d in m.criteria]
@@ -71,6 +72,21 @@ def measurement_lines(rec: Recommendation) -> list[str]:
 def _criterion_title(rec: Recommendation, criterion: str) -> str:
     c = rec.criteria.get(criterion)
     return c.title if c is not None else criterion
+
+
+def robustness_line(rec: Recommendation) -> str:
+    r = rec.robustness
+    return (
+        f"Robustness: the result holds in {r.share:.0%} of {r.draws} random "
+        f"±{r.perturbation:.0%} changes of the criterion weights (seed {r.seed})."
+    )
+
+
+def flip_texts(rec: Recommendation) -> list[str]:
+    """The single answer changes that would change the recommendation, or a line saying none."""
+    return [f.text for f in rec.flips] or [
+        "No single change of answer would change the recommendation."
+    ]
 
 
 def provenance_lines(rec: Recommendation) -> list[str]:

@@ -152,15 +152,7 @@ def _reasons(rec: Recommendation) -> Group:
 
 
 def flip_lines(rec: Recommendation) -> list[str]:
-    lines = [f.text for f in rec.flips] or [
-        "No single change of answer would change the recommendation."
-    ]
-    lines.append(
-        f"Robustness: the result holds in {rec.robustness.share:.0%} of "
-        f"{rec.robustness.draws} random ±{rec.robustness.perturbation:.0%} changes of the "
-        f"criterion weights (seed {rec.robustness.seed})."
-    )
-    return lines
+    return [*common.flip_texts(rec), common.robustness_line(rec)]
 
 
 def _section(title: str, lines: list[str]) -> Group:

@@ -1,5 +1,10 @@
-"""The app: holds the session and moves between the screens. ``make_app`` builds it for the CLI
-(``run_app``) and for the tests alike."""
+"""The app: holds the session and decides which screen comes next. ``make_app`` builds it for
+the CLI (``run_app``) and for the tests alike.
+
+Screens do not call the app: they post the navigation facts of ``advisor.tui.messages``, which
+bubble up to the handlers below. Screens are imported where they are first needed, so that the
+first paint pays only for the welcome screen.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +12,23 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from textual import on, work
 from textual.app import App
 from textual.binding import Binding
 
 from advisor.errors import AdvisorError, ExitCode
-from advisor.tui.dialogs import ErrorModal
+from advisor.tui.dialogs import ConfirmModal, ErrorModal, QuestionListModal, problems_text
+from advisor.tui.messages import (
+    AnswerChangeRequested,
+    AnswersSaved,
+    QuestionsAnswered,
+    QuestionsRequested,
+    ResultRequested,
+    StartOverRequested,
+    WelcomeRequested,
+)
 from advisor.tui.runner import ProbeRunner, ProbesAdapter
-from advisor.tui.screens.welcome import WelcomeScreen
+from advisor.tui.screens.base import AdvisorScreen
 from advisor.tui.session import Session
 
 if TYPE_CHECKING:
@@ -28,65 +43,135 @@ class AdvisorApp(App[int]):
     SUB_TITLE = "TensorFlow or PyTorch?"
     BINDINGS = [Binding("ctrl+q", "quit", "Quit", show=False, priority=True)]
     ENABLE_COMMAND_PALETTE = False
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (80, "-normal"), (120, "-wide")]
+    """Below 80 columns every screen says the terminal is small; from 120 the code tab shows
+    both models side by side."""
 
     def __init__(
         self,
         session: Session,
         runner: ProbeRunner,
         *,
-        startup_errors: Sequence[AdvisorError] = (),
-        prefilled_from: str | None = None,
+        startup_errors: Sequence[tuple[str, str]] = (),
     ) -> None:
         super().__init__()
         self.session = session
         self.runner = runner
         self.startup_errors = list(startup_errors)
-        self.prefilled_from = prefilled_from
+        """(title, message) for each file given on the command line that could not be used."""
 
     def on_mount(self) -> None:
-        self.push_screen(WelcomeScreen())
-        for error in self.startup_errors:
-            self.push_screen(ErrorModal(str(error), title=error.title or "Cannot use that file"))
+        session = self.session
+        if session.complete and not self.startup_errors:
+            # Every question is answered in the file: straight on, the questions one key away.
+            self._after_questions(push=True)
+        else:
+            self.push_screen(self._welcome())
+        for title, message in self.startup_errors:
+            self.push_screen(ErrorModal(message, title=title))
 
-    def runner_estimate_s(self) -> float | None:
+    # --- screens ------------------------------------------------------------------------------
+
+    def _welcome(self) -> AdvisorScreen:
+        from advisor.tui.screens.welcome import WelcomeScreen
+
         try:
-            return self.runner.estimate_s(self.session.probe_settings)
+            estimate = self.runner.estimate_s(self.session.probe_settings)
         except Exception:  # an estimate is a nicety; without one the screen says less
-            return None
+            estimate = None
+        return WelcomeScreen(self.session, estimate)
 
-    # --- navigation -------------------------------------------------------------------------
+    def _show(self, screen: AdvisorScreen, *, push: bool = False) -> None:
+        if push:
+            self.push_screen(screen)
+        else:
+            self.switch_screen(screen)
 
-    def show_welcome(self) -> None:
-        self.switch_screen(WelcomeScreen())
-
-    def start_questions(self) -> None:
-        from advisor.tui.screens.questions import QuestionsScreen
-
-        self.session.step = min(self.session.step, len(self.session.questions) - 1)
-        self.switch_screen(QuestionsScreen())
-
-    def questions_done(self) -> None:
-        if self.session.measure and self.session.measurements is None:
+    def _after_questions(self, *, push: bool = False) -> None:
+        session = self.session
+        if session.measure and session.measurements is None:
             from advisor.tui.screens.probes import ProbesScreen
 
-            self.switch_screen(ProbesScreen())
+            self._show(ProbesScreen(session, self.runner), push=push)
         else:
-            self.show_result()
+            self._show_result(push=push)
 
-    def show_result(self) -> None:
+    def _show_result(self, *, push: bool = False) -> None:
         from advisor.tui.screens.result import ResultScreen
 
+        session = self.session
         try:
-            rec = self.session.recommendation()
+            rec = session.recommendation()
         except AdvisorError as exc:
+            if push:
+                self.push_screen(self._welcome())
             self.push_screen(ErrorModal(str(exc), title="No recommendation for these answers"))
             return
-        self.switch_screen(ResultScreen(rec))
+        self._show(ResultScreen(rec, questionnaire=session.questionnaire,
+                                workdir=session.workdir, model_source=self.runner.model_source),
+                   push=push)
 
-    def start_over(self) -> None:
+    # --- what the screens say happened ------------------------------------------------------
+
+    @on(WelcomeRequested)
+    def _to_welcome(self) -> None:
+        self.switch_screen(self._welcome())
+
+    @on(QuestionsRequested)
+    def _to_questions(self, message: QuestionsRequested) -> None:
+        from advisor.tui.screens.questions import QuestionsScreen
+
+        session = self.session
+        last = len(session.questions) - 1
+        session.step = min(message.step if message.step is not None else session.step, last)
+        self.switch_screen(QuestionsScreen(session, review=message.review))
+
+    @on(QuestionsAnswered)
+    def _questions_answered(self) -> None:
+        self._after_questions()
+
+    @on(ResultRequested)
+    def _result_requested(self) -> None:
+        self._show_result()
+
+    @on(AnswerChangeRequested)
+    def _change_requested(self) -> None:
+        self._change_an_answer()
+
+    @work(exclusive=True, group="dialog", exit_on_error=False)
+    async def _change_an_answer(self) -> None:
+        step = await self.push_screen_wait(QuestionListModal(self.session))
+        if step is not None:
+            self.post_message(QuestionsRequested(step=step, review=True))
+
+    @on(AnswersSaved)
+    def _answers_saved(self) -> None:
+        self.session.mark_saved()
+
+    @on(StartOverRequested)
+    def _start_over(self) -> None:
         self.session.reset()
-        self.prefilled_from = None
-        self.show_welcome()
+        self.switch_screen(self._welcome())
+
+    # --- quitting -----------------------------------------------------------------------------
+
+    @work(exclusive=True, group="dialog", exit_on_error=False)
+    async def action_request_quit(self) -> None:
+        """``q``: quit, asking first when that would lose unsaved answers or stop the probes
+        (Ctrl+Q quits at once)."""
+        losses = [w for s in self.screen_stack if isinstance(s, AdvisorScreen)
+                  if (w := s.quit_warning())]
+        if self.session.unsaved:
+            losses.append("Your answers are not saved (a on the result screen saves them).")
+        if losses and not await self.push_screen_wait(ConfirmModal(
+                " ".join(losses) + " Quit anyway?", title="Quit?", yes="Quit")):
+            return
+        self.exit(int(ExitCode.OK))
+
+    def action_help_quit(self) -> None:
+        # Ctrl+C: Textual's own hint names whichever key is bound to quit on this screen.
+        self.notify("Ctrl+Q quits at once; q asks first if answers are unsaved or probes run.",
+                    title="Do you want to quit?")
 
     async def action_quit(self) -> None:
         self.exit(int(ExitCode.OK))
@@ -114,27 +199,30 @@ def make_app(
         ruleset = load_ruleset(list(rule_paths))
     session = Session(ruleset, measure=not no_probe, probe_settings=probe_settings,
                       workdir=Path(workdir) if workdir is not None else Path.cwd())
-    errors: list[AdvisorError] = []
-    prefilled_from = None
+    errors: list[tuple[str, str]] = []
     if answers_path is not None:
         from advisor.answers import load_answers
 
         try:
-            session.load(load_answers(answers_path, ruleset.questionnaire))
-            prefilled_from = str(answers_path)
+            session.load(load_answers(answers_path, ruleset.questionnaire), str(answers_path))
         except AdvisorError as exc:
-            errors.append(exc)
+            errors.append((exc.title or "Cannot use the answers file",
+                           problems_text(exc) + "\n\nThe questions start from their defaults."))
     if measurements_path is not None:
         from advisor.measurements import load_measurements
 
+        # Asked for measurements from a file, the user chose not to measure: keep that choice
+        # even when the file cannot be used, and say so.
+        session.measure = False
         try:
             session.measurements = load_measurements(measurements_path)
             session.measurements_origin = str(measurements_path)
-            session.measure = False
         except AdvisorError as exc:
-            errors.append(exc)
-    return AdvisorApp(session, runner or ProbesAdapter(), startup_errors=errors,
-                      prefilled_from=prefilled_from)
+            errors.append((exc.title or "Cannot use the measurements file",
+                           f"{exc}\n\nThe app goes on without measurements: the result will rest "
+                           "on the rules alone. To measure this machine instead, tick "
+                           "“Measure both frameworks” (m) on the welcome screen."))
+    return AdvisorApp(session, runner or ProbesAdapter(), startup_errors=errors)
 
 
 def run_app(

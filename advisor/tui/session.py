@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from advisor.answers import NO_TARGET, Answers, AnswerValue, normalise_answers
 from advisor.conditions import mentions
+from advisor.rulemodels import Note
 
 if TYPE_CHECKING:
     from advisor.measurements import Measurements
@@ -32,11 +33,18 @@ class Session:
     measurements: Measurements | None = None
     measurements_origin: str = ""
     """Where the measurements came from, in words ("measured now", "cached run of ...")."""
+    answers_origin: str = ""
+    """The answers file the questions were pre-filled from, if any."""
+    complete: bool = False
+    """The answers file answered every question, so the questions can be skipped."""
     probe_settings: Any = None
     workdir: Path = field(default_factory=Path.cwd)
+    saved: dict[str, AnswerValue] = field(default_factory=dict)
+    """The answers as last loaded or saved: quitting asks first when they differ."""
 
     def __post_init__(self) -> None:
         self.values = {**default_values(self.questionnaire), **self.values}
+        self.saved = dict(self.values)
 
     @property
     def questionnaire(self) -> Questionnaire:
@@ -46,24 +54,67 @@ class Session:
     def questions(self) -> list[Question]:
         return self.questionnaire.questions
 
-    def load(self, answers: Answers) -> None:
+    def load(self, answers: Answers, origin: str) -> None:
         self.values = dict(answers.values)
+        self.saved = dict(self.values)
+        self.answers_origin = origin
+        self.complete = not answers.defaulted
+
+    def mark_saved(self) -> None:
+        self.saved = dict(self.values)
+
+    @property
+    def unsaved(self) -> bool:
+        """The answers were changed since they were loaded, saved or started from defaults."""
+        return self.values != self.saved
 
     def answers(self) -> Answers:
         """Every question is on screen with its default preselected, so none counts as defaulted."""
-        raw = {k: list(v) if isinstance(v, tuple) else v for k, v in self.values.items()}
-        return normalise_answers(raw, self.questionnaire)
+        return _answers(self.values, self.questionnaire)
 
     def recommendation(self) -> Recommendation:
         from advisor.scoring import score
 
         return score(self.answers(), self.ruleset, self.measurements)
 
+    def rules_in_play(self, question: Question, value: str | tuple[str, ...]) -> list[LoadedRule]:
+        """The rules that answering ``question`` with ``value`` brings into play, as the result
+        would show them: a note marked ``only_if_close`` only if that result would be close."""
+        values = with_answer(self.values, question, value)
+        fired = rules_fired_by(self.ruleset, question.id, values)
+        if not any(isinstance(r.rule, Note) and r.rule.only_if_close for r in fired):
+            return fired  # nothing depends on closeness: no need to score
+        from advisor.scoring import result_is_close, shown_note
+
+        close = result_is_close(_answers(values, self.questionnaire), self.ruleset,
+                                self.measurements)
+        return [r for r in fired if shown_note(r, close)]
+
     def reset(self) -> None:
         self.values = default_values(self.questionnaire)
+        self.saved = dict(self.values)
         self.step = 0
         self.measurements = None
         self.measurements_origin = ""
+        self.answers_origin = ""
+        self.complete = False
+
+
+def answer_label(question: Question, value: AnswerValue, *, short: bool = False) -> str:
+    """An answer in the questionnaire's words; ``short`` keeps each label's part before a
+    colon ("Mobile" for "Mobile: Android or iOS apps"). Several targets are joined."""
+    def one(v: str) -> str:
+        label = question.label(v)
+        return label.split(":")[0] if short else label
+
+    if isinstance(value, tuple):
+        return ", ".join(one(v) for v in value) or one(NO_TARGET)
+    return one(value)
+
+
+def _answers(values: Mapping[str, AnswerValue], questionnaire: Questionnaire) -> Answers:
+    raw = {k: list(v) if isinstance(v, tuple) else v for k, v in values.items()}
+    return normalise_answers(raw, questionnaire)
 
 
 def rules_fired_by(

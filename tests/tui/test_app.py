@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import io
 import json
 from pathlib import Path
 from typing import Any
 
 import pytest
-from rich.console import Console
-from textual.content import Content
-from textual.widgets import Input
+from textual.widgets import Input, Static
 from tui_fakes import MEASUREMENTS, FakeRunner, measurements_without, script
 from tui_pilots import EXAMPLES, SIZE, app_with, settle, through_questions, to_question, to_result
+from tui_text import plain
 
 from advisor.answers import load_answers
 from advisor.errors import ProbeError
@@ -21,19 +19,12 @@ from advisor.tui import AdvisorApp
 from advisor.tui.dialogs import ConfirmModal, ErrorModal, PathModal
 from advisor.tui.messages import ProbeProgressed, ProbesCancelled, ProbesFinished
 from advisor.tui.screens import ProbesScreen, QuestionsScreen, ResultScreen, WelcomeScreen
-from advisor.tui.widgets import ChoiceRadioSet, ChoiceSelectionList, FiredRules, FrameworkProgress
-
-
-def plain(widget: Any) -> str:
-    """The text a Static shows, whatever kind of content it holds."""
-    content = widget.content
-    if isinstance(content, str):
-        return content
-    if isinstance(content, Content):
-        return content.plain
-    console = Console(width=200, no_color=True, file=io.StringIO())
-    console.print(content)
-    return console.file.getvalue()
+from advisor.tui.widgets import (
+    ChoiceRadioSet,
+    ChoiceSelectionList,
+    FrameworkProgress,
+    RulePreview,
+)
 
 
 def _row(app: AdvisorApp, framework: str) -> FrameworkProgress:
@@ -134,8 +125,9 @@ async def test_the_preview_names_the_rules_the_highlighted_choice_would_fire() -
         await to_question(pilot, 4)  # domain, default vision
         await pilot.press("down", "down")  # highlight llm, not chosen yet
         await pilot.pause()
-        text = plain(app.screen.query_one(FiredRules))
-        assert text.startswith("With “Large language models and generative AI”")
+        preview = app.screen.query_one(RulePreview)
+        assert preview.heading.startswith("With “Large language models and generative AI”")
+        text = preview.heading + " " + plain(preview.query_one(Static))
         assert app.session.values["domain"] == "vision"
         from advisor.tui.session import rules_fired_by, with_answer
 
@@ -234,14 +226,23 @@ async def test_cached_results_are_offered_instead_of_running_again() -> None:
         await through_questions(pilot)
         screen = app.screen
         assert isinstance(screen, ProbesScreen) and screen.state == "offer"
-        assert "2026-11-27T14:05:31+00:00" in plain(screen.query_one("#probe-status"))
-        await pilot.press("u")
-        await pilot.pause()
-        assert screen.state == "finished" and runner.runs == 0
-        assert "cached" in app.session.measurements_origin
+        assert "27 Nov 2026, 14:05" in plain(screen.query_one("#probe-status"))
         await pilot.press("r")  # measure again after all
         await settle(pilot)
         assert runner.runs == 1 and screen.state == "finished"
+
+
+async def test_using_the_earlier_run_shows_the_result_at_once() -> None:
+    runner = FakeRunner(cache=MEASUREMENTS)
+    app = app_with(runner)
+    async with app.run_test(size=SIZE) as pilot:
+        await through_questions(pilot)
+        await pilot.press("u")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ResultScreen) and runner.runs == 0
+        assert screen.rec.measurements is not None and screen.rec.measurements.used
+        assert "earlier run" in app.session.measurements_origin
 
 
 async def _export(pilot: Any, key: str, path: Path) -> None:
@@ -308,8 +309,10 @@ async def test_export_into_a_missing_folder_is_an_error_not_a_crash(tmp_path: Pa
         assert isinstance(app.screen, ResultScreen)
 
 
-async def test_answers_file_prefills_the_questions() -> None:
-    app = app_with(answers_path=EXAMPLES / "android-app.yaml")
+async def test_answers_file_prefills_the_questions(tmp_path: Path) -> None:
+    partial = tmp_path / "partial.yaml"
+    partial.write_text("deployment: [mobile]\n")
+    app = app_with(answers_path=partial)
     async with app.run_test(size=SIZE) as pilot:
         welcome = " ".join(plain(s) for s in app.screen.query("Static"))
         assert "pre-filled from" in welcome

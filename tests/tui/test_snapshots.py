@@ -1,5 +1,8 @@
 """One picture per screen at 80×24 (pytest-textual-snapshot). Each was looked at before it was
-accepted; update with ``pytest tests/tui --snapshot-update`` and look again."""
+accepted; update with ``pytest tests/tui --snapshot-update`` and look again.
+
+Among them: the code tab, the deployment question with two targets, a result whose
+measurements were flagged, and the answer marks under NO_COLOR."""
 
 from __future__ import annotations
 
@@ -8,7 +11,16 @@ from typing import Any
 import pytest
 from textual.widgets import Input
 from tui_fakes import FakeRunner, measurements_without
-from tui_pilots import SCREENS, SIZE, app_with, settle, through_questions, to_result
+from tui_pilots import (
+    SCREENS,
+    SIZE,
+    app_with,
+    settle,
+    through_questions,
+    to_question,
+    to_result,
+    to_two_targets,
+)
 
 
 @pytest.mark.parametrize("name", list(SCREENS))
@@ -24,6 +36,33 @@ class TestResultTabs:
             await to_result(pilot, tab)
 
         assert snap_compare(app_with(), terminal_size=SIZE, run_before=before)
+
+
+class TestNoColor:
+    """On and off differ in the marks themselves, not only in colour."""
+
+    @pytest.mark.parametrize("step", ["radio", "ticks"])
+    def test_answer_marks(self, step: str, snap_compare: Any,
+                          monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setenv("NO_COLOR", "1")
+
+        async def before(pilot: Any) -> None:
+            if step == "radio":
+                await to_question(pilot, 1)
+                await pilot.press("down")
+            else:
+                await to_two_targets(pilot)
+            await pilot.pause()
+
+        assert snap_compare(app_with(), terminal_size=SIZE, run_before=before)
+
+
+class TestSmallTerminal:
+    def test_the_result_at_60x20(self, snap_compare: Any) -> None:
+        from tui_pilots import EXAMPLES
+
+        app = app_with(answers_path=EXAMPLES / "android-app.yaml", no_probe=True)
+        assert snap_compare(app, terminal_size=(60, 20))
 
 
 class TestProbeOutcomes:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import threading
-import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,7 +32,8 @@ MEASUREMENTS: dict[str, Any] = {
                     "max_abs_logit_diff": 3.1e-06, "ok": True},
     "frameworks": {
         "pytorch": {
-            "status": "ok", "version": "2.13.0+cpu", "device": "cpu", "threads": 2,
+            "status": "ok", "version": "2.13.0+cpu", "device": "cpu", "path": "eager-loop",
+            "threads": 2,
             "import_s": 1.42, "build_s": 0.031, "first_step_s": 0.087,
             "train_samples_per_s": {"median": 5210.4, "iqr": [5102.0, 5301.7],
                                     "ci95": [5088.2, 5322.9], "windows": 7},
@@ -41,7 +41,8 @@ MEASUREMENTS: dict[str, Any] = {
             "peak_rss_mb": 412.6, "params": 109386, "accuracy": 0.962, "flags": [],
         },
         "tensorflow": {
-            "status": "ok", "version": "2.21.0", "device": "cpu", "threads": 2,
+            "status": "ok", "version": "2.21.0", "device": "cpu", "path": "keras-fit",
+            "threads": 2,
             "import_s": 3.87, "build_s": 0.212, "first_step_s": 0.944,
             "train_samples_per_s": {"median": 3948.1, "iqr": [3870.5, 4015.3],
                                     "ci95": [3861.0, 4031.6], "windows": 7},
@@ -64,16 +65,34 @@ def measurements_without(framework: str, status: str, message: str) -> dict[str,
     return data
 
 
+def flagged_measurements() -> dict[str, Any]:
+    """TensorFlow's run flagged as the probe flags it: the reasons name the code path."""
+    data = copy.deepcopy(MEASUREMENTS)
+    data["frameworks"]["tensorflow"]["flags"] = [
+        "keras-fit: window CV 36% > 10% (noisy machine?)",
+        "keras-fit: throughput falling across windows",
+    ]
+    return data
+
+
 def script(windows: int = 4) -> list[Event]:
-    """A plausible run: both frameworks through every phase, windows alternating."""
+    """A plausible run, as the probes report it: PyTorch times one code path (its eager loop),
+    TensorFlow two (Keras fit and a tf.function step), so TensorFlow plans twice the windows;
+    every path is timed once per round, and the message names the path."""
     events: list[Event] = []
     for fw in ("pytorch", "tensorflow"):
-        events += [Event(fw, "importing"), Event(fw, "building"), Event(fw, "warm-up")]
+        events += [Event(fw, "importing"), Event(fw, "building")]
+    events += [Event("pytorch", "warm-up", message="eager-loop"),
+               Event("tensorflow", "warm-up", message="keras-fit"),
+               Event("tensorflow", "warm-up", message="tf-function")]
     for i in range(1, windows + 1):
-        events.append(Event("pytorch", "training", i, windows, 5000.0 + 10 * i))
-        events.append(Event("tensorflow", "training", i, windows, 3900.0 + 10 * i))
-    for fw in ("pytorch", "tensorflow"):
-        events += [Event(fw, phase, windows, windows)
+        events.append(Event("pytorch", "training", i, windows, 5000.0 + 10 * i, "eager-loop"))
+        events.append(Event("tensorflow", "training", 2 * i - 1, 2 * windows, 3900.0 + 10 * i,
+                            "keras-fit"))
+        events.append(Event("tensorflow", "training", 2 * i, 2 * windows, 5400.0 + 10 * i,
+                            "tf-function"))
+    for fw, planned in (("pytorch", windows), ("tensorflow", 2 * windows)):
+        events += [Event(fw, phase, planned, planned)
                    for phase in ("inference", "accuracy", "done")]
     return events
 
@@ -133,12 +152,3 @@ class FakeRunner:
 
             return probes.model_source(framework)
         return SOURCES[framework]
-
-
-def wait_for(predicate: Any, timeout: float = 5.0) -> None:
-    """Block (in a test thread) until ``predicate()``; used only outside the event loop."""
-    end = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > end:
-            raise AssertionError("condition not reached in time")
-        time.sleep(0.01)

@@ -7,10 +7,11 @@ from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
-from tui_fakes import FakeRunner, script
+from tui_fakes import FakeRunner, flagged_measurements, script
 
 from advisor.rulebook import RuleSet, load_ruleset
 from advisor.tui import AdvisorApp, make_app
+from advisor.tui.screens import ProbesScreen, ResultScreen, WelcomeScreen
 
 SIZE = (80, 24)
 HERE = Path(__file__).resolve().parent
@@ -46,6 +47,13 @@ async def to_question(pilot: Pilot[Any], number: int) -> None:
         await pilot.pause()
 
 
+async def to_two_targets(pilot: Pilot[Any]) -> None:
+    """The deployment question with Mobile ticked beside the default Server."""
+    await to_question(pilot, 3)
+    await pilot.press("down", "down", "space")
+    await pilot.pause()
+
+
 async def through_questions(pilot: Pilot[Any], *, every: bool = False) -> None:
     """Accept the answers as they stand; ``every`` steps through all questions (slower),
     otherwise the app starts at the last one, as it does when a user comes back to it."""
@@ -77,25 +85,41 @@ async def to_probes_done(pilot: Pilot[Any]) -> None:
 
 
 async def to_result(pilot: Pilot[Any], tab: str = "1") -> None:
-    await to_probes_done(pilot)
-    await pilot.press("enter")
+    """From the first screen to the result, then to ``tab``. An app started with a complete
+    answers file begins at the probes; one without goes through the questions first."""
     await pilot.pause()
+    if isinstance(pilot.app.screen, WelcomeScreen):
+        await through_questions(pilot)
+    await settle(pilot)
+    if isinstance(pilot.app.screen, ProbesScreen):
+        await pilot.press("enter")
+        await pilot.pause()
+    assert isinstance(pilot.app.screen, ResultScreen)
     await pilot.press(tab)
     await pilot.pause()
 
 
 def holding_runner() -> FakeRunner:
-    """Stops mid-training: PyTorch at window 3 of 6, TensorFlow at window 2."""
-    return FakeRunner(events=script(6), hold_after=6 + 5)
+    """Stops mid-training: PyTorch at window 3 of 6, TensorFlow at window 2 of 6 on each of
+    its two paths (imports and builds, three warm-ups, two rounds, PyTorch's third window)."""
+    return FakeRunner(events=script(6), hold_after=4 + 3 + 2 * 3 + 1)
+
+
+def flagged_runner() -> FakeRunner:
+    """Measurements whose TensorFlow run was flagged unstable, with the probe's own reasons."""
+    return FakeRunner(result=flagged_measurements())
 
 
 # name -> (app factory, pilot script); the docs' screenshots and the snapshot tests use these.
 SCREENS: dict[str, tuple[Any, Any]] = {
     "welcome": (lambda: app_with(), None),
-    "question": (lambda: app_with(answers_path=EXAMPLES / "android-app.yaml"),
-                 lambda pilot: to_question(pilot, 3)),
+    "question": (lambda: app_with(), to_two_targets),
     "probes": (lambda: app_with(holding_runner()), to_probes_running),
     "result": (lambda: app_with(answers_path=EXAMPLES / "android-app.yaml"), to_result),
-    "result-code": (lambda: app_with(answers_path=EXAMPLES / "android-app.yaml"),
+    "result-code": (lambda: app_with(FakeRunner(real_sources=True),
+                                     answers_path=EXAMPLES / "android-app.yaml"),
                     lambda pilot: to_result(pilot, "5")),
+    "result-flagged": (lambda: app_with(flagged_runner(),
+                                        answers_path=EXAMPLES / "android-app.yaml"),
+                       lambda pilot: to_result(pilot, "2")),
 }

@@ -4,16 +4,24 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Label, Static
+from textual.widgets import Button, Footer, Label, Static
+
+from advisor.errors import AdvisorError
+
+
+def problems_text(error: AdvisorError) -> str:
+    """An error and, for a file with several problems, every other one, one per line."""
+    return "\n".join(str(p) for p in (error, *getattr(error, "more", ())))
 
 
 class ErrorModal(ModalScreen[None]):
-    """Shows ``message`` (an ``AdvisorError``'s text, say) under ``title``."""
+    """Shows ``message`` (an ``AdvisorError``'s text, say) under ``title``; several problems
+    (one per line) scroll when they do not fit."""
 
     BINDINGS = [
-        Binding("escape,enter", "dismiss_error", "Close", show=True),
+        Binding("escape,enter", "dismiss_error", "Close", key_display="Enter/Esc"),
     ]
 
     def __init__(self, message: str, *, title: str = "Something went wrong") -> None:
@@ -24,9 +32,11 @@ class ErrorModal(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog error"):
             yield Label(self.title_text, classes="dialog-title")
-            yield Static(self.message, classes="dialog-body", markup=False)
+            with VerticalScroll(classes="dialog-scroll"):
+                yield Static(self.message, classes="dialog-body", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Close", id="close", variant="error")
+        yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#close", Button).focus()

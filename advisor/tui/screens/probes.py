@@ -3,69 +3,88 @@
 from __future__ import annotations
 
 import threading
-from typing import TYPE_CHECKING, Any, Literal
+from dataclasses import dataclass
+from typing import Any, Literal
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Static
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Button, Footer, Static
 
 from advisor.errors import AdvisorError
-from advisor.measurements import parse_measurements
+from advisor.measurements import FrameworkResult, Measurements, parse_measurements
 from advisor.report.common import NAMES
+from advisor.times import local_minute
 from advisor.tui.dialogs import ErrorModal
-from advisor.tui.messages import ProbeProgressed, ProbesCancelled, ProbesFailed, ProbesFinished
-from advisor.tui.runner import FRAMEWORKS, ProbeRunCancelled
-from advisor.tui.widgets import FrameworkProgress, FrameworkState
-
-if TYPE_CHECKING:
-    from advisor.tui.app import AdvisorApp
+from advisor.tui.messages import (
+    ProbeProgressed,
+    ProbesCancelled,
+    ProbesFailed,
+    ProbesFinished,
+    QuestionsRequested,
+    ResultRequested,
+)
+from advisor.tui.runner import FRAMEWORKS, ProbeRunCancelled, ProbeRunner
+from advisor.tui.screens.base import QUIT, AdvisorScreen
+from advisor.tui.session import Session
+from advisor.tui.widgets.progress import FrameworkProgress, FrameworkState
 
 State = Literal["offer", "running", "cancelling", "finished", "failed", "cancelled"]
 
-# Which actions make sense in which state; the footer shows only those.
-_ACTIONS: dict[str, tuple[str, ...]] = {
-    "use_cached": ("offer",),
-    "measure": ("offer", "finished", "failed", "cancelled"),
-    "cancel": ("running",),
-    "skip": ("offer", "running", "failed", "cancelled"),
-    "continue": ("finished",),
-    "back": ("offer", "finished", "failed", "cancelled"),
+
+@dataclass(frozen=True)
+class _View:
+    title: str
+    actions: tuple[str, ...]
+    """The actions that make sense in this state: their keys work, their buttons show."""
+
+
+# The one table of what each state says and allows; the footer and the buttons both follow it.
+_STATES: dict[State, _View] = {
+    "offer": _View("Earlier measurements found", ("use_cached", "measure", "skip", "back")),
+    "running": _View("Measuring both frameworks on this machine", ("cancel", "skip")),
+    "cancelling": _View("Stopping the measurements", ()),
+    "finished": _View("Both frameworks measured", ("continue", "measure", "back")),
+    "failed": _View("The measurements failed", ("measure", "skip", "back")),
+    "cancelled": _View("Measuring cancelled", ("measure", "skip", "back")),
 }
+_GATED = {action for view in _STATES.values() for action in view.actions}
 
 _STATUS_FAILED = {"not_installed": "skipped", "failed": "failed", "timeout": "failed"}
 
 
-class ProbesScreen(Screen[None]):
+class ProbesScreen(AdvisorScreen):
     """Runs the probes in a worker thread; never blocks the UI."""
 
     BINDINGS = [
         Binding("u", "use_cached", "Use earlier run"),
         Binding("r", "measure", "Measure (again)"),
-        Binding("c,escape", "cancel", "Cancel"),
+        Binding("c,escape", "cancel", "Cancel", key_display="c/Esc"),
         Binding("s", "skip", "Skip probes"),
-        Binding("enter", "continue", "Show result", priority=False),
+        Binding("enter", "continue", "Show result", key_display="Enter"),
         Binding("b", "back", "Back"),
-        Binding("q", "app.quit", "Quit"),
+        QUIT,
     ]
 
-    app: AdvisorApp  # type: ignore[assignment]
-
-    def __init__(self) -> None:
+    def __init__(self, session: Session, runner: ProbeRunner) -> None:
         super().__init__()
+        self.session = session
+        self.runner = runner
         self.state: State = "offer"
         self._cancel = threading.Event()
         self._skip_after_cancel = False
         self._cached: dict[str, Any] | None = None
 
     def compose(self) -> ComposeResult:
-        estimate = self.app.runner_estimate_s()
+        try:
+            estimate = self.runner.estimate_s(self.session.probe_settings)
+        except Exception:  # an estimate is a nicety; without one the screen says less
+            estimate = None
         about = f" It takes about {estimate:.0f} s." if estimate else ""
-        yield Header()
-        with Vertical(id="probes"):
-            yield Static("Measuring both frameworks on this machine", classes="title")
+        yield from self.compose_top()
+        with VerticalScroll(id="probes"):
+            yield Static(_STATES["offer"].title, id="probe-title", classes="title")
             yield Static(
                 "The same small CNN is trained in PyTorch and TensorFlow, each in its own worker "
                 f"process; the app stays responsive.{about}",
@@ -74,25 +93,29 @@ class ProbesScreen(Screen[None]):
             for fw in FRAMEWORKS:
                 yield FrameworkProgress(fw, id=f"fw-{fw}")
             yield Static("", id="probe-status")
+            # For the mouse: the keys on each button work anyway, so the buttons take no focus
+            # (which leaves Enter to "Show result").
             with Horizontal(id="probe-buttons"):
-                yield Button("Use earlier run (u)", id="use-cached", variant="primary")
-                yield Button("Measure again (r)", id="measure")
-                yield Button("Show result (Enter)", id="continue", variant="primary")
-                yield Button("Cancel (c)", id="cancel")
-                yield Button("Skip (s)", id="skip")
+                yield _button("Use earlier run (u)", "use_cached", "primary")
+                yield _button("Show result (Enter)", "continue", "primary")
+                yield _button("Measure again (r)", "measure")
+                yield _button("Cancel (c)", "cancel")
+                yield _button("Skip (s)", "skip")
+                yield _button("Back (b)", "back")
         yield Footer()
 
     def on_mount(self) -> None:
         try:
-            self._cached = self.app.runner.cached(self.app.session.probe_settings)
+            self._cached = self.runner.cached(self.session.probe_settings)
         except Exception as exc:  # a broken cache is not worth stopping for; say so and measure
             self.notify(f"The cached measurements could not be read: {exc}", severity="warning")
             self._cached = None
         if self._cached is None:
             self.action_measure()
             return
-        created = self._cached.get("created", "an earlier run")
-        self._status(f"Measurements from {created} on this machine, with the same settings, are "
+        created = self._cached.get("created")
+        when = _readable(created) if isinstance(created, str) else "an earlier run"
+        self._status(f"Measurements from {when} on this machine, with the same settings, are "
                      "available. Use them (u), or measure again (r)?")
         self._set_state("offer")
 
@@ -100,24 +123,22 @@ class ProbesScreen(Screen[None]):
 
     def _set_state(self, state: State) -> None:
         self.state = state
-        shown = {
-            "use-cached": state == "offer",
-            "measure": state in ("offer", "failed", "cancelled"),
-            "continue": state == "finished",
-            "cancel": state == "running",
-            "skip": state in ("offer", "running", "failed", "cancelled"),
-        }
-        for button_id, visible in shown.items():
-            self.query_one(f"#{button_id}", Button).display = visible
-        for button_id, visible in shown.items():
-            if visible:
-                self.query_one(f"#{button_id}", Button).focus()
-                break
+        view = _STATES[state]
+        self.query_one("#probe-title", Static).update(view.title)
+        buttons = {b.id: b for b in self.query_one("#probe-buttons").query(Button)}
+        for action, button in buttons.items():
+            button.display = action in view.actions
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        states = _ACTIONS.get(action)
-        return True if states is None else self.state in states
+        if action in _GATED:
+            return action in _STATES[self.state].actions
+        return True
+
+    def quit_warning(self) -> str | None:
+        if self.state in ("running", "cancelling"):
+            return "The probes are still running; quitting stops them."
+        return None
 
     def _status(self, text: str) -> None:
         self.query_one("#probe-status", Static).update(text)
@@ -127,12 +148,14 @@ class ProbesScreen(Screen[None]):
 
     # --- actions ----------------------------------------------------------------------------
 
-    @on(Button.Pressed, "#use-cached")
-    def action_use_cached(self) -> None:
-        if self._cached is not None:
-            self._finish(self._cached, from_cache=True)
+    @on(Button.Pressed, "#probe-buttons Button")
+    async def _pressed(self, event: Button.Pressed) -> None:
+        await self.run_action(str(event.button.id))
 
-    @on(Button.Pressed, "#measure")
+    def action_use_cached(self) -> None:
+        if self._cached is not None and self._take(self._cached, cached=True):
+            self.post_message(ResultRequested())
+
     def action_measure(self) -> None:
         self._cancel = threading.Event()
         self._skip_after_cancel = False
@@ -142,26 +165,28 @@ class ProbesScreen(Screen[None]):
         self._set_state("running")
         self._run(self._cancel)
 
-    @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
         self._cancel.set()
         self._status("Cancelling: stopping the workers…")
         self._set_state("cancelling")
 
-    @on(Button.Pressed, "#skip")
     def action_skip(self) -> None:
         if self.state == "running":
             self._skip_after_cancel = True
             self.action_cancel()
             return
-        self.app.show_result()
+        self._skipped()
 
-    @on(Button.Pressed, "#continue")
+    def _skipped(self) -> None:
+        # Skipping is a choice for this session: changing an answer later does not measure.
+        self.session.measure = False
+        self.post_message(ResultRequested())
+
     def action_continue(self) -> None:
-        self.app.show_result()
+        self.post_message(ResultRequested())
 
     def action_back(self) -> None:
-        self.app.start_questions()
+        self.post_message(QuestionsRequested())
 
     def on_unmount(self) -> None:
         # Leaving (or quitting) while probes run stops their workers.
@@ -176,7 +201,7 @@ class ProbesScreen(Screen[None]):
                 self.post_message(ProbeProgressed(event))
 
         try:
-            data = self.app.runner.run(self.app.session.probe_settings, on_event, cancel)
+            data = self.runner.run(self.session.probe_settings, on_event, cancel)
         except ProbeRunCancelled:
             self.post_message(ProbesCancelled())
         except Exception as exc:  # shown to the user in an error dialog
@@ -202,7 +227,7 @@ class ProbesScreen(Screen[None]):
             if row.state.phase not in ("done", "failed", "skipped"):
                 row.mark("cancelled", "stopped before it finished")
         if self._skip_after_cancel:
-            self.app.show_result()
+            self._skipped()
             return
         self._status("Cancelled. Measure again (r), skip the measurements (s), or go back (b).")
         self._set_state("cancelled")
@@ -217,20 +242,27 @@ class ProbesScreen(Screen[None]):
         self.app.push_screen(ErrorModal(reason, title="The probes could not run"))
 
     def on_probes_finished(self, message: ProbesFinished) -> None:
-        self._finish(message.data, from_cache=message.from_cache)
+        if self._take(message.data, cached=False):
+            self._set_state("finished")
 
-    def _finish(self, data: dict[str, Any], *, from_cache: bool) -> None:
+    def _take(self, data: dict[str, Any], *, cached: bool) -> bool:
+        """Keep ``data`` as the session's measurements and show them; False if unusable."""
         try:
             measurements = parse_measurements(data, "the probe results")
         except AdvisorError as exc:
             self._status("The probe results could not be read. Measure again (r) or skip (s).")
             self._set_state("failed")
             self.app.push_screen(ErrorModal(str(exc), title="Unusable probe results"))
-            return
-        session = self.app.session
+            return False
+        session = self.session
         session.measurements = measurements
-        session.measurements_origin = (f"a cached run of {measurements.created}" if from_cache
-                                       else f"this run ({measurements.created})")
+        when = _readable(measurements.created)
+        session.measurements_origin = (f"an earlier run on this machine ({when})" if cached
+                                       else f"this run ({when})")
+        self._show(measurements)
+        return True
+
+    def _show(self, measurements: Measurements) -> None:
         problems = []
         for fw in FRAMEWORKS:
             row = self.query_one(f"#fw-{fw}", FrameworkProgress)
@@ -239,24 +271,38 @@ class ProbesScreen(Screen[None]):
                 row.mark("skipped", "not measured")
                 problems.append(f"{NAMES[fw]} was not measured")
             elif result.ok:
-                row.mark("done", self._summary(result))
+                row.mark("done", _summary(result))
             else:
+                status = result.status.replace("_", " ")
                 row.mark(_STATUS_FAILED.get(result.status, "failed"),
-                         f"{result.status.replace('_', ' ')}: {result.message}")
-                problems.append(f"{NAMES[fw]}: {result.status.replace('_', ' ')}")
+                         f"{status}: {result.message}")
+                problems.append(f"{NAMES[fw]}: {status}")
         text = "Done." if not problems else "Done; " + "; ".join(problems) + "."
         self._status(text + " Enter shows the result.")
-        self._set_state("finished")
 
-    @staticmethod
-    def _summary(result: Any) -> str:
-        parts = []
-        if result.version:
-            parts.append(f"version {result.version}")
-        if result.device:
-            parts.append(result.device)
-        if result.train_samples_per_s is not None:
-            parts.append(f"training {result.train_samples_per_s.median:,.0f} samples/s")
-        if result.infer_latency_ms is not None:
-            parts.append(f"inference p50 {result.infer_latency_ms.p50:.1f} ms")
-        return " · ".join(parts)
+
+def _button(label: str, action: str, variant: Any = "default") -> Button:
+    button = Button(label, id=action, variant=variant)
+    button.can_focus = False
+    return button
+
+
+def _readable(created: Any) -> str:
+    try:
+        return local_minute(created)
+    except (TypeError, ValueError):  # an odd time in a cache file is shown as it is
+        return str(created)
+
+
+def _summary(result: FrameworkResult) -> str:
+    """One line per framework once it is done; the rate is the median over its windows."""
+    parts = []
+    if result.version:
+        parts.append(result.version + (f" on {result.device}" if result.device else ""))
+    train = result.train_samples_per_s
+    if train is not None:
+        parts.append(f"median {train.median:,.0f} samples/s, {train.windows} windows"
+                     + (f" ({result.path})" if result.path else ""))
+    if result.infer_latency_ms is not None:
+        parts.append(f"inference p50 {result.infer_latency_ms.p50:.1f} ms")
+    return " · ".join(parts)

@@ -2,75 +2,81 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
-from textual.widgets import Footer, Header, ProgressBar, RadioSet, SelectionList, Static
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Footer, ProgressBar, RadioSet, SelectionList, Static
 
 from advisor.answers import NO_TARGET
 from advisor.questions import Question
-from advisor.tui.session import rules_fired_by, with_answer
-from advisor.tui.widgets import ChoiceRadioSet, ChoiceSelectionList, Chosen, FiredRules
+from advisor.tui.dialogs import QuestionListModal, RulesModal
+from advisor.tui.messages import QuestionsAnswered, WelcomeRequested
+from advisor.tui.screens.base import QUIT, AdvisorScreen
+from advisor.tui.session import Session, answer_label
+from advisor.tui.widgets.choices import ChoiceRadioSet, ChoiceSelectionList, Chosen, Highlighted
+from advisor.tui.widgets.preview import RulePreview, rules_list
 
-if TYPE_CHECKING:
-    from advisor.tui.app import AdvisorApp
 
+class QuestionsScreen(AdvisorScreen):
+    """Step through the questions; answers are kept in the session as soon as they change.
 
-class QuestionsScreen(Screen[None]):
-    """Step through the questions; answers are kept in the session as soon as they change."""
+    With ``review`` (a question picked from the result's list), answering it, or Escape, goes
+    back to the result."""
 
     BINDINGS = [
-        Binding("n", "next", "Next"),
-        Binding("b,escape", "back", "Back"),
-        Binding("q", "app.quit", "Quit"),
+        Binding("n", "next", "Next", show=False),
+        Binding("b,escape", "back", "Back", key_display="b/Esc"),
+        Binding("p", "all_rules", "Rules"),
+        Binding("g", "go_to", "Go to"),
+        QUIT,
     ]
 
-    app: AdvisorApp  # type: ignore[assignment]
+    def __init__(self, session: Session, *, review: bool = False) -> None:
+        super().__init__()
+        self.session = session
+        self.review = review
+        self.titles = {c.id: c.criterion.title for c in session.ruleset.criteria}
 
     @property
     def question(self) -> Question:
-        session = self.app.session
-        return session.questions[session.step]
+        return self.session.questions[self.session.step]
 
     def compose(self) -> ComposeResult:
-        yield Header()
-        with Vertical(id="questions"):
+        yield from self.compose_top()
+        with VerticalScroll(id="questions"):
             with Horizontal(id="progress-row"):
                 yield Static(id="step")
-                yield ProgressBar(total=len(self.app.session.questions), show_eta=False,
+                yield ProgressBar(total=len(self.session.questions), show_eta=False,
                                   show_percentage=False, id="progress")
             yield Static(id="prompt", markup=False)
             yield Static(id="help", markup=False)
             yield Static(id="how")
             yield self._choices()
-            with VerticalScroll(id="fired-box"):
-                yield FiredRules(id="fired")
+            yield RulePreview(self.titles, id="preview")
         yield Footer()
 
     def _choices(self) -> ChoiceRadioSet | ChoiceSelectionList:
         q = self.question
-        value = self.app.session.values[q.id]
+        value = self.session.values[q.id]
         if q.type == "many":
             assert isinstance(value, tuple)
             return ChoiceSelectionList(q, value, id="choices")
         assert isinstance(value, str)
         return ChoiceRadioSet(q, value, id="choices")
 
-    @staticmethod
-    def _how(q: Question) -> str:
+    def _how(self, q: Question) -> str:
+        then = "back to the result" if self.review else "on"
         if q.type == "many":
-            return "Pick all that apply: ↑↓ move, Space ticks, Enter goes on."
-        return "Pick one: ↑↓ move, Enter chooses and goes on."
+            return (f"Pick all that apply: ↑↓ move, Space ticks, Enter goes {then}. "
+                    "Tab: rules below.")
+        return f"Pick one: ↑↓ move, Enter chooses and goes {then}. Tab: rules below."
 
     def on_mount(self) -> None:
         self._after_step()
 
     def _after_step(self) -> None:
-        session = self.app.session
+        session = self.session
         q = self.question
         self.query_one("#step", Static).update(
             f"Question {session.step + 1} / {len(session.questions)}")
@@ -79,59 +85,90 @@ class QuestionsScreen(Screen[None]):
         self.query_one("#help", Static).update(q.help)
         self.query_one("#how", Static).update(self._how(q))
         self.query_one("#choices").focus()
-        self._preview(session.values[self.question.id])
+        self._preview(session.values[q.id])
+
+    # --- the preview follows the highlight ---------------------------------------------------
 
     def _preview(self, value: str | tuple[str, ...]) -> None:
         q = self.question
-        session = self.app.session
-        values = with_answer(session.values, q, value)
-        if isinstance(value, tuple):
-            label = ", ".join(q.label(v).split(":")[0] for v in value) or q.label(NO_TARGET)
-        else:
-            label = q.label(value)
-        self.query_one(FiredRules).show(label, rules_fired_by(session.ruleset, q.id, values))
+        label = answer_label(q, value, short=True)
+        self.query_one(RulePreview).show(label, self.session.rules_in_play(q, value))
 
-    @on(ChoiceRadioSet.Highlighted)
-    def _highlighted(self, event: ChoiceRadioSet.Highlighted) -> None:
-        self._preview(event.value)
+    @on(Highlighted)
+    def _highlighted(self, event: Highlighted) -> None:
+        event.stop()
+        q = self.question
+        if event.question_id != q.id:
+            return  # a late message from the previous question's widget
+        if q.type != "many":
+            self._preview(event.value)
+            return
+        # For several targets: what the answer would be with the highlighted one ticked.
+        ticked = self.session.values[q.id]
+        assert isinstance(ticked, tuple)
+        if event.value == NO_TARGET:
+            self._preview(())
+        else:
+            self._preview(tuple(v for v in q.values if v in ticked or v == event.value))
 
     @on(RadioSet.Changed)
     def _chosen_one(self, event: RadioSet.Changed) -> None:
         widget = event.radio_set
         assert isinstance(widget, ChoiceRadioSet)
-        self.app.session.values[widget.question.id] = widget.value
+        self.session.values[widget.question.id] = widget.value
 
     @on(SelectionList.SelectedChanged)
     def _chosen_many(self, event: SelectionList.SelectedChanged[str]) -> None:
         widget = event.selection_list
         assert isinstance(widget, ChoiceSelectionList)
-        self.app.session.values[widget.question.id] = widget.value
-        self._preview(widget.value)
+        self.session.values[widget.question.id] = widget.value
+        highlighted = widget.highlighted
+        if highlighted is not None:
+            self._highlighted(Highlighted(widget.question.id,
+                                          widget.get_option_at_index(highlighted).value))
+
+    def action_all_rules(self) -> None:
+        preview = self.query_one(RulePreview)
+        self.app.push_screen(RulesModal(preview.heading, rules_list(preview.rules, self.titles)))
+
+    # --- moving between questions -----------------------------------------------------------
 
     @on(Chosen)
     async def _go_on(self, event: Chosen) -> None:
         event.stop()
+        if self.review:
+            self.post_message(QuestionsAnswered())
+            return
         await self.action_next()
 
     async def action_next(self) -> None:
-        session = self.app.session
+        session = self.session
         if session.step + 1 >= len(session.questions):
-            self.app.questions_done()
+            self.post_message(QuestionsAnswered())
             return
         session.step += 1
         await self._recompose_step()
 
     async def action_back(self) -> None:
-        session = self.app.session
+        session = self.session
+        if self.review:
+            self.post_message(QuestionsAnswered())
+            return
         if session.step == 0:
-            self.app.show_welcome()
+            self.post_message(WelcomeRequested())
             return
         session.step -= 1
         await self._recompose_step()
 
+    @work(exclusive=True, group="dialog", exit_on_error=False)
+    async def action_go_to(self) -> None:
+        step = await self.app.push_screen_wait(QuestionListModal(self.session))
+        if step is not None and step != self.session.step:
+            self.session.step = step
+            await self._recompose_step()
+
     async def _recompose_step(self) -> None:
         # Only the choices are rebuilt; the rest of the screen is updated in place (fast).
-        old = self.query_one("#choices")
-        await old.remove()
-        await self.query_one("#questions").mount(self._choices(), before="#fired-box")
+        await self.query_one("#choices").remove()
+        await self.query_one("#questions").mount(self._choices(), before="#preview")
         self._after_step()

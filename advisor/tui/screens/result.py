@@ -1,34 +1,42 @@
-"""The result: winner and confidence first, then why, what was measured, what would change it."""
+"""The result: winner and confidence first, then why, what was measured, what would change it.
+
+Everything shown comes from the ``Recommendation``; the screen reads nothing else of the
+session. Each tab opens with its content focused, so ↓, PgDn, Home and End scroll at once.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Literal
 
 from rich.console import Group, RenderableType
-from rich.padding import Padding
+from rich.style import Style
+from rich.syntax import Syntax
 from rich.table import Table
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.content import Content
-from textual.highlight import highlight
-from textual.screen import Screen
-from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Footer, Static, TabbedContent, TabPane
 
-from advisor.measurements import Measurements
+from advisor.answers import normalise_answers
 from advisor.output import write_atomic
-from advisor.recommendation import Recommendation
+from advisor.questions import Questionnaire
+from advisor.recommendation import Flip, MeasuredFramework, Recommendation, SourceRef
 from advisor.report import common
-from advisor.report.text import COLORS, flip_lines
+from advisor.report.text import COLORS
+from advisor.times import local_minute
+from advisor.tui.article import corrections
 from advisor.tui.dialogs import ConfirmModal, ErrorModal, PathModal
+from advisor.tui.hanging import hanging
+from advisor.tui.messages import AnswerChangeRequested, AnswersSaved, StartOverRequested
 from advisor.tui.runner import FRAMEWORKS
-from advisor.tui.widgets import CriterionBars
-
-if TYPE_CHECKING:
-    from advisor.tui.app import AdvisorApp
+from advisor.tui.screens.base import QUIT, AdvisorScreen
+from advisor.tui.session import answer_label
+from advisor.tui.widgets.bars import CriterionBars
+from advisor.tui.widgets.keys import ScrollPane
 
 Export = Literal["answers", "markdown", "json"]
 _EXPORTS: dict[str, tuple[str, str]] = {
@@ -36,155 +44,208 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "markdown": ("Export the report (Markdown)", "advisor-report.md"),
     "json": ("Export the report (JSON)", "advisor-report.json"),
 }
-TABS = ("overview", "measured", "reasons", "change", "code")
+TABS = {
+    "overview": "1 Overview",
+    "measured": "2 Measured",
+    "reasons": "3 Reasons",
+    "change": "4 What if",
+    "code": "5 Code",
+}
 
 
-class ResultScreen(Screen[None]):
-    """Reads only the ``Recommendation`` (and the raw measurements for the table)."""
+class ResultScreen(AdvisorScreen):
+    """Shows ``rec``; ``model_source`` gives the reference CNN's code per framework."""
 
     BINDINGS = [
-        Binding("a", "export('answers')", "Save answers"),
+        Binding("1", "tab('overview')", "Tabs", key_display="1–5"),
+        *[Binding(str(i), f"tab('{tab}')", TABS[tab], show=False)
+          for i, tab in enumerate(TABS, 1) if i > 1],
+        Binding("a", "export('answers')", "Answers"),
         Binding("m", "export('markdown')", "Markdown"),
         Binding("j", "export('json')", "JSON"),
-        Binding("b", "back", "Change answers"),
-        Binding("r", "start_over", "Start over"),
-        Binding("q", "app.quit", "Quit"),
-        *[Binding(str(i), f"tab('{tab}')", tab, show=False) for i, tab in enumerate(TABS, 1)],
+        Binding("b", "back", "Change"),
+        Binding("r", "start_over", "Restart"),
+        QUIT,
     ]
 
-    app: AdvisorApp  # type: ignore[assignment]
-
-    def __init__(self, rec: Recommendation) -> None:
+    def __init__(
+        self,
+        rec: Recommendation,
+        *,
+        questionnaire: Questionnaire,
+        workdir: Path,
+        model_source: Callable[[str], str],
+    ) -> None:
         super().__init__()
         self.rec = rec
+        self.questionnaire = questionnaire
+        self.workdir = workdir
+        self.model_source = model_source
 
     def compose(self) -> ComposeResult:
         rec = self.rec
-        yield Header()
+        yield from self.compose_top()
         with Vertical(id="headline", classes=rec.recommendation):
             yield Static(Text(common.headline(rec), style=f"bold {COLORS[rec.recommendation]}"),
                          id="winner")
             yield Static(common.confidence_line(rec), id="confidence", markup=False)
         with TabbedContent(id="tabs"):
-            with TabPane("1 Overview", id="overview"), VerticalScroll():
+            with TabPane(TABS["overview"], id="overview"), ScrollPane():
                 yield Static(self._overview(), classes="explanation")
                 yield CriterionBars(rec, id="bars")
-            with TabPane("2 Measured", id="measured"), VerticalScroll():
-                yield Static(self._measured(), markup=False)
-            with TabPane("3 Reasons", id="reasons"), VerticalScroll():
+            with TabPane(TABS["measured"], id="measured"), ScrollPane():
+                yield Static(self._measured())
+            with TabPane(TABS["reasons"], id="reasons"), ScrollPane():
                 yield Static(self._reasons())
-            with TabPane("4 What would change it", id="change"), VerticalScroll():
+            with TabPane(TABS["change"], id="change"), ScrollPane():
                 yield Static(self._change())
-            with TabPane("5 Code", id="code"), Horizontal(id="code-panes"):
+            with TabPane(TABS["code"], id="code"), ScrollPane(), Horizontal(id="code-panes"):
                 for fw in FRAMEWORKS:
                     with Vertical(classes="code-pane"):
                         yield Static(common.NAMES[fw], classes=f"code-title {fw}")
-                        with VerticalScroll(classes="code-scroll"):
-                            yield Static(self._code(fw), classes="code")
+                        yield Static(self._code(fw), classes="code")
         yield Footer()
+
+    def on_mount(self) -> None:
+        self._focus_tab("overview")
 
     # --- content ----------------------------------------------------------------------------
 
     def _overview(self) -> RenderableType:
         rec = self.rec
-        text = Text()
+        parts: list[RenderableType] = []
         if rec.constraint:
             c = rec.constraint
-            text.append(f"Policy {c.id} requires {common.NAMES[c.requires]}: ", style="bold")
-            text.append(c.because + "\n")
-        text.append("\n".join(rec.explanation))
-        origin = self.app.session.measurements_origin
-        text.append("\n" + (f"Measurements: {origin}." if rec.measurements
-                            else "No measurements: the result rests on the rules alone."),
-                    style="dim")
-        return text
+            text = Text(f"Policy {c.id} requires {common.NAMES[c.requires]}: ", style="bold")
+            text.append(c.because)
+            parts.append(text)
+        parts += [hanging("•", Text(line)) for line in rec.explanation]
+        m = rec.measurements
+        parts.append(Text(
+            f"Measured on {m.machine or 'an unnamed machine'}, {local_minute(m.created)} (tab 2)."
+            if m else "No measurements: the result rests on the rules alone.", style="dim"))
+        return Group(*parts)
 
     def _measured(self) -> RenderableType:
-        m: Measurements | None = self.app.session.measurements
+        m = self.rec.measurements
         if m is None:
-            return Text("Nothing was measured (the probes were skipped), so the recommendation "
-                        "rests on the rules alone. Start over with measuring on to compare "
-                        "both frameworks on this machine.")
+            return Text("Nothing was measured (the probes were skipped or switched off), so the "
+                        "recommendation rests on the rules alone. Start over with measuring on "
+                        "to compare both frameworks on this machine.")
         table = Table(expand=False, box=None, padding=(0, 2, 0, 0), show_edge=False)
         table.add_column("", style="dim")
         for fw in FRAMEWORKS:
             table.add_column(common.NAMES[fw], justify="right", style=COLORS[fw],
                              header_style=f"bold {COLORS[fw]}")
-        results = [m.frameworks.get(fw) for fw in FRAMEWORKS]  # type: ignore[call-overload]
-        columns = [_measured_cells(r) for r in results]
+        columns = [_measured_cells(m.frameworks.get(fw)) for fw in FRAMEWORKS]
         for label in columns[0]:
             table.add_row(label, *[column[label] for column in columns])
-        notes = Text("\n".join(common.measurement_lines(self.rec)), style="dim")
-        failed = [Text(f"{common.NAMES[fw]}: {r.status.replace('_', ' ')}: {r.message}",
-                       style="red")
-                  for fw, r in zip(FRAMEWORKS, results, strict=True) if r is not None and not r.ok]
-        return Group(table, Text(""), *failed, notes)
+        parts: list[RenderableType] = [table, Text("")]
+        for fw in FRAMEWORKS:
+            r = m.frameworks.get(fw)
+            if r is not None and r.status != "ok":
+                parts.append(Text(f"{common.NAMES[fw]}: {r.status.replace('_', ' ')}: "
+                                  f"{r.message}", style="red"))
+        for line in common.measurement_lines(self.rec):
+            if line.startswith("  "):  # a flag: why the stability scale applies
+                parts.append(hanging("   –", Text(line.strip(), style="bold")))
+            else:
+                parts.append(hanging("•", Text(line)))
+        return Group(*parts)
 
     def _reasons(self) -> RenderableType:
         rec = self.rec
+        titles = {k: c.title for k, c in rec.criteria.items()}
         parts: list[RenderableType] = []
         if not rec.reasons:
             parts.append(Text("No rule gave points for these answers."))
         for i, r in enumerate(rec.reasons, 1):
-            head = Text(f"{i:>2}. ")
-            head.append(common.NAMES[r.favors], style=f"bold {COLORS[r.favors]}")
-            head.append(f" +{round(r.points, 2):g} × {r.weight:.2f} = {r.weighted_points:.2f}  "
-                        f"{r.criterion} · {r.id}", style="dim")
-            parts.append(head)
-            parts.append(Padding(Text(r.because), (0, 0, 0, 4)))
-            for s in r.sources:
-                parts.append(Padding(Text(common.source_text(s), style="dim"), (0, 0, 0, 4)))
+            body = Text()
+            body.append(common.NAMES[r.favors], style=f"bold {COLORS[r.favors]}")
+            body.append(f" +{round(r.points, 2):g} × {r.weight:.2f} = {r.weighted_points:.2f} · "
+                        f"{titles.get(r.criterion, r.criterion)}\n", style="dim")
+            body.append(f"id: {r.id}\n", style="dim italic")
+            body.append(r.because)
+            parts.append(hanging(f"{i:>2}.", Group(body, *_sources(r.sources))))
+            parts.append(Text(""))
         if rec.notes:
-            parts.append(Text("\nNotes", style="bold underline"))
+            parts.append(Text("Notes", style="bold underline"))
             for n in rec.notes:
-                parts.append(Padding(Text("• " + n.text), (0, 0, 0, 1)))
-                for s in n.sources:
-                    parts.append(Padding(Text(common.source_text(s), style="dim"), (0, 0, 0, 4)))
+                parts.append(hanging(" •", Group(Text(n.text), *_sources(n.sources))))
         if rec.myths:
             parts.append(Text("\nMyths this answer touches", style="bold underline"))
             for m in rec.myths:
-                parts.append(Padding(Text(f"✗ “{m.claim}”"), (0, 0, 0, 1)))
-                parts.append(Padding(Text(f"✓ {m.truth}"), (0, 0, 0, 3)))
-                for s in m.sources:
-                    parts.append(Padding(Text(common.source_text(s), style="dim"), (0, 0, 0, 4)))
+                claim = Text(f"“{m.claim}”", style="italic")
+                truth = hanging("✓", Group(Text(m.truth), *_sources(m.sources)))
+                parts.append(hanging(" ✗", Group(claim, truth)))
         return Group(*parts)
 
     def _change(self) -> RenderableType:
-        lines = flip_lines(self.rec)
-        robustness = lines.pop()
-        text = Text(robustness + "\n\n", style="bold")
-        if self.rec.flips:
-            text.append("One changed answer that would change the recommendation:\n", style="dim")
-        text.append("\n".join(f"• {line}" if self.rec.flips else line for line in lines))
+        rec = self.rec
+        parts: list[RenderableType] = [Text(common.robustness_line(rec), style="bold"), Text("")]
+        if rec.flips:
+            parts.append(Text("One changed answer that would change the recommendation:",
+                              style="dim"))
+            parts += [hanging("•", self._flip(f)) for f in rec.flips]
+        else:
+            parts += [Text(line) for line in common.flip_texts(rec)]
+        parts.append(Text("\nb lists your answers to change one.", style="dim"))
+        return Group(*parts)
+
+    def _flip(self, flip: Flip) -> Text:
+        """A flip in the questionnaire's words (the reports keep the answers file's keys)."""
+        q = self.questionnaire[flip.question]
+        value = tuple(flip.answer) if isinstance(flip.answer, list) else flip.answer
+        text = Text(f"{q.prompt} ", style="dim")
+        text.append(answer_label(q, value))
+        text.append(" → ")
+        text.append(common.NAMES[flip.recommendation],
+                    style=f"bold {COLORS[flip.recommendation]}")
         return text
 
-    def _code(self, framework: str) -> Content | Text:
+    def _code(self, framework: str) -> RenderableType:
         try:
-            source = self.app.runner.model_source(framework)
+            source = self.model_source(framework)
         except Exception as exc:  # the probes package may be missing; say so in place of code
             return Text(f"The reference model's source is not available: {exc}", style="dim")
-        return highlight(source, language="python")
+        marked = corrections(framework, source)
+        code = Syntax(source, "python", theme="ansi_dark", line_numbers=True, word_wrap=True,
+                      highlight_lines={n for n, _ in marked}, background_color="default")
+        if not marked:
+            return code
+        notes = [Text("\n❱ differs from the article:", style="bold")]
+        notes += [hanging(f"line {n:>2}:", Text(note)) for n, note in marked]
+        return Group(code, *notes)
 
     # --- actions ----------------------------------------------------------------------------
 
+    def _focus_tab(self, tab: str) -> None:
+        self.query_one(f"#{tab}", TabPane).query_one(ScrollPane).focus()
+
     def action_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab
+        self._focus_tab(tab)
+
+    @on(TabbedContent.TabActivated)
+    def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        # A tab chosen with the mouse or the tab bar: its content takes focus, ready to scroll.
+        if event.pane.id:
+            self.call_after_refresh(self._focus_tab, event.pane.id)
 
     def action_back(self) -> None:
-        self.app.start_questions()
+        self.post_message(AnswerChangeRequested())
 
     @work(exclusive=True, group="dialog", exit_on_error=False)
     async def action_start_over(self) -> None:
         if await self.app.push_screen_wait(ConfirmModal(
                 "Start over? Your answers and measurements are forgotten (save them first with "
                 "a).", yes="Start over")):
-            self.app.start_over()
+            self.post_message(StartOverRequested())
 
     @work(exclusive=True, group="dialog", exit_on_error=False)
     async def action_export(self, what: Export) -> None:
         title, name = _EXPORTS[what]
-        path = await self.app.push_screen_wait(
-            PathModal(title, name, base=self.app.session.workdir))
+        path = await self.app.push_screen_wait(PathModal(title, name, base=self.workdir))
         if path is None:
             return
         if problem := _unwritable(path):
@@ -199,39 +260,57 @@ class ResultScreen(Screen[None]):
             await self.app.push_screen_wait(ErrorModal(f"{path}: {exc.strerror or exc}",
                                                        title="Cannot save there"))
             return
+        if what == "answers":
+            self.post_message(AnswersSaved())
         self.notify(str(path), title="Saved")
 
     def export_text(self, what: Export) -> str:
         if what == "answers":
             from advisor.template import dump_answers
 
-            session = self.app.session
-            return dump_answers(session.answers(), session.questionnaire)
+            answers = normalise_answers(self.rec.answers, self.questionnaire)
+            return dump_answers(answers, self.questionnaire)
         from advisor.report import render
 
         return render(self.rec, what)
 
 
-def _measured_cells(r: Any) -> dict[str, str]:
+def _sources(sources: list[SourceRef]) -> list[Text]:
+    """One line per source: the URL whole (a terminal link), then when it was checked."""
+    lines = []
+    for s in sources:
+        line = Text()
+        if s.url:
+            line.append(s.url, style=Style(dim=True, underline=True, link=s.url))
+        else:
+            line.append(s.title or "", style="dim")
+        line.append(f" (checked {s.checked.isoformat()})", style="dim")
+        lines.append(line)
+    return lines
+
+
+def _measured_cells(r: MeasuredFramework | None) -> dict[str, str]:
     """One framework's column of the measured table ("–" where nothing was measured)."""
 
     def num(value: float | None, spec: str) -> str:
-        return "–" if value is None or not ok else format(value, spec)
+        return "–" if value is None else format(value, spec)
 
-    ok = r is not None and r.ok
-    train = r.train_samples_per_s if ok else None
-    latency = r.infer_latency_ms if ok else None
+    status = r.status.replace("_", " ") if r is not None else "not measured"
+    if r is None:
+        r = MeasuredFramework(status="failed")  # every figure empty
+    ci = r.train_ci95
     return {
-        "status": r.status.replace("_", " ") if r is not None else "missing",
-        "version": (r.version if ok else None) or "–",
-        "device": (r.device if ok else None) or "–",
-        "training, samples/s": num(train.median if train else None, ",.0f"),
-        "  95% interval": ("{:,.0f}–{:,.0f}".format(*train.ci95) if train else "–"),
-        "inference p50, ms": num(latency.p50 if latency else None, ".2f"),
-        "inference p95, ms": num(latency.p95 if latency else None, ".2f"),
-        "import, s": num(r.import_s if ok else None, ".1f"),
-        "peak memory, MB": num(r.peak_rss_mb if ok else None, ",.0f"),
-        "accuracy": num(r.accuracy if ok else None, ".1%"),
+        "status": status,
+        "version": r.version or "–",
+        "device": r.device or "–",
+        "timed path": r.path or "–",
+        "training, samples/s (median)": num(r.train_samples_per_s, ",.0f"),
+        "  95% interval": "{:,.0f}–{:,.0f}".format(*ci) if ci else "–",
+        "inference p50, ms": num(r.infer_p50_ms, ".2f"),
+        "inference p95, ms": num(r.infer_p95_ms, ".2f"),
+        "import, s": num(r.import_s, ".1f"),
+        "peak memory, MB": num(r.peak_rss_mb, ",.0f"),
+        "accuracy": num(r.accuracy, ".1%"),
     }
 
 

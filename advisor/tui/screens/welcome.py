@@ -1,107 +1,133 @@
-"""The first screen: what the advisor does, what it measures and for how long, and how to begin."""
+"""The first screen: what the advisor does, what it measures and for how long, and how to begin.
+
+Its words follow the session: measuring on, measuring off (``--no-probe`` or the box), or the
+measurements of an earlier run (``--measurements``), in which case there is nothing to switch.
+"""
 
 from __future__ import annotations
-
-from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
-from textual.widgets import Button, Checkbox, Footer, Header, Static
+from textual.widgets import Button, Checkbox, Footer, Static
 
 from advisor.errors import AdvisorError
-from advisor.tui.dialogs import ErrorModal, PathModal
+from advisor.times import local_minute
+from advisor.tui.dialogs import ErrorModal, PathModal, problems_text
+from advisor.tui.messages import QuestionsRequested
+from advisor.tui.screens.base import QUIT, AdvisorScreen
+from advisor.tui.session import Session
+from advisor.tui.widgets.choices import TickBox
+from advisor.tui.widgets.keys import KeyButton
 
-if TYPE_CHECKING:
-    from advisor.tui.app import AdvisorApp
 
-
-class WelcomeScreen(Screen[None]):
+class WelcomeScreen(AdvisorScreen):
     """Start, load an answers file, and choose whether to measure."""
 
     BINDINGS = [
         Binding("s", "start", "Start"),
-        Binding("l", "load", "Load answers"),
-        Binding("m", "toggle_measure", "Measure on/off"),
-        Binding("q", "app.quit", "Quit"),
+        Binding("l", "load", "Load"),
+        Binding("m", "toggle_measure", "Measure"),
+        QUIT,
     ]
 
-    app: AdvisorApp  # type: ignore[assignment]
+    def __init__(self, session: Session, estimate_s: float | None) -> None:
+        super().__init__()
+        self.session = session
+        self.estimate_s = estimate_s
+
+    @property
+    def about(self) -> str:
+        return f" (about {self.estimate_s:.0f} s)" if self.estimate_s else ""
 
     def compose(self) -> ComposeResult:
-        session = self.app.session
-        n_questions = len(session.questions)
-        n_rules = len(session.ruleset.rules)
-        yield Header()
+        session = self.session
+        yield from self.compose_top()
         with VerticalScroll(id="welcome"):
             yield Static("TensorFlow or PyTorch?", classes="title")
-            yield Static(
-                f"Answer {n_questions} short questions about your project. The advisor weighs "
-                f"{n_rules} sourced rules, measures both frameworks on this machine, and shows "
-                "which one fits better, how sure it is, why, and what would change it.",
-                classes="lead",
-            )
-            yield Static("What it measures", classes="heading")
-            yield Static(self._measure_text(), id="measure-text")
-            yield Checkbox(self._measure_label(), value=session.measure, id="measure-toggle",
-                           disabled=session.measurements is not None)
-            if self.app.prefilled_from:
-                yield Static(f"Answers pre-filled from {self.app.prefilled_from}.",
+            yield Static(id="lead", classes="lead", markup=False)
+            yield Static(id="measure-heading", classes="heading")
+            yield Static(id="measure-text", markup=False)
+            if session.measurements is None:
+                yield TickBox(f"Measure both frameworks{self.about}", value=session.measure,
+                              id="measure-toggle")
+            if session.answers_origin:
+                yield Static(f"Answers pre-filled from {session.answers_origin}.",
                              classes="hint", markup=False)
             with Horizontal(id="welcome-buttons"):
-                yield Button("Start (s)", id="start", variant="primary")
-                yield Button("Load answers… (l)", id="load")
-                yield Button("Quit (q)", id="quit")
+                yield KeyButton("Start (s)", id="start", variant="primary")
+                yield KeyButton("Load answers… (l)", id="load")
+                yield KeyButton("Quit (q)", id="quit")
         yield Footer()
 
-    def _measure_text(self) -> str:
-        session = self.app.session
-        if session.measurements is not None:
-            return (f"Nothing: using the measurements in {session.measurements_origin}. The "
-                    "recommendation combines them with the rules.")
-        return (
-            "The same small CNN is trained in PyTorch and in TensorFlow, each in its own worker "
-            "process: training throughput, inference latency, import time and peak memory. "
-            "Measured criteria never outweigh the project's own facts."
-        )
-
-    def _measure_label(self) -> str:
-        estimate = self.app.runner_estimate_s()
-        about = f" (about {estimate:.0f} s)" if estimate else ""
-        return f"Measure both frameworks on this machine{about}"
-
     def on_mount(self) -> None:
+        self._describe()
         self.query_one("#start", Button).focus()
+
+    def _describe(self) -> None:
+        """Say what will happen, as the session stands now."""
+        session = self.session
+        n_questions, n_rules = len(session.questions), len(session.ruleset.rules)
+        m = session.measurements
+        if m is not None:
+            does = "weighs {r} sourced rules together with the measurements you gave"
+            heading = "Measurements"
+            text = (f"Uses the measurements in {session.measurements_origin} (a probe run of "
+                    f"{local_minute(m.created)} on {m.machine.cpu or 'an unnamed machine'}) "
+                    "instead of measuring; the recommendation combines them with the rules.")
+        elif session.measure:
+            does = "weighs {r} sourced rules, measures both frameworks on this machine,"
+            heading = "What it measures"
+            text = ("The same small CNN is trained in PyTorch and in TensorFlow, each in its own "
+                    "worker process: training throughput, inference latency, import time and "
+                    f"peak memory{self.about}. Measured criteria never outweigh the project's "
+                    "own facts.")
+        else:
+            does = "weighs {r} sourced rules"
+            heading = "What it measures"
+            text = ("Nothing: measuring is switched off, so the recommendation rests on the rules "
+                    "alone. Tick the box (m) to train the same small CNN in both frameworks on "
+                    f"this machine{self.about}.")
+        self.query_one("#lead", Static).update(
+            f"Answer {n_questions} short questions about your project. The advisor "
+            + does.format(r=n_rules)
+            + " and shows which framework fits better, how sure it is, why, and what would "
+            "change it.")
+        self.query_one("#measure-heading", Static).update(heading)
+        self.query_one("#measure-text", Static).update(text)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "toggle_measure":
+            return self.session.measurements is None  # nothing to switch: a file was given
+        return True
 
     @on(Button.Pressed, "#start")
     def action_start(self) -> None:
-        self.app.start_questions()
+        self.post_message(QuestionsRequested())
 
     @on(Button.Pressed, "#load")
     def _load_pressed(self) -> None:
         self.action_load()
 
     @on(Button.Pressed, "#quit")
-    def _quit_pressed(self) -> None:
-        self.app.exit(0)
+    async def _quit_pressed(self) -> None:
+        await self.run_action("app.request_quit")
 
     @on(Checkbox.Changed, "#measure-toggle")
     def _measure_changed(self, event: Checkbox.Changed) -> None:
-        self.app.session.measure = event.value
+        self.session.measure = event.value
+        self._describe()
 
     def action_toggle_measure(self) -> None:
-        box = self.query_one("#measure-toggle", Checkbox)
-        if not box.disabled:
-            box.toggle()
+        self.query_one("#measure-toggle", Checkbox).toggle()
 
     @work(exclusive=True, group="dialog", exit_on_error=False)
     async def action_load(self) -> None:
-        session = self.app.session
+        session = self.session
         path = await self.app.push_screen_wait(PathModal(
             "Load an answers file (YAML)", "advisor-answers.yaml", base=session.workdir,
-            hint="The questions will be pre-filled from it. Enter to load, Escape to cancel."))
+            hint="The questions will be pre-filled from it."))
         if path is None:
             return
         from advisor.answers import load_answers
@@ -109,9 +135,9 @@ class WelcomeScreen(Screen[None]):
         try:
             answers = load_answers(path, session.questionnaire)
         except AdvisorError as exc:
-            await self.app.push_screen_wait(ErrorModal(str(exc), title="Cannot load the answers"))
+            await self.app.push_screen_wait(ErrorModal(problems_text(exc),
+                                                       title="Cannot load the answers"))
             return
-        session.load(answers)
-        self.app.prefilled_from = str(path)
+        session.load(answers, str(path))
         self.notify(f"Loaded {path.name}; check the answers, then go on.", title="Answers loaded")
-        self.app.start_questions()
+        self.post_message(QuestionsRequested(step=0))

@@ -1,20 +1,31 @@
-"""The two answer widgets: a radio set for one choice, a selection list for several.
+"""The answer widgets: a radio set for one choice, a selection list for several, and the
+welcome screen's checkbox.
 
-Both go on with Enter (choosing the highlighted option first in the radio set) and choose with
-Space, and both say which option is under the cursor, so the screen can preview its rules.
+Every mark reads without colour: ``(•)``/``( )`` for one choice, ``[x]``/``[ ]`` for several
+(Textual's own draw the same glyph in both states and tell them apart by colour alone).
+Both answer widgets go on with Enter (the radio set choosing the highlighted option first),
+choose with Space, and say which option is under the cursor, so the screen can preview it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.segment import Segment
+from rich.style import Style
 from textual.binding import Binding
+from textual.content import Content
 from textual.message import Message
-from textual.widgets import RadioButton, RadioSet, SelectionList
+from textual.strip import Strip
+from textual.widgets import Checkbox, OptionList, RadioButton, RadioSet, SelectionList
+from textual.widgets.option_list import OptionDoesNotExist
 from textual.widgets.selection_list import Selection
 
 from advisor.answers import NO_TARGET
 from advisor.questions import Question
+
+TICKED, UNTICKED = "[x]", "[ ]"
+PRESSED, UNPRESSED = "(•)", "( )"
 
 
 @dataclass
@@ -24,28 +35,47 @@ class Chosen(Message):
     question_id: str
 
 
+@dataclass
+class Highlighted(Message):
+    """The cursor moved onto ``value`` in the answer widget for ``question_id``."""
+
+    question_id: str
+    value: str
+
+
+def _mark(text: str, on: bool) -> Content:
+    return Content.styled(text, "bold" if on else "")
+
+
+class TickBox(Checkbox):
+    """A checkbox whose state shows as ``[x]`` or ``[ ]``."""
+
+    @property
+    def _button(self) -> Content:
+        return _mark(TICKED if self.value else UNTICKED, self.value)
+
+
+class ChoiceButton(RadioButton):
+    """A radio button whose state shows as ``(•)`` or ``( )``."""
+
+    @property
+    def _button(self) -> Content:
+        return _mark(PRESSED if self.value else UNPRESSED, self.value)
+
+
 class ChoiceRadioSet(RadioSet):
     """A single-choice question; the pressed button is its answer."""
 
     BINDINGS = [
-        Binding("enter", "choose", "Choose", show=False),
-        Binding("space", "toggle_button", "Choose", show=False),
+        Binding("down,right", "next_button", "Move", show=False),
+        Binding("up,left", "previous_button", "Move", show=False),
+        Binding("space", "toggle_button", "Choose", key_display="Space"),
+        Binding("enter", "choose", "Next", key_display="Enter"),
     ]
-
-    @dataclass
-    class Highlighted(Message):
-        """The cursor moved onto ``value``."""
-
-        radio_set: ChoiceRadioSet
-        value: str
-
-        @property
-        def control(self) -> ChoiceRadioSet:
-            return self.radio_set
 
     def __init__(self, question: Question, value: str, **kwargs: object) -> None:
         self.question = question
-        buttons = [RadioButton(c.label, value=c.value == value, name=c.value)
+        buttons = [ChoiceButton(c.label, value=c.value == value, name=c.value)
                    for c in question.choices]
         super().__init__(*buttons, **kwargs)  # type: ignore[arg-type]
 
@@ -72,7 +102,7 @@ class ChoiceRadioSet(RadioSet):
     def watch__selected(self) -> None:
         super().watch__selected()
         if (value := self.highlighted_value) is not None:
-            self.post_message(self.Highlighted(self, value))
+            self.post_message(Highlighted(self.question.id, value))
 
     def action_choose(self) -> None:
         if self._selected is not None:
@@ -85,7 +115,10 @@ class ChoiceRadioSet(RadioSet):
 class ChoiceSelectionList(SelectionList[str]):
     """A multiple-choice question; ``none`` excludes the other values (and stands for no value)."""
 
-    BINDINGS = [Binding("enter", "choose", "Next", show=False)]
+    BINDINGS = [
+        Binding("space", "select", "Tick", key_display="Space"),
+        Binding("enter", "choose", "Next", key_display="Enter"),
+    ]
 
     def __init__(self, question: Question, values: tuple[str, ...], **kwargs: object) -> None:
         self.question = question
@@ -99,6 +132,31 @@ class ChoiceSelectionList(SelectionList[str]):
     def value(self) -> tuple[str, ...]:
         chosen = set(self.selected)
         return tuple(v for v in self.question.values if v in chosen and v != NO_TARGET)
+
+    def on_mount(self) -> None:
+        self.highlighted = 0
+
+    def _get_left_gutter_width(self) -> int:
+        return len(TICKED) + 1
+
+    def render_line(self, y: int) -> Strip:
+        # The option's prompt as an OptionList draws it, after a mark that reads without colour.
+        line = OptionList.render_line(self, y)
+        index = self.scroll_offset.y + y
+        try:
+            selection = self.get_option_at_index(index)
+        except OptionDoesNotExist:
+            return line
+        ticked = selection.value in self._selected
+        base = next(iter(line)).style or self.rich_style
+        mark = base + Style(bold=ticked, meta={"option": index})
+        return Strip([Segment(TICKED if ticked else UNTICKED, mark), Segment(" ", base), *line])
+
+    def on_selection_list_selection_highlighted(
+        self, event: SelectionList.SelectionHighlighted[str]
+    ) -> None:
+        event.stop()
+        self.post_message(Highlighted(self.question.id, event.selection.value))
 
     def on_selection_list_selection_toggled(
         self, event: SelectionList.SelectionToggled[str]

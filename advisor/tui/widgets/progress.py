@@ -27,19 +27,35 @@ STOPPED = ("failed", "skipped", "cancelled")
 
 @dataclass(frozen=True)
 class FrameworkState(ProbeProgressState):
-    """The probe's own progress state plus where the bar stands."""
+    """The probe's own progress state plus where the bar stands and which code paths are timed
+    (the probe names the path in the message of its warm-up and training events)."""
 
     fraction: float = 0.0
+    paths: tuple[str, ...] = ()
 
     def advanced(self, event: Any) -> FrameworkState:
         """The state after ``event`` (a ``ProbeEvent``); the bar never moves backwards."""
         state = super().advanced(event)
+        paths = self.paths
+        if event.phase in ("warm-up", "training") and event.message and event.message not in paths:
+            paths = (*paths, event.message)
         if state.phase in STOPPED:
-            return replace(state, fraction=self.fraction)
+            return replace(state, fraction=self.fraction, paths=paths)
         fraction = _PHASE_AT.get(state.phase, self.fraction)
         if state.phase == "training" and state.windows_planned:
             fraction += _TRAINING_SPAN * min(event.windows_done / state.windows_planned, 1.0)
-        return replace(state, fraction=max(fraction, self.fraction))
+        return replace(state, fraction=max(fraction, self.fraction), paths=paths)
+
+    @property
+    def windows(self) -> str:
+        """Windows done, per code path: the probe times every path once per round, so a
+        framework with two paths has twice the windows of one with one."""
+        if not self.windows_planned:
+            return ""
+        n = max(len(self.paths), 1)
+        if n == 1:
+            return f"{self.windows_done}/{self.windows_planned} windows"
+        return f"{self.windows_done // n}/{self.windows_planned // n} windows per path ({n} paths)"
 
 
 class FrameworkProgress(Widget):
@@ -47,7 +63,7 @@ class FrameworkProgress(Widget):
 
     DEFAULT_CSS = """
     FrameworkProgress {
-        height: 3;
+        height: auto;
         margin-bottom: 1;
     }
     """
@@ -76,10 +92,10 @@ class FrameworkProgress(Widget):
         failed = s.phase in STOPPED
         title.append(f"  {s.phase}", style="bold red" if s.phase == "failed" else "")
         detail = []
-        if s.windows_planned:
-            detail.append(f"{s.windows_done}/{s.windows_planned} windows")
-        if s.samples_per_s is not None:
-            detail.append(f"{s.samples_per_s:,.0f} samples/s")
+        if s.windows:
+            detail.append(s.windows)
+        if s.samples_per_s is not None and s.phase == "training":
+            detail.append(f"now {s.samples_per_s:,.0f} samples/s")
         head.add_row(title, Text(" · ".join(detail), style="dim"))
         bar = Table.grid(expand=True)
         bar.add_column(ratio=1, no_wrap=True)
@@ -90,6 +106,9 @@ class FrameworkProgress(Widget):
                         finished_style="grey50" if failed else color),
             Text(f"{s.fraction:.0%}", style="dim"),
         )
-        message = Text(s.message, style="red" if s.phase == "failed" else "dim",
-                       no_wrap=True, overflow="ellipsis")
+        said = s.message
+        if s.phase in ("warm-up", "training") and said:
+            said = f"{s.phase} {said}" + (f" (paths: {', '.join(s.paths)})"
+                                          if len(s.paths) > 1 else "")
+        message = Text(said, style="red" if s.phase == "failed" else "dim")
         return Group(head, bar, message)

@@ -1,0 +1,91 @@
+"""The probes screen says what is happening: a title per state, local times, the rate now
+against the median, windows per code path; quitting while it runs asks first."""
+
+from __future__ import annotations
+
+import time
+
+from tui_fakes import MEASUREMENTS, FakeRunner
+from tui_pilots import SIZE, app_with, holding_runner, settle, through_questions, to_probes_running
+from tui_text import footer_keys, plain, shown
+
+from advisor.tui.dialogs import ConfirmModal
+from advisor.tui.screens import ProbesScreen
+from advisor.tui.widgets import FrameworkProgress
+
+
+def _title(app: object) -> str:
+    return plain(app.screen.query_one("#probe-title"))  # type: ignore[attr-defined]
+
+
+def _row(app: object, fw: str) -> FrameworkProgress:
+    return app.screen.query_one(f"#fw-{fw}", FrameworkProgress)  # type: ignore[attr-defined]
+
+
+async def test_titles_follow_the_state() -> None:
+    runner = FakeRunner(cache=MEASUREMENTS, hold_after=3)
+    app = app_with(runner)
+    async with app.run_test(size=SIZE) as pilot:
+        await through_questions(pilot)
+        assert _title(app) == "Earlier measurements found"
+        assert "27 Nov 2026, 14:05" in plain(app.screen.query_one("#probe-status"))
+        await pilot.press("r")
+        while not runner.held.is_set():
+            await pilot.pause(0.01)
+        assert _title(app) == "Measuring both frameworks on this machine"
+        await pilot.press("c")
+        await settle(pilot)
+        assert _title(app) == "Measuring cancelled"
+        runner.hold_after = None
+        await pilot.press("r")
+        await settle(pilot)
+        assert _title(app) == "Both frameworks measured"
+        assert footer_keys(app)["Enter"] == "Show result"
+
+
+async def test_windows_are_counted_per_path_and_the_rate_is_labelled() -> None:
+    app = app_with(holding_runner())
+    async with app.run_test(size=SIZE) as pilot:
+        await to_probes_running(pilot)
+        pt, tf = _row(app, "pytorch").state, _row(app, "tensorflow").state
+        assert pt.windows == "3/6 windows"
+        assert tf.paths == ("keras-fit", "tf-function")
+        assert tf.windows == "2/6 windows per path (2 paths)"
+        head = shown(_row(app, "tensorflow")).splitlines()[0]
+        assert "now 5,420 samples/s" in head
+
+
+async def test_done_rows_show_the_median_over_the_windows() -> None:
+    app = app_with()
+    async with app.run_test(size=SIZE) as pilot:
+        await through_questions(pilot)
+        await settle(pilot)
+        row = _row(app, "tensorflow")
+        assert row.state.phase == "done"
+        assert "median 3,948 samples/s, 7 windows (keras-fit)" in row.state.message
+        assert "now" not in shown(row)
+
+
+async def test_quitting_while_the_probes_run_asks_first() -> None:
+    runner = holding_runner()
+    app = app_with(runner)
+    async with app.run_test(size=SIZE) as pilot:
+        await to_probes_running(pilot)
+        await pilot.press("q")
+        await pilot.pause()
+        modal = app.screen
+        assert isinstance(modal, ConfirmModal)
+        assert "The probes are still running" in modal.question
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, ProbesScreen) and app.screen.state == "running"
+        await pilot.press("q")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+    assert app.return_value == 0
+    for _ in range(200):  # the worker thread notices the cancel event within 10 ms
+        if runner.cancelled:
+            break
+        time.sleep(0.01)
+    assert runner.cancelled, "quitting stops the workers"
