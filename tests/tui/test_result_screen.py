@@ -42,7 +42,7 @@ async def test_every_tab_opens_with_its_content_focused_and_scrolls_at_once() ->
                 await pilot.pause()
                 assert pane.scroll_y == 0, tab
         keys = footer_keys(app)
-        assert keys["↑↓ PgDn"] == "Scroll" and keys["1–5"] == "Tabs"
+        assert keys["↑↓ PgDn"] == "Scroll" and keys["q"] == "Quit"
 
 
 async def test_the_overview_shows_every_criterion_at_80x24() -> None:

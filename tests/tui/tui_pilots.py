@@ -84,7 +84,7 @@ async def to_probes_done(pilot: Pilot[Any]) -> None:
     await settle(pilot)
 
 
-async def to_result(pilot: Pilot[Any], tab: str = "1") -> None:
+async def to_result(pilot: Pilot[Any], tab: str = "1", then: tuple[str, ...] = ()) -> None:
     """From the first screen to the result, then to ``tab``. An app started with a complete
     answers file begins at the probes; one without goes through the questions first."""
     await pilot.pause()
@@ -95,8 +95,10 @@ async def to_result(pilot: Pilot[Any], tab: str = "1") -> None:
         await pilot.press("enter")
         await pilot.pause()
     assert isinstance(pilot.app.screen, ResultScreen)
-    await pilot.press(tab)
+    await pilot.press(tab, *then)
     await pilot.pause()
+    if then:
+        await pilot.pause(0.5)  # let the scroll animation end
 
 
 def holding_runner() -> FakeRunner:
@@ -121,5 +123,5 @@ SCREENS: dict[str, tuple[Any, Any]] = {
                     lambda pilot: to_result(pilot, "5")),
     "result-flagged": (lambda: app_with(flagged_runner(),
                                         answers_path=EXAMPLES / "android-app.yaml"),
-                       lambda pilot: to_result(pilot, "2")),
+                       lambda pilot: to_result(pilot, "2", then=("end",))),
 }

@@ -27,7 +27,7 @@ class PathModal(ModalScreen[Path | None]):
         self.title_text = title
         self.suggestion = suggestion
         self.base = base
-        self.hint = hint or f"Relative names are saved in {base}."
+        self.hint = hint or "A relative name is saved in the folder the app started in."
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):

@@ -57,9 +57,9 @@ class ResultScreen(AdvisorScreen):
     """Shows ``rec``; ``model_source`` gives the reference CNN's code per framework."""
 
     BINDINGS = [
-        Binding("1", "tab('overview')", "Tabs", key_display="1–5"),
+        # The tab labels carry their numbers, so the footer leaves them out.
         *[Binding(str(i), f"tab('{tab}')", TABS[tab], show=False)
-          for i, tab in enumerate(TABS, 1) if i > 1],
+          for i, tab in enumerate(TABS, 1)],
         Binding("a", "export('answers')", "Answers"),
         Binding("m", "export('markdown')", "Markdown"),
         Binding("j", "export('json')", "JSON"),
