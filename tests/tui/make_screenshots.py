@@ -4,6 +4,7 @@
 
 Uses the bundled rule base (the snapshots pin a small one) and the fake probe runner's sample
 measurements, at 80×24 (what a user of a small terminal sees; the code tab at 120×30).
+The snapshot of flagged measurements stays a test: the README shows the plain measured tab.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import asyncio
 import os
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import tui_pilots
@@ -21,11 +23,12 @@ from tui_pilots import EXAMPLES, SCREENS, SIZE, app_with, to_result
 WIDE = (120, 30)
 PICTURES = {
     **{name: (factory, before, SIZE) for name, (factory, before) in SCREENS.items()
-       if name != "result-code"},
+       if name not in ("result-code", "result-flagged")},
     "result-measured": (SCREENS["result"][0], lambda pilot: to_result(pilot, "2"), SIZE),
     "result-reasons": (SCREENS["result"][0], lambda pilot: to_result(pilot, "3"), SIZE),
     "result-change": (SCREENS["result"][0], lambda pilot: to_result(pilot, "4"), SIZE),
-    # The probes' own model source, on a terminal wide enough to show both side by side.
+    # The probes' own model source, on a terminal wide enough to show both side by side
+    # (below 120 columns the two stack, every line wrapped).
     "result-code": (lambda: app_with(FakeRunner(real_sources=True),
                                      answers_path=EXAMPLES / "android-app.yaml"),
                     lambda pilot: to_result(pilot, "5"), WIDE),
@@ -51,6 +54,8 @@ def main() -> int:
         os.environ["ADVISOR_CACHE_DIR"] = scratch
         os.environ["HOME"] = scratch
         os.environ.pop("NO_COLOR", None)
+        os.environ["TZ"] = "UTC"  # the app shows local times
+        time.tzset()
         for name, (factory, before, size) in PICTURES.items():
             path = asyncio.run(shoot(name, factory, before, size, out))
             print(path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path)
