@@ -5,7 +5,13 @@ from __future__ import annotations
 from advisor.answers import normalise_answers
 from advisor.conditions import mentions
 from advisor.rulebook import load_ruleset
-from advisor.tui.session import Session, default_values, rules_fired_by, with_answer
+from advisor.tui.session import (
+    Session,
+    answer_label,
+    default_values,
+    rules_fired_by,
+    with_answer,
+)
 
 
 def test_session_starts_from_the_questionnaire_defaults() -> None:
@@ -46,3 +52,25 @@ def test_reset_forgets_answers_and_measurements() -> None:
     session.reset()
     assert session.values == default_values(rs.questionnaire)
     assert session.step == 0 and session.measurements is None and not session.measurements_origin
+
+
+def test_a_complete_file_is_known_and_changes_are_unsaved_until_saved() -> None:
+    rs = load_ruleset()
+    session = Session(rs)
+    assert not session.unsaved
+    full = normalise_answers({q.id: q.default for q in rs.questionnaire.questions},
+                             rs.questionnaire)
+    session.load(full, "full.yaml")
+    assert session.complete and session.answers_origin == "full.yaml" and not session.unsaved
+    session.values["domain"] = "llm"
+    assert session.unsaved
+    session.mark_saved()
+    assert not session.unsaved
+    session.load(normalise_answers({"domain": "llm"}, rs.questionnaire), "partial.yaml")
+    assert not session.complete
+
+
+def test_answer_labels_are_the_questionnaires_words() -> None:
+    q = load_ruleset().questionnaire["deployment"]
+    assert answer_label(q, ("server", "mobile"), short=True) == "Server, Mobile"
+    assert answer_label(q, ()) == q.label("none")
