@@ -115,6 +115,17 @@ class MeasuredCriterion(_Out, kw_only=True):
     detail: str
 
 
+class FasterSetting(_Out, kw_only=True):
+    """A setting that made a framework faster on the probed machine beyond doubt."""
+
+    framework: Literal["tensorflow", "pytorch"]
+    setting: Annotated[str, msgspec.Meta(description="the exact line to add to the environment")]
+    applies: Literal["training", "inference"]
+    path: str | None = None
+    speedup: float
+    ci95: tuple[float, float]
+
+
 class MeasurementUse(_Out, kw_only=True):
     used: bool
     created: str
@@ -135,6 +146,14 @@ class MeasurementUse(_Out, kw_only=True):
     missing: Annotated[
         list[str], msgspec.Meta(description="measurements that could not be used, and why")
     ]
+    training_ratio: Annotated[
+        Literal["train", "train_tuned"],
+        msgspec.Meta(description="train_tuned when both frameworks were measured tuned"),
+    ] = "train"
+    faster: Annotated[
+        list[FasterSetting],
+        msgspec.Meta(description="settings whose speedup interval lies above 1.10 here"),
+    ] = msgspec.field(default_factory=list)
 
 
 class PackRef(_Out, kw_only=True):

@@ -29,6 +29,7 @@ from advisor.measurements import FrameworkResult, Measurements, Ratio
 from advisor.recommendation import (
     ConstraintOut,
     CriterionScore,
+    FasterSetting,
     Flip,
     MeasuredCriterion,
     MeasurementUse,
@@ -254,18 +255,18 @@ def _measured(
 
     contributions: list[_Contribution] = []
     details: list[MeasuredCriterion] = []
+    training_key, training_label = _training_ratio(measurements)
     if usable:
         for criterion, key, higher_is_better, label in (
-            ("training_speed", "train", True, "training throughput (PyTorch eager ÷ Keras fit)"),
+            ("training_speed", training_key, True, training_label),
             ("inference_latency", "infer_latency", False, "batch-1 inference latency"),
         ):
-            c, d = _from_ratio(
-                criterion, measurements.ratios.get(key), higher_is_better, label, speed_scale
-            )
+            ratio = measurements.ratios.get(key)
+            c, d = _from_ratio(criterion, ratio, higher_is_better, label, speed_scale)
             details.append(d)
             if c is not None:
                 contributions.append(c)
-            elif d.points == 0 and "cannot" in d.detail:
+            elif ratio is None or ratio.estimate is None:
                 missing.append(f"{criterion}: {d.detail}")
         c2, d2 = _startup(both[0], both[1], stability_scale)  # type: ignore[arg-type]
         details.append(d2)
@@ -280,8 +281,37 @@ def _measured(
         stability_scale=stability_scale,
         criteria=details,
         missing=missing,
+        training_ratio=training_key,
+        faster=[
+            FasterSetting(
+                framework=name,
+                setting=s.setting,
+                applies=s.applies,
+                path=s.path,
+                speedup=s.speedup.estimate,  # type: ignore[union-attr]
+                ci95=s.speedup.ci95,  # type: ignore[union-attr, arg-type]
+            )
+            for name in FRAMEWORKS
+            if (r := fw.get(name)) is not None and r.ok  # type: ignore[call-overload]
+            for s in r.worth_adding()
+        ],
     )
     return _Measured(tuple(contributions), use)
+
+
+def _training_ratio(measurements: Measurements) -> tuple[str, str]:
+    """Which training ratio scores, and how the report names it: each framework in its
+    fastest measured setting when both were measured tuned (the report then says how to
+    reach that setting), else both out of the box, as a plain script runs them."""
+    tuned = measurements.ratios.get("train_tuned")
+    if tuned is not None and tuned.estimate is not None:
+        settings = tuned.settings or {}
+        how = "; ".join(
+            f"{NAMES[fw]} {('with ' + settings[fw]) if settings.get(fw) else 'out of the box'}"
+            for fw in ("pytorch", "tensorflow")
+        )
+        return "train_tuned", f"training throughput, each in its fastest setting here ({how})"
+    return "train", "training throughput out of the box (PyTorch eager ÷ Keras fit)"
 
 
 def _from_ratio(

@@ -71,6 +71,15 @@ def measurement_lines(rec: Recommendation) -> list[str]:
     return lines
 
 
+def faster_setting_lines(rec: Recommendation) -> list[str]:
+    """'Make it faster on this machine': shown when a setting clearly speeds a framework up."""
+    m = rec.measurements
+    if m is None or not m.faster:
+        return []
+    lines = [faster_text(f.framework, f.applies, f.setting, f.speedup, f.ci95) for f in m.faster]
+    return [*lines, ALLOCATOR_GUIDE]
+
+
 def provenance_lines(rec: Recommendation) -> list[str]:
     p = rec.provenance
     lines = [
