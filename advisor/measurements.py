@@ -53,6 +53,7 @@ class Sensitivity(_Record, kw_only=True):
     status: Status = "ok"
     message: str = ""
     speedup: Speedup | None = None
+    train_samples_per_s: Throughput | None = None
 
 
 class Runtime(_Record, kw_only=True):

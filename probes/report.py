@@ -101,12 +101,14 @@ def sensitivity(rec: FrameworkRecord) -> list[dict]:
                 "message": wr.message or (p.message if p else "") or "",
             }
             reference = base.get(p.path) if p else None
+            values = [p.windows[k] for k in sorted(p.windows)] if p else []
+            entry["train_samples_per_s"] = summarize(values).to_dict() if len(values) >= 2 else None
             entry["speedup"] = (
                 _speedup(p.windows, reference.windows) if p and reference and rec.ok else None
             )
             out.append(entry)
             if p and reference and p.infer and reference.infer and rec.ok:
-                out.append({**entry, "applies": "inference",
+                out.append({**entry, "applies": "inference", "train_samples_per_s": None,
                             "speedup": _speedup(p.infer, reference.infer)})  # fmt: skip
     return out
 
