@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from probes import bundle as bundle_mod
 from probes import flops
 from probes.records import FrameworkRecord, PathRecord, RunInfo, WorkerRecord
 from probes.stats import RatioEstimate, median, paired_by_round, quantile, summarize, window_flags
@@ -263,6 +264,42 @@ def ratios(records: dict[str, FrameworkRecord], equivalence: dict, info: RunInfo
         latency.to_dict() if latency else {"estimate": None, "reason": "no paired latency windows"}
     )
     return out
+
+
+def equivalence(records: dict[str, FrameworkRecord]) -> dict:
+    """Whether the two workers trained the same function: parameter counts, layer shapes and
+    logits of the shared initial weights on the shared batch."""
+    params = {fw: int(r.main.load["params"]) for fw, r in records.items()
+              if r.main.load}  # fmt: skip
+    built = {fw: r for fw, r in records.items() if r.ok and r.logits is not None}
+    result: dict = {"params": params, "expected_params": bundle_mod.REFERENCE_PARAMS}
+    wrong = [fw for fw, n in params.items() if n != bundle_mod.REFERENCE_PARAMS]
+    if len(built) < 2:
+        result.update(max_abs_logit_diff=None, ok=False,
+                      reason="needs both frameworks built; only "
+                      + (", ".join(built) or "none") + " could be")  # fmt: skip
+        return result
+    a, b = (r.logits for r in built.values())
+    diff = max(
+        abs(x - y) for ra, rb in zip(a, b, strict=True) for x, y in zip(ra, rb, strict=True)
+    )
+    shapes = {fw: r.main.load.get("layers") for fw, r in built.items()}
+    same_shapes = len({repr(s) for s in shapes.values()}) == 1
+    ok = diff <= bundle_mod.LOGIT_TOLERANCE and not wrong and same_shapes
+    result.update(max_abs_logit_diff=diff, tolerance=bundle_mod.LOGIT_TOLERANCE,
+                  layer_shapes=shapes, ok=ok)  # fmt: skip
+    if not ok:
+        reasons = []
+        if diff > bundle_mod.LOGIT_TOLERANCE:
+            reasons.append(f"logits differ by {diff:.2e}")
+        if wrong:
+            reasons.append(
+                f"parameter count of {', '.join(wrong)} is not {bundle_mod.REFERENCE_PARAMS:,}"
+            )
+        if not same_shapes:
+            reasons.append("layer output shapes differ")
+        result["reason"] = "; ".join(reasons)
+    return result
 
 
 def assemble(

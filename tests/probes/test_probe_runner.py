@@ -109,8 +109,8 @@ def test_a_probe_that_moves_the_state_before_timing_is_caught(run_fake) -> None:
     class Careless(Runner):
         def _warm_up(self) -> None:
             super()._warm_up()
-            for wr in self._alive():
-                self._call(wr, "throughput", 10.0, path=wr.paths[0].path, batches=1)
+            for wr in self.fleet.alive():
+                self.fleet.call(wr, "throughput", path=wr.paths[0].path, batches=1)
 
     result = run_fake(runner_class=Careless)
     for entry in result["frameworks"].values():
