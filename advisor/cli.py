@@ -150,7 +150,8 @@ def _measurements(args: argparse.Namespace):  # -> Measurements | None
         return None
     from advisor.probe_cli import measure_for_answers
 
-    return parse_measurements(measure_for_answers(), "the probe result")
+    result = measure_for_answers()
+    return None if result is None else parse_measurements(result, "the probe result")
 
 
 def write_output(text: str, output: str | None) -> None:

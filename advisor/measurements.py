@@ -33,6 +33,48 @@ class Latency(_Record, kw_only=True):
     p95: Positive
 
 
+class Speedup(_Record, kw_only=True):
+    """Tuned ÷ out of the box, from paired windows."""
+
+    estimate: Positive
+    ci95: tuple[float, float] | None = None
+    pairs: int | None = None
+
+
+class Sensitivity(_Record, kw_only=True):
+    """One setting a user can add, measured against the out-of-the-box state."""
+
+    setting: Annotated[
+        str, msgspec.Meta(description="the exact line to add to the environment")
+    ]
+    state: str
+    path: str | None = None
+    applies: Literal["training", "inference"]
+    status: Status = "ok"
+    message: str = ""
+    speedup: Speedup | None = None
+    train_samples_per_s: Throughput | None = None
+
+
+class Runtime(_Record, kw_only=True):
+    """The process state the primary figures were taken in."""
+
+    state: str
+    setting: str = ""
+    allocator: str
+    mmap_threshold: str | None = None
+    trim_threshold: str | None = None
+    env: dict[str, str] = msgspec.field(default_factory=dict)
+    untouched: Annotated[
+        bool | None,
+        msgspec.Meta(description="nothing but loading and training ran before a timed window"),
+    ] = None
+
+
+WORTH_ADDING_ABOVE = 1.10
+"""A setting is worth telling a user about when its whole interval lies above this speedup."""
+
+
 class FrameworkResult(_Record, kw_only=True):
     status: Status
     message: str = ""
@@ -45,6 +87,8 @@ class FrameworkResult(_Record, kw_only=True):
     first_step_s: NonNegative | None = None
     compile_s: NonNegative | None = None
     train_samples_per_s: Throughput | None = None
+    train_cv: NonNegative | None = None
+    efficiency_pct: NonNegative | None = None
     infer_latency_ms: Latency | None = None
     infer_samples_per_s: NonNegative | None = None
     peak_rss_mb: NonNegative | None = None
@@ -52,6 +96,11 @@ class FrameworkResult(_Record, kw_only=True):
     accuracy: Annotated[float, msgspec.Meta(ge=0, le=1)] | None = None
     flags: list[str] = msgspec.field(default_factory=list)
     variants: dict[str, FrameworkResult] | None = None
+    runtime: Runtime | None = None
+    sensitivity: list[Sensitivity] = msgspec.field(default_factory=list)
+    log_tail: Annotated[
+        list[str], msgspec.Meta(description="the worker's last log lines when it failed")
+    ] = msgspec.field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -62,6 +111,20 @@ class FrameworkResult(_Record, kw_only=True):
         """cpu, cuda, mps, xpu, ... (the part of ``device`` before any index or name)."""
         return (self.device or "cpu").split(":")[0].split()[0].lower()
 
+    def worth_adding(self) -> list[Sensitivity]:
+        """The settings that make this framework faster here beyond doubt: measured, and
+        with the whole speedup interval above WORTH_ADDING_ABOVE; fastest first."""
+        found = [
+            s for s in self.sensitivity
+            if s.status == "ok" and s.speedup is not None and s.speedup.ci95 is not None
+            and s.speedup.ci95[0] > WORTH_ADDING_ABOVE
+        ]  # fmt: skip
+        return sorted(found, key=lambda s: -s.speedup.estimate)  # type: ignore[union-attr]
+
+    def tuned(self, applies: str = "training") -> list[Sensitivity]:
+        """The tuned states measured for the primary path (status ok)."""
+        return [s for s in self.sensitivity
+                if s.applies == applies and s.status == "ok" and s.path in (None, self.path)]
 
 class Ratio(_Record, kw_only=True):
     """pytorch ÷ tensorflow; ``estimate`` is null with a ``reason`` when it cannot be formed."""
@@ -70,6 +133,11 @@ class Ratio(_Record, kw_only=True):
     ci95: tuple[float, float] | None = None
     pairs: int | None = None
     reason: str | None = None
+    against: str | None = None
+    settings: Annotated[
+        dict[str, str] | None,
+        msgspec.Meta(description="train_tuned: the setting each framework was measured in"),
+    ] = None
 
     def __post_init__(self) -> None:
         if self.estimate is None and not self.reason:
@@ -80,6 +148,19 @@ class Equivalence(_Record, kw_only=True):
     ok: bool
     params: dict[str, int] = msgspec.field(default_factory=dict)
     max_abs_logit_diff: float | None = None
+    reason: str | None = None
+
+
+class ProbeRun(_Record, kw_only=True):
+    """How the probe ran: its budget, what it timed, why it stopped."""
+
+    budget_s: float | None = None
+    timed_s: float | None = None
+    wall_s: float | None = None
+    rounds: int | None = None
+    stopped: str | None = None
+    quick: bool = False
+    tuning: str | None = None
 
 
 class Machine(_Record, kw_only=True):
@@ -91,6 +172,7 @@ class Machine(_Record, kw_only=True):
     os: str | None = None
     python: str | None = None
     accelerators: list[str] = msgspec.field(default_factory=list)
+    probe: ProbeRun | None = None
 
 
 class Measurements(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True,

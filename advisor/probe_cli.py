@@ -1,7 +1,7 @@
 """``advisor probe``: measure both frameworks on this machine and print what was measured.
 
     advisor probe [--budget SECONDS] [--quick] [--frameworks pytorch,tensorflow] [--compiled]
-                  [--format text|json] [--output FILE] [--refresh]
+                  [--tuning] [--format text|json] [--output FILE] [--refresh]
 
 Progress goes to stderr, the result to stdout or --output (written atomically, and not at
 all when no result was produced). Exit 0 when every framework asked for was measured, 3 when
@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import difflib
-import io
 import json
 import sys
 from typing import TYPE_CHECKING
@@ -61,6 +60,13 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
         "is reported apart; may take minutes)",
     )
     parser.add_argument(
+        "--tuning",
+        action="store_true",
+        help="also measure every tuned state this machine offers (jemalloc, tcmalloc where "
+        "installed; the lean path and batch inference tuned); the default run measures the "
+        "glibc allocator thresholds for each framework's main path",
+    )
+    parser.add_argument(
         "--format",
         dest="probe_format",
         choices=("text", "json"),
@@ -107,6 +113,7 @@ def settings_from_args(args: argparse.Namespace):  # -> probes.ProbeSettings
             quick=args.quick,
             frameworks=parse_frameworks(args.frameworks),
             compiled=args.compiled,
+            tuning=args.tuning,
         )
     except ProbeSettingsError as exc:
         raise UsageError(f"--budget/--frameworks: {exc}") from None
@@ -116,27 +123,37 @@ def settings_from_args(args: argparse.Namespace):  # -> probes.ProbeSettings
 def run(args: argparse.Namespace) -> int:
     """Run the probe command; returns the exit code (errors are printed, never raised)."""
     from rich.console import Console
+    from rich.markup import escape
 
-    err = Console(stderr=True, highlight=False)
+    import probes
+    from advisor.measurements import parse_measurements
+    from advisor.report.measured import render_measurements
+
+    err = Console(stderr=True, highlight=False, soft_wrap=True)  # one message, one line
     try:
         settings = settings_from_args(args)
         check_output_path(args.probe_output)
-        result, cached = _measure(settings, refresh=args.refresh, console=err)
-        if cached:
-            err.print(
-                f"Using the cached result from {result.get('created')} (--refresh measures again)."
-            )
+        measured = _measure(settings, refresh=args.refresh, console=err)
+        result = measured.result
+        if measured.cached:
+            err.print(escape(f"Using the cached result from {result.get('created')} "
+                             "(--refresh measures again)."))  # fmt: skip
         if args.probe_format == "json":
             text = json.dumps(result, indent=2, sort_keys=True) + "\n"
         else:
-            text = render_text(result, color=not args.probe_output and sys.stdout.isatty())
+            color = not args.probe_output and sys.stdout.isatty()
+            text = render_measurements(parse_measurements(result, "the probe result"),
+                                       color=color)  # fmt: skip
         if args.probe_output:
             write_atomic(args.probe_output, text)
         else:
             sys.stdout.write(text)
             sys.stdout.flush()
+    except probes.ProbesNotInstalled as exc:
+        err.print(escape(f"advisor: {exc}"))
+        return int(ExitCode.PROBE_FAILED)
     except AdvisorError as exc:
-        err.print(f"advisor: error: {exc}")
+        err.print(escape(f"advisor: error: {exc}"))
         return int(exc.exit_code)
     except KeyboardInterrupt:
         err.print("advisor: interrupted; every probe worker was stopped")
@@ -146,168 +163,39 @@ def run(args: argparse.Namespace) -> int:
     ]
     for fw in failed:
         entry = result["frameworks"].get(fw, {})
-        err.print(f"advisor: {fw} not measured ({entry.get('status')}): {entry.get('message')}")
+        err.print(escape(f"advisor: {fw} not measured ({entry.get('status')}): "
+                         f"{entry.get('message')}"))  # fmt: skip
     return int(ExitCode.PROBE_FAILED if failed else ExitCode.OK)
 
 
-def measure_for_answers() -> dict:
-    """The default probe for ``advisor --answers``: a cached result, or a run with progress."""
+def measure_for_answers() -> dict | None:
+    """The default probe for ``advisor --answers``: a cached result, or a run with progress;
+    None (after one line on stderr) when the probe frameworks are not installed."""
     from rich.console import Console
+    from rich.markup import escape
 
-    from probes import ProbeSettings
+    import probes
 
-    err = Console(stderr=True, highlight=False)
-    result, cached = _measure(ProbeSettings(), refresh=False, console=err)
-    if cached:
-        err.print(f"Using the cached probe result from {result.get('created')} "
-                  "(`advisor probe --refresh` measures again).")
-    return result
+    err = Console(stderr=True, highlight=False, soft_wrap=True)  # one message, one line
+    try:
+        measured = _measure(probes.ProbeSettings(), refresh=False, console=err)
+    except probes.ProbesNotInstalled as exc:
+        err.print(escape(f"advisor: {exc}; the recommendation uses the rules alone"))
+        return None
+    if measured.cached:
+        err.print(escape(f"Using the cached probe result from {measured.result.get('created')} "
+                         "(`advisor probe --refresh` measures again)."))  # fmt: skip
+    return measured.result
 
 
-def _measure(settings, *, refresh: bool, console: Console) -> tuple[dict, bool]:
+def _measure(settings, *, refresh: bool, console: Console):  # -> probes.Measured
+    from rich.markup import escape
+
     import probes
     from advisor.progress import ProbeProgress
 
-    if not refresh:
-        cached = probes.load_cached(settings)
-        if cached is not None:
-            return cached, True
     with ProbeProgress(console, settings.frameworks) as progress:
-        return probes.measure(settings, refresh=True, on_event=progress)
-
-
-# -- text rendering ----------------------------------------------------------------------
-
-
-def _fmt(value: object, spec: str = ",.0f", suffix: str = "") -> str:
-    if value is None:
-        return "–"
-    if isinstance(value, (int, float)):
-        return f"{value:{spec}}{suffix}"
-    return str(value)
-
-
-def _columns(result: dict) -> list[tuple[str, dict, dict]]:
-    """(heading, entry, its framework's entry) for every primary path and variant."""
-    cols = []
-    for fw, entry in result.get("frameworks", {}).items():
-        cols.append((f"{fw}\n{entry.get('path') or ''}", entry, entry))
-        for name, variant in (entry.get("variants") or {}).items():
-            cols.append((f"{fw}\n{name}", variant, entry))
-    return cols
-
-
-def _throughput(entry: dict) -> str:
-    t = entry.get("train_samples_per_s")
-    if not t:
-        return "–"
-    lo, hi = t["ci95"] if t.get("ci95") else (None, None)
-    interval = f"\n[{lo:,.0f}–{hi:,.0f}]" if lo else ""
-    return f"{t['median']:,.0f}{interval}"
-
-
-ROWS = [
-    ("status", lambda e, f: e.get("status")),
-    ("device", lambda e, f: f.get("device")),
-    ("threads", lambda e, f: _fmt(f.get("threads"), "d")),
-    ("import s", lambda e, f: _fmt(f.get("import_s") if e is f else None, ".2f")),
-    ("build s", lambda e, f: _fmt(f.get("build_s") if e is f else None, ".2f")),
-    ("first step s", lambda e, f: _fmt(e.get("first_step_s"), ".2f")),
-    ("compile s", lambda e, f: _fmt(e.get("compile_s"), ".1f")),
-    ("train samples/s\n(median, 95 % CI)", lambda e, f: _throughput(e)),
-    ("windows", lambda e, f: _fmt((e.get("train_samples_per_s") or {}).get("windows"), "d")),
-    ("window CV", lambda e, f: _fmt(e.get("train_cv"), ".0%")),
-    ("efficiency vs matmul peak", lambda e, f: _fmt(e.get("efficiency_pct"), ".1f", " %")),
-    (
-        "latency b=1 p50/p95 ms",
-        lambda e, f: (
-            "–"
-            if not e.get("infer_latency_ms")
-            else f"{e['infer_latency_ms']['p50']:.2f} / {e['infer_latency_ms']['p95']:.2f}"
-        ),
-    ),
-    ("inference b=256 samples/s", lambda e, f: _fmt(e.get("infer_samples_per_s"))),
-    ("peak RSS MB", lambda e, f: _fmt(f.get("peak_rss_mb"))),
-    ("held-out accuracy", lambda e, f: _fmt(f.get("accuracy"), ".3f")),
-]
-
-
-def _ratio_line(name: str, ratio: dict, lower_is_better: bool = False) -> str:
-    if ratio.get("estimate") is None:
-        return f"{name}: not formed ({ratio.get('reason', 'unknown reason')})"
-    est = ratio["estimate"]
-    ci = ratio.get("ci95")
-    if ci is None:
-        verdict = "no interval (a single pair)"
-        span = ""
-    else:
-        span = f" [{ci[0]:.2f}–{ci[1]:.2f}]"
-        if ci[0] <= 1.0 <= ci[1]:
-            verdict = "a tie within noise"
-        else:
-            faster = (est < 1.0) if lower_is_better else (est > 1.0)
-            verdict = "PyTorch faster" if faster else "TensorFlow faster"
-    against = f" ({ratio['against']})" if ratio.get("against") else ""
-    return f"{name}{against}: {est:.2f}{span}, {ratio.get('pairs', '?')} pairs – {verdict}"
-
-
-def render_text(result: dict, *, color: bool = False) -> str:
-    from rich.console import Console
-    from rich.table import Table
-
-    buffer = io.StringIO()
-    console = Console(
-        file=buffer, width=120, force_terminal=color, no_color=not color, highlight=False
-    )
-    machine = result.get("machine", {})
-    probe = machine.get("probe", {})
-    console.print(
-        f"[bold]Probe of {machine.get('cpu')}[/] – {machine.get('threads_used')} "
-        f"threads, {machine.get('os')}, Python {machine.get('python')}, "
-        f"{result.get('created')}"
-    )
-    if probe:
-        console.print(
-            f"timed phases {probe.get('timed_s')} s of a {probe.get('budget_s')} s "
-            f"budget, {probe.get('rounds')} rounds ({probe.get('stopped')}); "
-            f"wall {probe.get('wall_s')} s"
-        )
-    table = Table(show_lines=False)
-    table.add_column("")
-    cols = _columns(result)
-    for heading, _, _ in cols:
-        table.add_column(heading, justify="right")
-    for label, getter in ROWS:
-        table.add_row(label, *(str(getter(e, f)) for _, e, f in cols))
-    console.print(table)
-    eq = result.get("equivalence", {})
-    diff = eq.get("max_abs_logit_diff")
-    console.print(
-        f"Equivalence: {'ok' if eq.get('ok') else 'NOT proven'} – parameters "
-        f"{', '.join(f'{k} {v:,}' for k, v in eq.get('params', {}).items())}"
-        + (f", max |logit difference| {diff:.1e}" if diff is not None else "")
-        + (f" ({eq['reason']})" if eq.get("reason") else "")
-    )
-    ratios = result.get("ratios", {})
-    console.print(
-        "[bold]Ratios pytorch ÷ tensorflow[/] (throughput: > 1 favours PyTorch; "
-        "latency: < 1 favours PyTorch)"
-    )
-    for name in ("train", "train_lean"):
-        if name in ratios:
-            console.print("  " + _ratio_line(name, ratios[name]))
-    if "infer_latency" in ratios:
-        console.print("  " + _ratio_line("infer_latency", ratios["infer_latency"], True))
-    flags = [
-        (heading.split("\n")[0], flag) for heading, e, _ in cols for flag in e.get("flags", [])
-    ]
-    messages = [
-        (heading.replace("\n", " "), e["message"]) for heading, e, _ in cols if e.get("message")
-    ]
-    for heading, text in messages:
-        console.print(f"[yellow]{heading}[/]: {text}")
-    if flags:
-        console.print("[bold]Flags[/] (these measurements weigh less):")
-        for heading, flag in dict.fromkeys(flags):
-            console.print(f"  {heading}: {flag}")
-    return buffer.getvalue()
+        measured = probes.measure(settings, refresh=refresh, on_event=progress)
+    for warning in measured.warnings:
+        console.print(escape(f"advisor: warning: {warning}"))
+    return measured

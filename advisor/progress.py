@@ -15,6 +15,7 @@ from types import TracebackType
 
 from rich.console import Console
 from rich.live import Live
+from rich.markup import escape
 from rich.table import Table
 
 from probes import ProbeEvent, ProbeProgressState
@@ -36,12 +37,7 @@ class ProbeProgress:
         self._live: Live | None = None
 
     def __enter__(self) -> ProbeProgress:
-        if self.console.is_terminal:
-            self._live = Live(
-                self._render(), console=self.console, refresh_per_second=8, transient=False
-            )
-            self._live.__enter__()
-        return self
+        return self  # the live table starts with the first event: a cached result shows none
 
     def __exit__(
         self,
@@ -57,13 +53,18 @@ class ProbeProgress:
 
     def __call__(self, event: ProbeEvent) -> None:
         with self._lock:
+            if self._live is None and self.console.is_terminal:
+                self._live = Live(
+                    self._render(), console=self.console, refresh_per_second=8, transient=False
+                )
+                self._live.__enter__()
             before = self._rows.get(event.framework, ProbeProgressState())
             row = self._rows[event.framework] = before.advanced(event)
             changed = row.phase != before.phase
             if self._live is not None:
                 self._live.update(self._render())
             elif changed:
-                self.console.print(self._line(event.framework, row), highlight=False)
+                self.console.print(self._line(event.framework, row), highlight=False, markup=False)
 
     @staticmethod
     def _line(framework: str, row: ProbeProgressState) -> str:
@@ -83,5 +84,5 @@ class ProbeProgress:
             style = _PHASE_STYLE.get(row.phase, "cyan")
             windows = f"{row.windows_done}/{row.windows_planned}" if row.windows_planned else ""
             rate = f"{row.samples_per_s:,.0f}" if row.samples_per_s else ""
-            table.add_row(framework, f"[{style}]{row.phase}[/]", windows, rate, row.message)
+            table.add_row(framework, f"[{style}]{row.phase}[/]", windows, rate, escape(row.message))
         return table

@@ -136,6 +136,17 @@ class MeasuredFramework(_Out, kw_only=True):
     accuracy: float | None = None
 
 
+class FasterSetting(_Out, kw_only=True):
+    """A setting that made a framework faster on the probed machine beyond doubt."""
+
+    framework: Literal["tensorflow", "pytorch"]
+    setting: Annotated[str, msgspec.Meta(description="the exact line to add to the environment")]
+    applies: Literal["training", "inference"]
+    path: str | None = None
+    speedup: float
+    ci95: tuple[float, float]
+
+
 class MeasurementUse(_Out, kw_only=True):
     used: bool
     created: str
@@ -167,6 +178,16 @@ class MeasurementUse(_Out, kw_only=True):
         dict[str, MeasuredFramework],
         msgspec.Meta(description="each measured framework's figures, as the probe gave them"),
     ] = msgspec.field(default_factory=dict)
+
+
+    training_ratio: Annotated[
+        Literal["train", "train_tuned"],
+        msgspec.Meta(description="train_tuned when both frameworks were measured tuned"),
+    ] = "train"
+    faster: Annotated[
+        list[FasterSetting],
+        msgspec.Meta(description="settings whose speedup interval lies above 1.10 here"),
+    ] = msgspec.field(default_factory=list)
 
 
 class PackRef(_Out, kw_only=True):

@@ -32,6 +32,7 @@ from advisor.measurements import FrameworkResult, Measurements, Ratio
 from advisor.recommendation import (
     ConstraintOut,
     CriterionScore,
+    FasterSetting,
     Flip,
     MeasuredCriterion,
     MeasuredFramework,
@@ -287,10 +288,11 @@ def _measured(
 
     contributions: list[_Contribution] = []
     details: list[MeasuredCriterion] = []
+    training_key, training_label = _training_ratio(measurements)
     if usable:
         assert tf is not None and pt is not None
         for criterion, key, higher_is_better, label in (
-            ("training_speed", "train", True, "training throughput (PyTorch eager ÷ Keras fit)"),
+            ("training_speed", training_key, True, training_label),
             ("inference_latency", "infer_latency", False, "batch-1 inference latency"),
         ):
             ratio = measurements.ratios.get(key)
@@ -319,6 +321,20 @@ def _measured(
             for name, result in results.items()
             if result is not None
         },
+        training_ratio=training_key,
+        faster=[
+            FasterSetting(
+                framework=name,
+                setting=s.setting,
+                applies=s.applies,
+                path=s.path,
+                speedup=s.speedup.estimate,  # type: ignore[union-attr]
+                ci95=s.speedup.ci95,  # type: ignore[union-attr, arg-type]
+            )
+            for name in FRAMEWORKS
+            if (r := results[name]) is not None and r.ok
+            for s in r.worth_adding()
+        ],
     )
     return _Measured(tuple(contributions), use)
 
@@ -339,6 +355,21 @@ def _measured_framework(r: FrameworkResult) -> MeasuredFramework:
         peak_rss_mb=r.peak_rss_mb,
         accuracy=r.accuracy,
     )
+
+
+def _training_ratio(measurements: Measurements) -> tuple[str, str]:
+    """Which training ratio scores, and how the report names it: each framework in its
+    fastest measured setting when both were measured tuned (the report then says how to
+    reach that setting), else both out of the box, as a plain script runs them."""
+    tuned = measurements.ratios.get("train_tuned")
+    if tuned is not None and tuned.estimate is not None:
+        settings = tuned.settings or {}
+        how = "; ".join(
+            f"{NAMES[fw]} {('with ' + settings[fw]) if settings.get(fw) else 'out of the box'}"
+            for fw in ("pytorch", "tensorflow")
+        )
+        return "train_tuned", f"training throughput, each in its fastest setting here ({how})"
+    return "train", "training throughput out of the box (PyTorch eager ÷ Keras fit)"
 
 
 def _from_ratio(

@@ -1,9 +1,11 @@
 """Hardware probes: train the reference CNN in PyTorch and TensorFlow on this machine, fairly.
 
-Cheap to import: no framework, no numpy until a probe actually runs.
+Cheap to import: no framework and no numpy, here or in the runner; they live in the worker
+and bundle processes.
 
     from probes import ProbeSettings, measure
-    result, from_cache = measure(ProbeSettings(quick=True), on_event=print)
+    measured = measure(ProbeSettings(quick=True), on_event=print)
+    measured.result, measured.cached, measured.warnings
 
 `result` is contract 3's measurements dict (see docs/probes.md).
 """
@@ -11,8 +13,11 @@ Cheap to import: no framework, no numpy until a probe actually runs.
 from __future__ import annotations
 
 import ast
+import importlib.util
+import sys
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from probes.settings import (
@@ -37,6 +42,8 @@ __all__ = [
     "ProbeProgressState",
     "ProbeSettings",
     "ProbeSettingsError",
+    "ProbesNotInstalled",
+    "Measured",
     "load_cached",
     "measure",
     "model_source",
@@ -44,6 +51,22 @@ __all__ = [
 ]
 
 EventHandler = Callable[[ProbeEvent], None]
+
+# What the runner's own processes need besides a framework (the [probes] extra).
+NEEDED = {"numpy": "numpy", "sklearn": "scikit-learn"}
+FRAMEWORK_MODULES = {"pytorch": "torch", "tensorflow": "tensorflow"}
+INSTALL_HINT = f"{Path(sys.executable).name} -m pip install 'framework-advisor[probes]'"
+
+
+class ProbesNotInstalled(Exception):
+    """Nothing can be measured here: the [probes] extra is not installed."""
+
+
+@dataclass(frozen=True)
+class Measured:
+    result: dict
+    cached: bool
+    warnings: tuple[str, ...] = ()
 
 _MODEL_DEFINITIONS = {
     "pytorch": ("cnn_torch.py", "ReferenceCNN"),
@@ -70,25 +93,51 @@ def load_cached(settings: ProbeSettings) -> dict | None:
     return _load(settings)
 
 
+def check_installed(settings: ProbeSettings) -> None:
+    """Raise ProbesNotInstalled, with the command that fixes it, when nothing could be
+    measured: a core install without the [probes] extra. Looks, never imports."""
+    missing = [pip for module, pip in NEEDED.items() if importlib.util.find_spec(module) is None]
+    frameworks = [FRAMEWORK_MODULES[f] for f in settings.frameworks]
+    absent = [m for m in frameworks if importlib.util.find_spec(m) is None]
+    if missing or len(absent) == len(frameworks):
+        names = ", ".join(missing + absent)
+        raise ProbesNotInstalled(
+            f"the probe frameworks are not installed ({names} missing); add them with: "
+            f"{INSTALL_HINT}"
+        )
+
+
 def measure(
     settings: ProbeSettings,
     *,
     refresh: bool = False,
     on_event: EventHandler | None = None,
     cancel: threading.Event | None = None,
-) -> tuple[dict, bool]:
-    """A cached result for this machine and these settings (second item True), or a fresh
-    one, cached when every framework was measured or is simply not installed."""
+) -> Measured:
+    """The one place that decides between a cached result for this machine and these
+    settings and a fresh run; a fresh one is cached when every framework was measured or is
+    simply not installed. The cache is optional: when its folder cannot be used the probe
+    still runs and its result is returned, with a warning saying why it was not kept.
+
+    Raises ProbesNotInstalled (nothing to measure with) or ProbeCancelled."""
     from probes import cache
 
-    if not refresh:
+    check_installed(settings)
+    warnings: list[str] = []
+    problem = cache.unusable(cache.cache_root())
+    if problem is None and not refresh:
         cached = cache.load_cached(settings)
         if cached is not None:
-            return cached, True
+            return Measured(cached, True)
+    if problem is not None:
+        warnings.append(f"the cache folder cannot be used ({problem}); measuring without it")
     result = run_probes(settings, on_event=on_event, cancel=cancel)
-    if cache.is_cacheable(result):
-        cache.store(settings, result)
-    return result, False
+    if problem is None and cache.is_cacheable(result):
+        try:
+            cache.store(settings, result)
+        except OSError as exc:
+            warnings.append(f"the result could not be cached ({exc.strerror or exc})")
+    return Measured(result, False, tuple(warnings))
 
 
 def model_source(framework: str) -> str:

@@ -1,14 +1,19 @@
 """The one file both workers load: data, initial weights and the equivalence batch.
 
-The runner writes it (numpy and scikit-learn, no framework) so that both frameworks start
-from byte-identical weights and see byte-identical batches. Everything is stored in one
+The runner has it written by ``python -m probes.bundle`` (numpy and scikit-learn, no
+framework) in a short process of its own, so the advisor process never imports either and
+a core install without the [probes] extra still runs. Both frameworks start from
+byte-identical weights and see byte-identical batches. Everything is stored in one
 canonical layout, Keras's: images NHWC, conv kernel HWIO, dense kernels (in, out) with the
 flattened features in (h, w, c) order. The PyTorch worker converts to its own layout.
 """
 
 from __future__ import annotations
 
+import argparse
+import json
 import os
+import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,8 +64,11 @@ def digits_28(cache_dir: Path | None) -> tuple[np.ndarray, np.ndarray]:
     version = metadata.version("scikit-learn")
     cached = cache_dir / f"digits28-sklearn{version}.npz" if cache_dir else None
     if cached is not None and cached.is_file():
-        with np.load(cached) as data:
-            return data["x"], data["y"]
+        try:
+            with np.load(cached) as data:
+                return data["x"], data["y"]
+        except (OSError, ValueError, KeyError):
+            pass  # a damaged cache file is rebuilt below
     from sklearn.datasets import load_digits
 
     digits = load_digits()
@@ -69,7 +77,10 @@ def digits_28(cache_dir: Path | None) -> tuple[np.ndarray, np.ndarray]:
     x = np.einsum("ij,njk,lk->nil", r, images, r).astype(np.float32)[..., np.newaxis]
     y = digits.target.astype(np.int64)
     if cached is not None:
-        _atomic_savez(cached, x=x, y=y)
+        try:
+            _atomic_savez(cached, x=x, y=y)
+        except OSError:
+            pass  # a cache that cannot be written only costs the next run a second
     return x, y
 
 
@@ -125,3 +136,24 @@ def _atomic_savez(path: Path, **arrays: np.ndarray) -> None:
     except BaseException:
         os.unlink(tmp)
         raise
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Write the bundle; print one JSON line (or one line of error on stderr, exit 1)."""
+    parser = argparse.ArgumentParser(prog="probes.bundle")
+    parser.add_argument("--dir", required=True, type=Path)
+    parser.add_argument("--seed", required=True, type=int)
+    parser.add_argument("--cache-dir", type=Path)
+    args = parser.parse_args(argv)
+    try:
+        bundle = write_bundle(args.dir, seed=args.seed, cache_dir=args.cache_dir)
+    except Exception as exc:  # one line for the runner, which reports it per framework
+        print(f"{type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+    print(json.dumps({"path": str(bundle.path), "train_samples": bundle.train_samples,
+                      "test_samples": bundle.test_samples}))  # fmt: skip
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

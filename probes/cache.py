@@ -20,7 +20,7 @@ from probes.settings import ProbeSettings
 
 CACHE_ENV = "ADVISOR_CACHE_DIR"
 # Bump when the probe's method changes what a number means; old files are then ignored.
-METHOD_VERSION = 1
+METHOD_VERSION = 2  # 2: primary figures out of the box, tuned states apart
 # Statuses that say something stable about this machine; a crash or a timeout may be a
 # passing accident and is measured again next time rather than remembered.
 CACHEABLE = frozenset({"ok", "not_installed"})
@@ -37,6 +37,17 @@ def cache_root() -> Path:
 
 def data_cache_dir() -> Path:
     return cache_root() / "data"
+
+
+def unusable(directory: Path) -> str | None:
+    """Why ``directory`` cannot hold cache files (it is created if missing), or None."""
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        probe = tempfile.NamedTemporaryFile(dir=directory, prefix=".probe-")
+        probe.close()
+    except OSError as exc:
+        return f"{directory}: {exc.strerror or exc}"
+    return None
 
 
 def cache_key(settings: ProbeSettings) -> str:
@@ -56,10 +67,9 @@ def load_cached(settings: ProbeSettings) -> dict | None:
     """The cached result for these settings on this machine, or None.
 
     An unreadable or foreign file is treated as absent (and re-measured), never trusted."""
-    path = cache_path(settings)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError):
+        data = json.loads(cache_path(settings).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError):
         return None
     if not isinstance(data, dict) or data.get("schema") != 1:
         return None
@@ -71,6 +81,7 @@ def is_cacheable(result: dict) -> bool:
 
 
 def store(settings: ProbeSettings, result: dict) -> Path:
+    """Write the result atomically; raises OSError when the cache cannot take it."""
     path = cache_path(settings)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)

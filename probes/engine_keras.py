@@ -79,6 +79,7 @@ class KerasEngine(TimedTraining):
             "conv_kernel", "conv_bias", "dense1_kernel", "dense1_bias",
             "dense2_kernel", "dense2_bias",
         )]  # fmt: skip
+        self.initial = weights
         self.model = build_reference_cnn()
         self.model.set_weights(weights)
         _compile(self.model, jit=False)
@@ -136,7 +137,11 @@ class KerasEngine(TimedTraining):
         return step
 
     def logits(self) -> dict:
-        out = self.model(self.equivalence_x, training=False)
+        """Logits of a fresh model with the shared initial weights. Asked for after the
+        timed windows, so its forward pass cannot change the state training is timed in."""
+        model = build_reference_cnn()
+        model.set_weights(self.initial)
+        out = model(self.equivalence_x, training=False)
         return {"logits": out.numpy().astype(np.float64).tolist()}
 
     def _train(self, path: str, steps: int) -> float:

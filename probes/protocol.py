@@ -33,6 +33,10 @@ class ChannelTimeout(Exception):
     """No complete line arrived before the deadline."""
 
 
+class ChannelStopped(Exception):
+    """The reader was told to stop waiting (a cancel)."""
+
+
 def encode(message: dict) -> bytes:
     # allow_nan=False: NaN is not JSON, and a NaN loss must surface as an error here,
     # not as an unreadable line on the other side.
@@ -82,7 +86,7 @@ class LineReader:
         """The next message; raises ChannelTimeout at `deadline` (time.monotonic()),
         ChannelClosed at end of file, ProtocolError on garbage. `should_stop` is polled
         every `poll_s` so a cancel request is seen promptly; when it returns True the
-        read gives up with ChannelTimeout."""
+        read gives up with ChannelStopped."""
         while True:
             newline = self._buffer.find(b"\n")
             if newline >= 0:
@@ -95,10 +99,10 @@ class LineReader:
                     raise ProtocolError(f"unterminated line: {_preview(self._buffer)}")
                 raise ChannelClosed()
             if should_stop is not None and should_stop():
-                raise ChannelTimeout("stopped")
+                raise ChannelStopped()
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                raise ChannelTimeout("deadline")
+                raise ChannelTimeout()
             # Block outright when nothing needs polling (an idle worker must not spin).
             wait = min(poll_s, remaining) if should_stop is not None else remaining
             ready, _, _ = select.select([self.fd], [], [], None if wait == math.inf else wait)
@@ -108,10 +112,3 @@ class LineReader:
                     self._buffer += chunk
                 else:
                     self._eof = True
-
-
-def finite(value: float) -> float:
-    """Guard for numbers that must go on the wire."""
-    if not math.isfinite(value):
-        raise ValueError(f"non-finite value {value!r}")
-    return value

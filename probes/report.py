@@ -7,15 +7,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from probes import bundle as bundle_mod
 from probes import flops
-from probes.stats import median, paired_log_ratio, quantile, summarize, window_flags
+from probes.records import FrameworkRecord, PathRecord, RunInfo, WorkerRecord
+from probes.stats import RatioEstimate, median, paired_by_round, quantile, summarize, window_flags
 
 if TYPE_CHECKING:
-    from probes.runner import FrameworkRecord, PathRecord, RunInfo
     from probes.settings import ProbeSettings
 
 IDLE_CPU_LIMIT = 0.05  # share of one CPU the idle worker may burn during another's window
 TRAIN_PATH_FOR = {"train": "keras-fit", "train_lean": "tf-function"}
+TUNED_ONLY_IF_ABOVE = 1.0  # a tuned state counts as "best" only when its interval clears this
 
 
 def device_kind(device: str | None) -> str:
@@ -34,11 +36,14 @@ def _path_fields(p: PathRecord, peak_gflops: float | None) -> dict:
     if p.idle_cpu and sum(p.idle_cpu) / len(p.idle_cpu) > IDLE_CPU_LIMIT:
         share = sum(p.idle_cpu) / len(p.idle_cpu)
         flags.append(
-            f"{p.path}: the idle worker used {share:.0%} of a CPU during these "
-            "windows (its thread pool still spinning?)"
+            f"{p.path}: the idle workers used {share:.0%} of a CPU during these "
+            "windows (a thread pool still spinning?)"
         )
     if len(values) == 1:
         flags.append(f"{p.path}: a single window, no interval")
+    if not p.untouched:
+        flags.append(f"{p.path}: the process ran {', '.join(sorted(p.foreign_ops))} before a "
+                     "timed window, so its state is not a plain script's")  # fmt: skip
     fields = {
         "path": p.path,
         "first_step_s": _round(p.warm.get("first_step_s")),
@@ -50,21 +55,69 @@ def _path_fields(p: PathRecord, peak_gflops: float | None) -> dict:
         "infer_latency_ms": {"p50": quantile(calls, 0.5), "p95": quantile(calls, 0.95)}
         if calls
         else None,
-        "infer_samples_per_s": p.infer_samples_per_s,
+        "infer_samples_per_s": median(list(p.infer.values())) if p.infer else None,
         "efficiency_pct": _round(flops.efficiency_pct(summary.median, peak_gflops), 2)
         if summary and peak_gflops
         else None,
         "flags": flags,
     }
-    if p.path in ("torch-compile", "keras-jit"):
+    if not p.measures_inference:
         fields["compile_s"] = fields["first_step_s"]  # the first step is where it compiles
     return fields
+
+
+def runtime_entry(wr: WorkerRecord) -> dict | None:
+    """The process state the worker's figures were taken in (contract 3's ``runtime``)."""
+    described = wr.hello.get("runtime")
+    if described is None:
+        return None
+    timed = [p for p in wr.paths if p.windows]
+    return {
+        "state": wr.state.name,
+        "setting": wr.state.setting,
+        **described,
+        "untouched": all(p.untouched for p in timed) if timed else None,
+    }
+
+
+def _speedup(tuned: dict[int, float], base: dict[int, float]) -> dict | None:
+    ratio = paired_by_round(tuned, base)
+    return ratio.to_dict() if ratio else None
+
+
+def sensitivity(rec: FrameworkRecord) -> list[dict]:
+    """Each tuned state against out of the box, path by path, from paired windows."""
+    base = {p.path: p for p in rec.main.paths}
+    out: list[dict] = []
+    for wr in rec.tuned:
+        if wr.ok and not wr.hello:
+            continue  # never started: the framework itself could not be measured
+        for p in wr.paths or [None]:
+            entry = {
+                "setting": wr.state.setting,
+                "state": wr.state.name,
+                "path": p.path if p else None,
+                "applies": "training",
+                "status": wr.status if not wr.ok or p is None else p.status,
+                "message": wr.message or (p.message if p else "") or "",
+            }
+            reference = base.get(p.path) if p else None
+            values = [p.windows[k] for k in sorted(p.windows)] if p else []
+            entry["train_samples_per_s"] = summarize(values).to_dict() if len(values) >= 2 else None
+            entry["speedup"] = (
+                _speedup(p.windows, reference.windows) if p and reference and rec.ok else None
+            )
+            out.append(entry)
+            if p and reference and p.infer and reference.infer and rec.ok:
+                out.append({**entry, "applies": "inference", "train_samples_per_s": None,
+                            "speedup": _speedup(p.infer, reference.infer)})  # fmt: skip
+    return out
 
 
 def framework_entry(
     rec: FrameworkRecord, peak_gflops: float | None, info: RunInfo, threads: int
 ) -> dict:
-    hello, load = rec.hello, rec.load
+    hello, load = rec.hello, rec.main.load
     entry: dict = {
         "status": rec.status,
         "message": rec.message,
@@ -79,8 +132,12 @@ def framework_entry(
         "peak_rss_mb": _round(rec.peak_rss_mb, 1),
         "matmul_gflops": _round(rec.matmul_gflops, 1),
         "details": hello.get("details"),
+        "runtime": runtime_entry(rec.main),
+        "sensitivity": sensitivity(rec),
         "flags": [],
     }
+    if rec.main.log_tail:
+        entry["log_tail"] = rec.main.log_tail
     if not rec.paths:
         return entry
     primary, *others = rec.paths
@@ -126,38 +183,123 @@ def _ratio_blocker(records: dict[str, FrameworkRecord], equivalence: dict) -> st
     return None
 
 
-def _paired(a: dict[int, float], b: dict[int, float]) -> dict | None:
-    rounds = sorted(set(a) & set(b))
-    if not rounds:
+def _primary(rec: FrameworkRecord | None, path: str | None = None) -> PathRecord | None:
+    """A live framework's out-of-the-box path (its primary one by default) with windows."""
+    if rec is None or not rec.ok or not rec.paths:
         return None
-    return paired_log_ratio([a[k] for k in rounds], [b[k] for k in rounds]).to_dict()
+    p = rec.paths[0] if path is None else next((x for x in rec.paths if x.path == path), None)
+    return p if p is not None and p.ok and p.windows else None
 
 
-def ratios(records: dict[str, FrameworkRecord], equivalence: dict) -> dict:
+def paired_against(records: dict[str, FrameworkRecord], key: str) -> RatioEstimate | None:
+    """PyTorch's primary path ÷ TensorFlow's path for ``key`` (train, train_lean), out of
+    the box, from the rounds both have a window in; None unless both frameworks are alive."""
+    ours = _primary(records.get("pytorch"))
+    theirs = _primary(records.get("tensorflow"), TRAIN_PATH_FOR[key])
+    if ours is None or theirs is None:
+        return None
+    return paired_by_round(ours.windows, theirs.windows)
+
+
+def best_state(rec: FrameworkRecord) -> tuple[PathRecord, bool] | None:
+    """The framework's fastest measured state of its primary path (a tuned one only when
+    its speedup's interval lies above 1), and whether any tuned state was measured."""
+    base = _primary(rec)
+    if base is None:
+        return None
+    best, best_speedup, measured = base, 1.0, False
+    for wr in rec.tuned:
+        p = next((x for x in wr.paths if x.path == base.path and x.ok and x.windows), None)
+        if p is None or not wr.ok:
+            continue
+        measured = True
+        ratio = paired_by_round(p.windows, base.windows)
+        if ratio and ratio.ci95 and ratio.ci95[0] > TUNED_ONLY_IF_ABOVE:
+            if ratio.estimate > best_speedup:
+                best, best_speedup = p, ratio.estimate
+    return best, measured
+
+
+def _tuned_ratio(records: dict[str, FrameworkRecord], info: RunInfo) -> dict:
+    best = {fw: best_state(records[fw]) for fw in ("pytorch", "tensorflow")}
+    if any(b is None for b in best.values()):
+        return {"estimate": None, "reason": "no paired windows for the primary paths"}
+    (pt, pt_measured), (tf, tf_measured) = best["pytorch"], best["tensorflow"]  # type: ignore[misc]
+    if not (pt_measured and tf_measured):
+        return {"estimate": None, "reason": f"tuned states were not measured (tuning: "
+                                            f"{info.tuning})"}  # fmt: skip
+    ratio = paired_by_round(pt.windows, tf.windows)
+    if ratio is None:
+        return {"estimate": None, "reason": "no paired windows for the best states"}
+    return {
+        **ratio.to_dict(),
+        "against": f"{pt.label} / {tf.label}",
+        "settings": {"pytorch": pt.state.setting, "tensorflow": tf.state.setting},
+    }
+
+
+def ratios(records: dict[str, FrameworkRecord], equivalence: dict, info: RunInfo) -> dict:
     blocked = _ratio_blocker(records, equivalence)
     if blocked:
         return {
             k: {"estimate": None, "reason": blocked}
-            for k in ("train", "train_lean", "infer_latency")
+            for k in ("train", "train_lean", "train_tuned", "infer_latency")
         }
-    torch_primary = records["pytorch"].paths[0]
-    tf_paths = {p.path: p for p in records["tensorflow"].paths}
     out: dict = {}
     for key, path in TRAIN_PATH_FOR.items():
-        other = tf_paths.get(path)
-        ratio = _paired(torch_primary.windows, other.windows) if other and other.ok else None
-        out[key] = ratio or {"estimate": None, "reason": f"no paired windows for {path}"}
+        ratio = paired_against(records, key)
+        out[key] = ratio.to_dict() if ratio else {"estimate": None,
+                                                  "reason": f"no paired windows for {path}"}
         if ratio:
             out[key]["against"] = f"eager-loop / {path}"
-    fit = tf_paths.get("keras-fit")
+    out["train_tuned"] = _tuned_ratio(records, info)
+    ours, fit = _primary(records["pytorch"]), _primary(records["tensorflow"], "keras-fit")
     latency = None
-    if fit is not None and fit.ok:
-        latency = _paired(
-            {k: median(v) for k, v in torch_primary.latency_ms.items()},
+    if ours is not None and fit is not None:
+        latency = paired_by_round(
+            {k: median(v) for k, v in ours.latency_ms.items()},
             {k: median(v) for k, v in fit.latency_ms.items()},
         )
-    out["infer_latency"] = latency or {"estimate": None, "reason": "no paired latency windows"}
+    out["infer_latency"] = (
+        latency.to_dict() if latency else {"estimate": None, "reason": "no paired latency windows"}
+    )
     return out
+
+
+def equivalence(records: dict[str, FrameworkRecord]) -> dict:
+    """Whether the two workers trained the same function: parameter counts, layer shapes and
+    logits of the shared initial weights on the shared batch."""
+    params = {fw: int(r.main.load["params"]) for fw, r in records.items()
+              if r.main.load}  # fmt: skip
+    built = {fw: r for fw, r in records.items() if r.ok and r.logits is not None}
+    result: dict = {"params": params, "expected_params": bundle_mod.REFERENCE_PARAMS}
+    wrong = [fw for fw, n in params.items() if n != bundle_mod.REFERENCE_PARAMS]
+    if len(built) < 2:
+        result.update(max_abs_logit_diff=None, ok=False,
+                      reason="needs both frameworks built; only "
+                      + (", ".join(built) or "none") + " could be")  # fmt: skip
+        return result
+    a, b = (r.logits for r in built.values())
+    diff = max(
+        abs(x - y) for ra, rb in zip(a, b, strict=True) for x, y in zip(ra, rb, strict=True)
+    )
+    shapes = {fw: r.main.load.get("layers") for fw, r in built.items()}
+    same_shapes = len({repr(s) for s in shapes.values()}) == 1
+    ok = diff <= bundle_mod.LOGIT_TOLERANCE and not wrong and same_shapes
+    result.update(max_abs_logit_diff=diff, tolerance=bundle_mod.LOGIT_TOLERANCE,
+                  layer_shapes=shapes, ok=ok)  # fmt: skip
+    if not ok:
+        reasons = []
+        if diff > bundle_mod.LOGIT_TOLERANCE:
+            reasons.append(f"logits differ by {diff:.2e}")
+        if wrong:
+            reasons.append(
+                f"parameter count of {', '.join(wrong)} is not {bundle_mod.REFERENCE_PARAMS:,}"
+            )
+        if not same_shapes:
+            reasons.append("layer output shapes differ")
+        result["reason"] = "; ".join(reasons)
+    return result
 
 
 def assemble(
@@ -197,8 +339,10 @@ def assemble(
                 "timed_s": round(info.timed_s, 2),
                 "wall_s": round(info.wall_s, 2),
                 "rounds": info.rounds,
+                "rounds_planned": info.rounds_planned,
                 "stopped": info.stopped,
                 "quick": settings.quick,
+                "tuning": info.tuning,
                 "compiled": settings.compiled,
                 "batch_size": settings.batch_size,
                 "seed": settings.seed,
@@ -213,5 +357,5 @@ def assemble(
             "reason": "no framework was built",
         },
         "frameworks": frameworks,
-        "ratios": ratios(records, equivalence),
+        "ratios": ratios(records, equivalence, info),
     }

@@ -1,4 +1,4 @@
-"""The order of timed windows.
+"""The order of timed windows, how many rounds to plan, and when to stop.
 
 Rounds alternate between a slot order and its mirror image (A B C, C B A, A B C, ...). Over
 any even number of rounds every slot then has the same mean position in time, so a drift
@@ -9,7 +9,8 @@ paired ratio; with two slots this is the classic A B B A design.
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+import statistics
+from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -30,3 +31,53 @@ def round_order(order: Sequence[T], round_index: int) -> list[T]:
 def window_sequence(order: Sequence[T], rounds: int) -> list[T]:
     """Every window of `rounds` rounds, in the order they run."""
     return [slot for r in range(rounds) for slot in round_order(order, r)]
+
+
+# Planned training rounds: as many as fit with windows of at least MIN_WINDOW_S, between
+# MIN_ROUNDS and MAX_ROUNDS (an even number, so the mirrored order completes).
+MIN_ROUNDS = 4  # early stop is considered only from here on, and only at even rounds
+MAX_ROUNDS = 8
+QUICK_MAX_ROUNDS = 4
+MIN_WINDOW_S = 0.5
+GAP_S = 0.3  # after every training window: lets the last worker's thread pool go idle
+TARGET_HALF_WIDTH = 0.05
+# A block may start if it is predicted to end within 5 % past the training share: stopping
+# a block early on a rounding error would waste a third of a short budget.
+BUDGET_SLACK = 1.05
+
+
+def plan_rounds(train_s: float, slots: int, quick: bool) -> int:
+    """More pairs narrow the t-interval faster than longer windows do (t(0.975, 1) is 12.7,
+    t(0.975, 3) is 3.2), so the budget buys rounds first, down to MIN_WINDOW_S windows."""
+    most = QUICK_MAX_ROUNDS if quick else MAX_ROUNDS
+    fitting = int(train_s / (slots * (MIN_WINDOW_S + GAP_S)))
+    return max(MIN_ROUNDS, min(most, fitting - fitting % 2))
+
+
+def stop_reason(
+    *,
+    rounds_done: int,
+    planned: int,
+    elapsed_s: float,
+    round_s: Sequence[float],
+    train_s: float,
+    precise_enough: Callable[[], bool],
+) -> str:
+    """Why training stops before round ``rounds_done`` starts, or "" to go on.
+
+    Blocks are two mirrored rounds: the planned rounds, the precision target and a spent
+    budget end the run at a block boundary, so every paired ratio keeps its drift
+    cancellation. Only a budget about to be overrun by more than the slack cuts a block.
+    """
+    at_block_end = rounds_done % 2 == 0
+    if at_block_end and rounds_done >= planned:
+        return "planned rounds done"
+    if at_block_end and rounds_done >= MIN_ROUNDS and precise_enough():
+        return f"interval within ±{TARGET_HALF_WIDTH:.0%}"
+    if rounds_done >= 2:
+        ahead = (2 - rounds_done % 2) * statistics.median(round_s)
+        if elapsed_s + ahead > train_s * BUDGET_SLACK:
+            # At a block end, stop unless a whole block fits; inside one, finish it unless
+            # even that would overrun (a slowed machine must not blow the budget).
+            return "budget spent"
+    return ""

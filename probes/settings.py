@@ -32,6 +32,9 @@ class ProbeSettings:
     quick: bool = False
     frameworks: tuple[str, ...] = FRAMEWORKS
     compiled: bool = False
+    # Also measure every tuned state this machine offers (jemalloc, tcmalloc), the lean path
+    # tuned, and batched inference tuned; the default run tunes each primary path with glibc.
+    tuning: bool = False
     batch_size: int = 64
     seed: int = 0
     threads: int | None = None  # a cap below the usable CPUs; None: all usable CPUs
@@ -73,6 +76,7 @@ class ProbeSettings:
             "quick": self.quick,
             "frameworks": sorted(self.frameworks),
             "compiled": self.compiled,
+            "tuning": self.tuning,
             "batch_size": self.batch_size,
             "seed": self.seed,
             "threads": self.threads,
@@ -90,6 +94,7 @@ class ProbeEvent:
     windows_planned: int
     samples_per_s: float | None
     message: str = ""
+    path: str = ""  # the training path a window or phase is about, when there is one
 
 
 @dataclass(frozen=True)

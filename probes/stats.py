@@ -8,7 +8,8 @@ logarithms and mapped back (a 95 % t-interval of the geometric mean).
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+import statistics
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 # Two-sided 95 % Student t quantiles t(0.975, df) for df = 1..30.
@@ -36,26 +37,22 @@ def t975(df: int) -> float:
 
 
 def quantile(values: Sequence[float], q: float) -> float:
-    """Linear-interpolation quantile (numpy's default), for 0 <= q <= 1."""
+    """Linear-interpolation quantile (numpy's default) at a whole percent, 0 < q < 1."""
     if not values:
         raise ValueError("quantile of no values")
-    xs = sorted(values)
-    pos = q * (len(xs) - 1)
-    lo = math.floor(pos)
-    hi = min(lo + 1, len(xs) - 1)
-    return xs[lo] + (xs[hi] - xs[lo]) * (pos - lo)
+    if not 0 < q < 1:
+        raise ValueError(f"quantile {q} is not strictly between 0 and 1")
+    if len(values) == 1:
+        return float(values[0])
+    return statistics.quantiles(values, n=100, method="inclusive")[round(q * 100) - 1]
 
 
 def median(values: Sequence[float]) -> float:
-    return quantile(values, 0.5)
+    return statistics.median(values)
 
 
 def _mean_sd(xs: Sequence[float]) -> tuple[float, float]:
-    n = len(xs)
-    mean = sum(xs) / n
-    if n < 2:
-        return mean, 0.0
-    return mean, math.sqrt(sum((x - mean) ** 2 for x in xs) / (n - 1))
+    return statistics.fmean(xs), (statistics.stdev(xs) if len(xs) >= 2 else 0.0)
 
 
 def geometric_ci95(values: Sequence[float]) -> tuple[float, float] | None:
@@ -124,6 +121,14 @@ class RatioEstimate:
             "ci95": list(self.ci95) if self.ci95 else None,
             "pairs": self.pairs,
         }
+
+
+def paired_by_round(a: Mapping[int, float], b: Mapping[int, float]) -> RatioEstimate | None:
+    """a/b over the rounds both have a window in; None when they share none."""
+    rounds = sorted(set(a) & set(b))
+    if not rounds:
+        return None
+    return paired_log_ratio([a[k] for k in rounds], [b[k] for k in rounds])
 
 
 def paired_log_ratio(a: Sequence[float], b: Sequence[float]) -> RatioEstimate:

@@ -18,6 +18,7 @@ import sys
 import time
 import traceback
 
+from probes import runtime
 from probes.protocol import ChannelClosed, LineReader, encode, write_all, write_message
 
 FRAMEWORK_MODULE = {"pytorch": "torch", "tensorflow": "tensorflow"}
@@ -87,6 +88,8 @@ def main(argv: list[str] | None = None) -> int:
             "status": "ok",
             "import_s": import_s,
             "pid": os.getpid(),
+            # Read before any command runs: the state the timed windows start from.
+            "runtime": runtime.describe(),
             **engine.hello(),
         },
     )
@@ -94,6 +97,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def serve(engine: object, commands: LineReader, reply_fd: int) -> int:
+    served: set[str] = set()  # every command this process has run, for the window replies
     while True:
         try:
             command = commands.read(deadline=float("inf"))
@@ -105,9 +109,13 @@ def serve(engine: object, commands: LineReader, reply_fd: int) -> int:
         if op not in OPS:
             write_message(reply_fd, {"type": "error", "error": f"unknown op {op!r}"})
             continue
+        # A window reports what ran in this process before it: the runner proves from this
+        # that nothing but loading and training moved the allocator's state.
+        before = {"before": sorted(served)} if op == "window" else {}
+        served.add(op)
         try:
             # Encoding inside the try: a NaN loss must come back as an error, not a crash.
-            reply = encode({"type": "reply", **getattr(engine, op)(**command)})
+            reply = encode({"type": "reply", **getattr(engine, op)(**command), **before})
         except Exception as exc:  # reported to the runner, which marks the path failed
             write_message(
                 reply_fd,

@@ -13,7 +13,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from probes.protocol import (
@@ -24,7 +24,7 @@ from probes.protocol import (
     encode,
 )
 
-STDERR_TAIL_LINES = 15
+LOG_TAIL_LINES = 15
 
 # Environment variables a worker inherits; everything else is dropped so that stray
 # settings (a user's KERAS_BACKEND, CUDA_LAUNCH_BLOCKING, ...) cannot skew one side.
@@ -39,12 +39,26 @@ Launcher = Callable[[str, int], Sequence[str]]
 
 
 class WorkerFailure(Exception):
-    """A worker could not do what it was asked; `status` is contract 3's word for it."""
+    """A worker could not do what it was asked; `status` is contract 3's word for it.
 
-    def __init__(self, status: str, message: str) -> None:
+    ``message`` is one line, for a terminal; ``log_tail`` keeps the lines that explain it
+    (the worker's last log lines, or the traceback of a failed command) for the file."""
+
+    def __init__(self, status: str, message: str, log_tail: Sequence[str] = ()) -> None:
+        message = one_line(message)
         super().__init__(message)
         self.status = status
         self.message = message
+        self.log_tail = list(log_tail)
+
+
+def one_line(text: str, limit: int = 300) -> str:
+    """The first non-blank line of ``text``, shortened to ``limit`` characters."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    first = lines[0] if lines else ""
+    if len(lines) > 1:
+        first += " …"
+    return first if len(first) <= limit else first[: limit - 1] + "…"
 
 
 def default_launcher(framework: str, threads: int) -> list[str]:
@@ -87,11 +101,10 @@ class Worker:
     reader: LineReader
     cmd_fd: int
     log_path: Path
-    hello: dict = field(default_factory=dict)
 
     @classmethod
     def spawn(
-        cls, framework: str, threads: int, launcher: Launcher, env: dict[str, str], log_dir: Path
+        cls, framework: str, threads: int, launcher: Launcher, env: dict[str, str], log_path: Path
     ) -> Worker:
         if os.name != "posix":
             raise WorkerFailure(
@@ -99,7 +112,6 @@ class Worker:
             )
         cmd_r, cmd_w = os.pipe()
         reply_r, reply_w = os.pipe()
-        log_path = log_dir / f"{framework}.log"
         argv = [*launcher(framework, threads), "--cmd-fd", str(cmd_r), "--reply-fd", str(reply_w)]
         try:
             with open(log_path, "wb") as log:
@@ -135,7 +147,7 @@ class Worker:
         **args: object,
     ) -> dict:
         """Send a command (or, with op None, just wait for the hello) and return its reply.
-        Raises WorkerFailure (failed/timeout) or ChannelTimeout("stopped") on cancel."""
+        Raises WorkerFailure (failed/timeout), or ChannelStopped when ``should_stop`` says so."""
         if op is not None:
             try:
                 os.write(self.cmd_fd, encode({"op": op, **args}))
@@ -145,9 +157,7 @@ class Worker:
         while True:
             try:
                 message = self.reader.read(deadline, should_stop=should_stop)
-            except ChannelTimeout as exc:
-                if str(exc) == "stopped":
-                    raise
+            except ChannelTimeout:
                 raise WorkerFailure(
                     "timeout", f"no answer to {op or 'start-up'!r} within {timeout_s:.0f} s"
                 ) from None
@@ -161,7 +171,9 @@ class Worker:
                     on_event(message)
                 continue
             if kind == "error":
-                raise WorkerFailure("failed", str(message.get("error", "unknown error")))
+                error = str(message.get("error", "unknown error"))
+                trace = str(message.get("traceback", ""))
+                raise WorkerFailure("failed", error, [*error.splitlines(), *trace.splitlines()])
             if kind in ("reply", "hello"):
                 return message
             raise WorkerFailure("failed", f"unexpected message type {kind!r} on the channel")
@@ -176,18 +188,17 @@ class Worker:
             how = f"killed by signal {signal.Signals(-code).name}"
         else:
             how = f"exited with status {code}"
-        tail = self.stderr_tail()
-        return WorkerFailure(
-            "failed", f"worker {how} {when}" + (f"; stderr: {tail}" if tail else "")
-        )
+        tail = self.log_tail()
+        last = f"; last log line: {tail[-1].strip()}" if tail else ""
+        return WorkerFailure("failed", f"worker {how} {when}{last}", tail)
 
-    def stderr_tail(self, lines: int = STDERR_TAIL_LINES) -> str:
+    def log_tail(self, lines: int = LOG_TAIL_LINES) -> list[str]:
+        """The worker's last non-blank log lines (its stdout and stderr)."""
         try:
             text = self.log_path.read_text(errors="replace")
         except OSError:
-            return ""
-        kept = [line for line in text.splitlines() if line.strip()][-lines:]
-        return "\n".join(kept)
+            return []
+        return [line for line in text.splitlines() if line.strip()][-lines:]
 
     def alive(self) -> bool:
         return self.proc.poll() is None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 
 import pytest
@@ -38,6 +39,9 @@ def answer_sets(draw: st.DrawFn) -> Answers:
     return normalise_answers(raw, Q)
 
 
+GLIBC = "MALLOC_MMAP_THRESHOLD_=268435456 MALLOC_TRIM_THRESHOLD_=268435456"
+
+
 def margin(answers: Answers, **kw: object) -> float:
     rec = score(answers, RULES, **kw)  # type: ignore[arg-type]
     return rec.scores.pytorch - rec.scores.tensorflow
@@ -49,9 +53,14 @@ def measurements(
     *,
     device: str = "cpu",
     flags: tuple[str, ...] = (),
+    tuned: tuple[float, float, float] | None = None,
+    speedups: dict[str, tuple[float, float, float]] | None = None,
 ) -> object:
-    def fw(version: str) -> dict:
-        return {
+    """A measurements file; ``tuned`` is train_tuned, ``speedups`` each framework's glibc
+    threshold speedup (estimate, low, high)."""
+
+    def fw(name: str, version: str) -> dict:
+        entry = {
             "status": "ok",
             "version": version,
             "device": device,
@@ -61,6 +70,13 @@ def measurements(
             "peak_rss_mb": 500.0,
             "flags": list(flags),
         }
+        if speedups and name in speedups:
+            e, lo, hi = speedups[name]
+            entry["sensitivity"] = [{
+                "setting": GLIBC, "state": "glibc-thresholds", "path": "x",
+                "applies": "training", "speedup": {"estimate": e, "ci95": [lo, hi], "pairs": 8},
+            }]  # fmt: skip
+        return entry
 
     est, lo, hi = train
     lest, llo, lhi = latency
@@ -74,10 +90,18 @@ def measurements(
                 "max_abs_logit_diff": 1e-6,
                 "ok": True,
             },
-            "frameworks": {"pytorch": fw("2.13.0"), "tensorflow": fw("2.21.0")},
+            "frameworks": {
+                "pytorch": fw("pytorch", "2.13.0"),
+                "tensorflow": fw("tensorflow", "2.21.0"),
+            },
             "ratios": {
                 "train": {"estimate": est, "ci95": [lo, hi], "pairs": 6},
                 "infer_latency": {"estimate": lest, "ci95": [llo, lhi]},
+                **(
+                    {"train_tuned": {"estimate": tuned[0], "ci95": list(tuned[1:]), "pairs": 6,
+                                     "settings": {"pytorch": GLIBC, "tensorflow": ""}}}
+                    if tuned else {}
+                ),
             },
         }
     )
@@ -256,3 +280,40 @@ def test_team_and_code_sentences_name_only_what_the_answers_say(answers: Answers
             assert answers["team_experience"] == named, line
         if "existing code" in said:
             assert answers["existing_code"] == named, line
+
+
+def test_the_tuned_ratio_scores_when_both_frameworks_were_measured_tuned() -> None:
+    answers = normalise_answers({"hardware": "cpu"}, Q)
+    out_of_the_box = (0.95, 0.85, 1.05)  # a tie: no points
+    speedups = {"pytorch": (1.8, 1.6, 2.0), "tensorflow": (1.05, 0.98, 1.12)}
+    tuned = score(answers, RULES, measurements(out_of_the_box, (1.0, 0.9, 1.1), tuned=(1.6, 1.4,
+                  1.8), speedups=speedups))  # type: ignore[arg-type]  # fmt: skip
+    plain = score(answers, RULES, measurements(out_of_the_box, (1.0, 0.9, 1.1)))  # type: ignore[arg-type]
+    assert tuned.measurements is not None and plain.measurements is not None
+    assert tuned.measurements.training_ratio == "train_tuned"
+    assert plain.measurements.training_ratio == "train"
+    assert tuned.criteria["training_speed"].points.pytorch > 0
+    assert plain.criteria["training_speed"].points.pytorch == 0
+    detail = next(c.detail for c in tuned.measurements.criteria if c.criterion == "training_speed")
+    assert "fastest setting" in detail and GLIBC in detail  # the report says which and why
+    # Only PyTorch's gain is beyond doubt (its interval lies above 1.10): one piece of advice.
+    (faster,) = tuned.measurements.faster
+    assert (faster.framework, faster.setting, faster.speedup) == ("pytorch", GLIBC, 1.8)
+    assert plain.measurements.faster == []
+
+
+def test_the_faster_section_appears_in_every_report_only_when_it_applies() -> None:
+    from advisor.report import render
+
+    answers = normalise_answers({"hardware": "cpu"}, Q)
+    speedups = {"pytorch": (1.8, 1.6, 2.0), "tensorflow": (1.05, 0.98, 1.12)}
+    rec = score(answers, RULES, measurements((1.0, 0.9, 1.1), (1.0, 0.9, 1.1), tuned=(1.7, 1.5,
+                1.9), speedups=speedups))  # type: ignore[arg-type]  # fmt: skip
+    none = score(answers, RULES, measurements((1.0, 0.9, 1.1), (1.0, 0.9, 1.1)))  # type: ignore[arg-type]
+    for fmt in ("text", "markdown"):
+        text = render(rec, fmt, width=200)  # type: ignore[arg-type]
+        assert "Make it faster on this machine" in text
+        assert f"PyTorch trains 1.8× faster here (95 % CI 1.60–2.00) with `{GLIBC}`" in text
+        assert "Make it faster" not in render(none, fmt, width=200)  # type: ignore[arg-type]
+    data = json.loads(render(rec, "json"))
+    assert data["measurements"]["faster"][0]["setting"] == GLIBC

@@ -44,3 +44,16 @@ def test_wheel_installs_and_runs_outside_the_checkout(tmp_path: Path) -> None:
                             "print(probes.__file__)"],
                            cwd=elsewhere, env=env, capture_output=True, text=True, check=True)
     assert str(ROOT) not in where.stdout, "the installed advisor must not read the checkout"
+
+    # This venv has the core install only (no [probes] extra): the default mode, which
+    # probes, says so in one line and still recommends from the rules.
+    default = advisor("--answers", str(ROOT / "examples" / "android-app.yaml"), "--format", "json",
+                      "--output", str(elsewhere / "rec.json"))  # fmt: skip
+    assert default.returncode == 0, default.stderr
+    assert default.stderr.count("\n") == 1, default.stderr
+    assert "framework-advisor[probes]" in default.stderr and "rules alone" in default.stderr
+    assert "Traceback" not in default.stderr
+    assert '"measurements": null' in (elsewhere / "rec.json").read_text()
+    probe = advisor("probe", "--quick")
+    assert probe.returncode == 3, probe.stderr
+    assert probe.stderr.count("\n") == 1 and "framework-advisor[probes]" in probe.stderr

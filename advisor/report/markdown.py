@@ -62,6 +62,8 @@ def render_markdown(rec: Recommendation) -> str:
             out.append(f"- **Myth:** “{m.claim}”  \n  **Today:** {m.truth}")
             out += [f"  - Source: {common.source_text(s)}" for s in m.sources]
     out += ["", "## Measurements", "", *[_item(x) for x in common.measurement_lines(rec)]]
+    if faster := common.faster_setting_lines(rec):
+        out += ["", "## Make it faster on this machine", "", *[f"- {x}" for x in faster]]
     out += ["", "## What would change it", ""]
     out += [f"- {f.text}" for f in rec.flips] or ["- No single change of answer would change it."]
     out.append(

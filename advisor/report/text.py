@@ -79,6 +79,8 @@ def report_parts(rec: Recommendation) -> list[object]:
             )
         )
     parts.append(_section("Measurements", common.measurement_lines(rec)))
+    if faster := common.faster_setting_lines(rec):
+        parts.append(_section("Make it faster on this machine", faster))
     parts.append(_section("What would change it", flip_lines(rec)))
     parts.append(_section("Your answers", common.answers_lines(rec)))
     parts.append(_section("Provenance", common.provenance_lines(rec)))

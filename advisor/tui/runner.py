@@ -82,12 +82,12 @@ class ProbesAdapter:
     ) -> dict[str, Any]:
         probes = self._probes()
         try:
-            data, _from_cache = probes.measure(
+            measured = probes.measure(
                 self.settings(settings), refresh=True, on_event=on_event, cancel=cancel
             )
         except probes.ProbeCancelled:
             raise ProbeRunCancelled() from None
-        return data
+        return measured.result
 
     def model_source(self, framework: str) -> str:
         return self._probes().model_source(framework)

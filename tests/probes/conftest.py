@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -11,6 +12,7 @@ from probe_fakes import fake_launcher
 
 import probes.runner
 from probes import ProbeSettings
+from probes.bundle import digits_28
 from probes.runner import Runner
 
 
@@ -22,10 +24,22 @@ def _no_framework_in_pytest() -> Iterator[None]:
     assert not leaked, f"the test process imported {sorted(leaked)}"
 
 
+@pytest.fixture(scope="session")
+def _digits(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The resized digits, made once: scikit-learn's import costs a second per bundle."""
+    d = tmp_path_factory.mktemp("data")
+    digits_28(d)
+    return d
+
+
 @pytest.fixture(autouse=True)
-def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Every test gets an empty cache, so no stale result can make it pass."""
-    d = tmp_path / "cache"
+def cache_dir(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch, _digits: Path
+) -> Path:
+    """Every test gets an empty result cache, so no stale result can make it pass; only the
+    input data, which no test is about, is shared."""
+    d = tmp_path_factory.mktemp("cache")
+    shutil.copytree(_digits, d / "data")
     monkeypatch.setenv("ADVISOR_CACHE_DIR", str(d))
     return d
 
@@ -39,14 +53,17 @@ def no_gaps(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def run_fake(no_gaps: None) -> Callable[..., dict]:
-    """run_fake({"tensorflow": "crash-window"}, budget_s=6, ...) -> contract-3 dict."""
+    """run_fake({"tensorflow": "crash-window"}, budget_s=6, ...) -> contract-3 dict.
+
+    Not --quick unless asked, so the glibc-threshold state is measured too (on glibc)."""
 
     def _run(modes: dict[str, str] | None = None, *, events: list | None = None,
-             cancel=None, pidfile: Path | None = None, **settings: object) -> dict:  # fmt: skip
+             cancel=None, pidfile: Path | None = None, oplog: Path | None = None,
+             runner_class: type[Runner] = Runner, **settings: object) -> dict:  # fmt: skip
         settings.setdefault("budget_s", 6.0)
-        runner = Runner(
+        runner = runner_class(
             ProbeSettings(**settings),  # type: ignore[arg-type]
-            launcher=fake_launcher(modes or {}, pidfile),
+            launcher=fake_launcher(modes or {}, pidfile, oplog),
             on_event=events.append if events is not None else None,
             cancel=cancel,
         )

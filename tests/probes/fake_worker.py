@@ -2,9 +2,12 @@
 
     python fake_worker.py --mode MODE --framework F --threads N --cmd-fd A --reply-fd B
 
-Modes: ok, crash-import, crash-window, hang-import, hang-window, garbage, not-installed,
-noisy (floods stdout/stderr, answers correctly), low-accuracy, wrong-logits, variant-error,
-no-cxx (reports the compiled path as skipped). --pidfile FILE receives the pid.
+Modes: ok, crash-import, crash-warmup, crash-window, crash-tuned (only a worker started in
+a tuned state crashes, in its first window), hang-import, hang-window, garbage,
+not-installed, noisy (floods stdout/stderr, answers correctly), low-accuracy, wrong-logits,
+variant-error, no-cxx (reports the compiled path as skipped). --pidfile FILE receives the
+pid; --oplog FILE receives each command's name, one line each, prefixed by the state.
+A worker started with MALLOC_MMAP_THRESHOLD_ set trains 1.5x faster (the tuned state).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
+from probes import runtime  # noqa: E402
 from probes.protocol import ChannelClosed, LineReader, write_message  # noqa: E402
 
 STEP_S = {"pytorch": 0.0010, "tensorflow": 0.0012}  # true ratio 1.2
@@ -33,7 +37,9 @@ def main() -> int:
     parser.add_argument("--cmd-fd", type=int, required=True)
     parser.add_argument("--reply-fd", type=int, required=True)
     parser.add_argument("--pidfile")
+    parser.add_argument("--oplog")
     args = parser.parse_args()
+    tuned = bool(os.environ.get("MALLOC_MMAP_THRESHOLD_"))
     mode, fw, out = args.mode, args.framework, args.reply_fd
     if args.pidfile:
         with open(args.pidfile, "a") as f:
@@ -69,10 +75,12 @@ def main() -> int:
             "interop_threads": 1,
             "details": {},
             "pid": os.getpid(),
+            "runtime": runtime.describe(),
         },
     )
     reader = LineReader(args.cmd_fd)
     windows = 0
+    served: set[str] = set()
     while True:
         try:
             cmd = reader.read(float("inf"))
@@ -84,6 +92,11 @@ def main() -> int:
             print('{"type": "reply"}  <- stdout is not the channel', file=sys.stderr)
         if op == "exit":
             return 0
+        before = sorted(served)
+        served.add(op)
+        if args.oplog:
+            with open(args.oplog, "a") as f:
+                f.write(f"{fw} {'tuned' if tuned else 'default'} {op}\n")
         if op == "load":
             paths = list(PATHS[fw])
             skipped = {}
@@ -106,6 +119,10 @@ def main() -> int:
             if mode == "variant-error" and cmd["path"] == "tf-function":
                 write_message(out, {"type": "error", "error": "warmup: simulated trace error"})
                 continue
+            if mode == "crash-warmup":
+                print("Killed (simulated)", file=sys.stderr)
+                sys.stderr.flush()
+                os._exit(137)
             write_message(out, {"type": "event", "phase": "warm-up", "message": "first step"})
             reply = {
                 "first_step_s": 0.5,
@@ -116,7 +133,7 @@ def main() -> int:
             }
         elif op == "window":
             windows += 1
-            if mode == "crash-window":
+            if mode == "crash-window" or (mode == "crash-tuned" and tuned):
                 print("Fatal Python error: Segmentation fault (simulated)", file=sys.stderr)
                 sys.stderr.flush()
                 os._exit(139)
@@ -128,7 +145,10 @@ def main() -> int:
             # Deterministic +-2 % wobble, so intervals are narrow but not empty.
             wobble = 1.0 + 0.02 * ((windows * 7919) % 5 - 2) / 2
             elapsed = cmd["steps"] * STEP_S[fw] * wobble
+            if tuned:
+                elapsed /= 1.5  # the tuned state of a fake: 1.5x faster
             reply = {
+                "before": before,
                 "elapsed_s": elapsed,
                 "samples": cmd["steps"] * 64,
                 "loss": 0.5,

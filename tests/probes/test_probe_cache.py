@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -28,13 +30,13 @@ def fake_runs(monkeypatch: pytest.MonkeyPatch) -> list[ProbeSettings]:
 def test_second_measure_comes_from_the_cache(fake_runs, cache_dir: Path) -> None:
     s = ProbeSettings(frameworks=("pytorch",))
     assert probes.load_cached(s) is None
-    first, cached = probes.measure(s)
-    assert (first["created"], cached) == ("run 1", False)
-    again, cached = probes.measure(s)
-    assert (again["created"], cached) == ("run 1", True)
-    assert probes.load_cached(s) == first
-    fresh, cached = probes.measure(s, refresh=True)
-    assert (fresh["created"], cached) == ("run 2", False)
+    first = probes.measure(s)
+    assert (first.result["created"], first.cached) == ("run 1", False)
+    again = probes.measure(s)
+    assert (again.result["created"], again.cached) == ("run 1", True)
+    assert probes.load_cached(s) == first.result
+    fresh = probes.measure(s, refresh=True)
+    assert (fresh.result["created"], fresh.cached) == ("run 2", False)
     files = list((cache_dir / "probes").iterdir())
     assert len(files) == 1 and files[0].suffix == ".json"  # no temporary file left behind
 
@@ -52,8 +54,43 @@ def test_a_failed_run_is_not_cached(monkeypatch: pytest.MonkeyPatch) -> None:
     failed = {"schema": 1, "frameworks": {"pytorch": {"status": "failed"}}}
     monkeypatch.setattr(probes, "run_probes", lambda s, **kw: failed)
     s = ProbeSettings(frameworks=("pytorch",))
-    assert probes.measure(s) == (failed, False)
+    assert probes.measure(s) == probes.Measured(failed, False)
     assert probes.load_cached(s) is None
+
+
+@pytest.mark.parametrize("how", ["a file", "read-only", "uncreatable"])
+def test_an_unusable_cache_folder_costs_a_warning_not_the_result(
+    fake_runs, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str
+) -> None:
+    if how == "a file":
+        root = tmp_path / "cache"
+        root.write_text("not a folder")
+    elif how == "read-only":
+        root = tmp_path / "ro"
+        root.mkdir()
+        root.chmod(0o500)
+        if os.access(root, os.W_OK):  # root ignores permissions; a file in the way does not
+            root.chmod(0o700)
+            (root / "probes").write_text("in the way")
+    else:
+        root = Path("/proc/advisor-cache")  # nothing can be created under /proc
+    monkeypatch.setenv("ADVISOR_CACHE_DIR", str(root))
+    s = ProbeSettings(frameworks=("pytorch",))
+    first = probes.measure(s)
+    assert first.result["created"] == "run 1" and not first.cached
+    assert len(first.warnings) in (1, 2) and "cache" in first.warnings[0]
+    assert "\n" not in " ".join(first.warnings)
+    assert probes.measure(s).result["created"] == "run 2"  # measured again, never crashed
+
+
+def test_a_core_install_is_told_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = importlib.util.find_spec
+    absent = {"numpy", "sklearn", "torch", "tensorflow"}
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name in absent else real(name, *a))  # fmt: skip
+    hint = r"pip install 'framework-advisor\[probes\]'"
+    with pytest.raises(probes.ProbesNotInstalled, match=hint):
+        probes.measure(ProbeSettings())
 
 
 @pytest.mark.parametrize("content", ["{not json", "[1]", '{"schema": 2}', "\udcff"])

@@ -50,7 +50,7 @@ def measured(monkeypatch: pytest.MonkeyPatch, fake_result: dict) -> list:
     def fake_measure(settings, *, refresh=False, on_event=None, cancel=None):
         calls.append(settings)
         on_event(ProbeEvent("pytorch", "training", 1, 8, 1234.0, "eager-loop"))
-        return fake_result, False
+        return probes.Measured(fake_result, False)
 
     monkeypatch.setattr(probes, "measure", fake_measure)
     return calls
@@ -70,8 +70,13 @@ def test_text_output_is_a_table_with_ratios_and_efficiency(measured, capsys) -> 
     out = capsys.readouterr().out
     for words in ("eager-loop", "keras-fit", "tf-function", "torch-compile", "train samples/s",
                   "efficiency vs matmul peak", "Equivalence: ok", "train (eager-loop / keras-fit)",
-                  "compiler"):  # fmt: skip
-        assert words in out
+                  "compiler", "PyTorch primary figures: out of the box; glibc",
+                  "nothing but loading and training ran before a timed window",
+                  "train_tuned (eager-loop (glibc-thresholds) / keras-fit (glibc-thresholds))",
+                  "Tuned states", "1.50×", "Make it faster on this machine",
+                  "PyTorch trains 1.5× faster here", "MALLOC_MMAP_THRESHOLD_=268435456",
+                  "jemalloc or tcmalloc"):  # fmt: skip
+        assert words in out, words
 
 
 def test_output_file_is_written_whole(measured, tmp_path: Path, capsys) -> None:
@@ -101,7 +106,7 @@ def test_bad_arguments_exit_2_with_a_message(measured, capsys, argv, words) -> N
 def test_an_unmeasured_framework_exits_3_but_still_reports(monkeypatch, fake_result, capsys):
     broken = json.loads(json.dumps(fake_result))
     broken["frameworks"]["tensorflow"].update(status="timeout", message="no answer in 1 s")
-    monkeypatch.setattr(probes, "measure", lambda s, **kw: (broken, False))
+    monkeypatch.setattr(probes, "measure", lambda s, **kw: probes.Measured(broken, False))
     assert probe_cli.run(_parse("--format", "json")) == 3
     out = capsys.readouterr()
     assert json.loads(out.out)["frameworks"]["tensorflow"]["status"] == "timeout"
@@ -120,10 +125,30 @@ def test_interrupted_run_writes_nothing(monkeypatch, tmp_path: Path, capsys) -> 
 
 
 def test_a_cached_result_is_used_and_said_so(fake_result, monkeypatch, capsys) -> None:
-    monkeypatch.setattr(probes, "load_cached", lambda s: fake_result)
-    monkeypatch.setattr(probes, "measure", lambda *a, **k: pytest.fail("must not measure"))
+    monkeypatch.setattr(probes.cache, "load_cached", lambda s: fake_result)
+    monkeypatch.setattr(probes, "run_probes", lambda *a, **k: pytest.fail("must not measure"))
     assert probe_cli.run(_parse("--format", "json")) == 0
-    assert "cached result" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "cached result" in err
+    assert "Probing" not in err  # no progress table for a result that was not measured
+
+
+def test_cache_warnings_and_a_missing_extra_are_one_line_each(monkeypatch, fake_result, capsys):
+    monkeypatch.setattr(probes, "measure", lambda s, **kw: probes.Measured(
+        fake_result, False, ("the cache folder cannot be used (/x: Read-only file system)",)))
+    assert probe_cli.run(_parse("--format", "json")) == 0
+    assert "advisor: warning: the cache folder cannot be used" in capsys.readouterr().err
+
+    def not_installed(settings, **kw):
+        raise probes.ProbesNotInstalled("the probe frameworks are not installed (torch missing); "
+                                        "add them with: python -m pip install "
+                                        "'framework-advisor[probes]'")
+
+    monkeypatch.setattr(probes, "measure", not_installed)
+    assert probe_cli.run(_parse()) == 3
+    out = capsys.readouterr()
+    assert out.out == ""
+    assert out.err.count("\n") == 1 and "framework-advisor[probes]" in out.err
 
 
 def test_the_advisor_command_rejects_a_bad_budget_without_traceback(tmp_path: Path) -> None:

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import psutil
@@ -72,3 +75,38 @@ def test_torch_compile_without_a_compiler_is_skipped(monkeypatch) -> None:
     assert variant["status"] == "not_installed"
     assert "no C++ compiler" in variant["message"]
     assert result["ratios"]["train"]["reason"] == "only one framework was probed"
+
+
+@pytest.mark.timeout(120)
+def test_a_worker_killed_mid_run_leaves_a_report(tmp_path: Path) -> None:
+    """kill -9 of the TensorFlow worker once PyTorch is training, in a default (non-quick)
+    run: TensorFlow is `failed`, PyTorch's figures and the JSON still come, no traceback."""
+    out = tmp_path / "m.json"
+    env = {**os.environ, "ADVISOR_CACHE_DIR": str(tmp_path / "cache")}
+    with subprocess.Popen(
+        [sys.executable, "-m", "advisor", "probe", "--budget", "6", "--format", "json",
+         "--output", str(out)],
+        stderr=subprocess.PIPE, text=True, env=env,
+    ) as proc:  # fmt: skip
+        assert proc.stderr is not None
+        err = []
+        for line in proc.stderr:
+            err.append(line)
+            if "probe pytorch: training" in line:
+                victims = [c for c in psutil.Process(proc.pid).children(recursive=True)
+                           if "tensorflow" in c.cmdline() and "MALLOC_MMAP_THRESHOLD_"
+                           not in c.environ()]  # fmt: skip
+                assert len(victims) == 1
+                victims[0].kill()
+                break
+        stderr = "".join(err) + proc.stderr.read()
+        code = proc.wait(timeout=90)
+    assert code == 3, stderr
+    assert "Traceback" not in stderr
+    result = json.loads(out.read_text())
+    parse_measurements(result)
+    tf, torch = result["frameworks"]["tensorflow"], result["frameworks"]["pytorch"]
+    assert tf["status"] == "failed" and "SIGKILL" in tf["message"]
+    assert torch["status"] == "ok" and torch["train_samples_per_s"]["windows"] >= 2
+    assert all(r["estimate"] is None for r in result["ratios"].values())
+    assert "advisor: tensorflow not measured (failed)" in stderr

@@ -34,11 +34,11 @@ def test_run_refreshes_the_cache_and_translates_cancellation(
         monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[dict[str, Any]] = []
 
-    def fake_measure(settings: Any, **kwargs: Any) -> tuple[dict[str, Any], bool]:
+    def fake_measure(settings: Any, **kwargs: Any) -> probes.Measured:
         calls.append(kwargs)
         if kwargs["cancel"].is_set():
             raise probes.ProbeCancelled()
-        return {"schema": 1}, False
+        return probes.Measured({"schema": 1}, False)
 
     monkeypatch.setattr(probes, "measure", fake_measure)
     cancel = threading.Event()

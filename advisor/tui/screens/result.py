@@ -151,6 +151,9 @@ class ResultScreen(AdvisorScreen):
                 parts.append(hanging("   –", Text(line.strip(), style="bold")))
             else:
                 parts.append(hanging("•", Text(line)))
+        if faster := common.faster_setting_lines(self.rec):
+            parts.append(Text("\nMake it faster on this machine", style="bold underline"))
+            parts += [hanging("•", Text(line)) for line in faster]
         return Group(*parts)
 
     def _reasons(self) -> RenderableType:

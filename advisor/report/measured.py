@@ -1,0 +1,154 @@
+"""What the probes measured, as a terminal report (``advisor probe``), read from the typed
+measurements model: one place that turns contract 3 into words and tables."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from advisor.measurements import FrameworkResult, Measurements, Ratio, Sensitivity
+from advisor.report import common
+
+Cell = Callable[[FrameworkResult, FrameworkResult], str]
+
+
+def _fmt(value: float | int | None, spec: str = ",.0f", suffix: str = "") -> str:
+    return "–" if value is None else f"{value:{spec}}{suffix}"
+
+
+def _throughput(e: FrameworkResult) -> str:
+    t = e.train_samples_per_s
+    if t is None:
+        return "–"
+    lo, hi = t.ci95
+    return f"{t.median:,.0f}\n[{lo:,.0f}–{hi:,.0f}]"
+
+
+def _latency(e: FrameworkResult) -> str:
+    lat = e.infer_latency_ms
+    return "–" if lat is None else f"{lat.p50:.2f} / {lat.p95:.2f}"
+
+
+# (row label, cell of a column: the path's entry and its framework's entry)
+ROWS: list[tuple[str, Cell]] = [
+    ("status", lambda e, f: e.status.replace("_", " ")),
+    ("device", lambda e, f: f.device or "–"),
+    ("threads", lambda e, f: _fmt(f.threads, "d")),
+    ("import s", lambda e, f: _fmt(f.import_s if e is f else None, ".2f")),
+    ("build s", lambda e, f: _fmt(f.build_s if e is f else None, ".2f")),
+    ("first step s", lambda e, f: _fmt(e.first_step_s, ".2f")),
+    ("compile s", lambda e, f: _fmt(e.compile_s, ".1f")),
+    ("train samples/s\n(median, 95 % CI)", lambda e, f: _throughput(e)),
+    ("windows", lambda e, f: _fmt(e.train_samples_per_s.windows if e.train_samples_per_s
+                                  else None, "d")),  # fmt: skip
+    ("window CV", lambda e, f: _fmt(e.train_cv, ".0%")),
+    ("efficiency vs matmul peak", lambda e, f: _fmt(e.efficiency_pct, ".1f", " %")),
+    ("latency b=1 p50/p95 ms", lambda e, f: _latency(e)),
+    ("inference b=256 samples/s", lambda e, f: _fmt(e.infer_samples_per_s)),
+    ("peak RSS MB", lambda e, f: _fmt(f.peak_rss_mb)),
+    ("held-out accuracy", lambda e, f: _fmt(f.accuracy, ".3f")),
+]
+
+
+def columns(m: Measurements) -> list[tuple[str, FrameworkResult, FrameworkResult]]:
+    """(heading, entry, its framework's entry) for every primary path and variant."""
+    cols = []
+    for fw, entry in m.frameworks.items():
+        cols.append((f"{common.NAMES[fw]}\n{entry.path or ''}", entry, entry))
+        for name, variant in (entry.variants or {}).items():
+            cols.append((f"{common.NAMES[fw]}\n{name}", variant, entry))
+    return cols
+
+
+def ratio_line(name: str, ratio: Ratio, *, lower_is_better: bool = False) -> str:
+    if ratio.estimate is None:
+        return f"{name}: not formed ({ratio.reason or 'unknown reason'})"
+    est, ci = ratio.estimate, ratio.ci95
+    if ci is None:
+        verdict, span = "no interval (a single pair)", ""
+    else:
+        span = f" [{ci[0]:.2f}–{ci[1]:.2f}]"
+        if ci[0] <= 1.0 <= ci[1]:
+            verdict = "a tie within noise"
+        else:
+            faster = (est < 1.0) if lower_is_better else (est > 1.0)
+            verdict = "PyTorch faster" if faster else "TensorFlow faster"
+    against = f" ({ratio.against})" if ratio.against else ""
+    return f"{name}{against}: {est:.2f}{span}, {ratio.pairs or '?'} pairs – {verdict}"
+
+
+def sensitivity_line(fw: str, s: Sensitivity) -> str:
+    what = f"{common.NAMES[fw]} {s.path or ''} {s.applies}, {s.setting}"
+    if s.status != "ok":
+        return f"{what}: {s.status.replace('_', ' ')} ({s.message})"
+    if s.speedup is None:
+        return f"{what}: no paired windows"
+    sp = s.speedup
+    span = f" [{sp.ci95[0]:.2f}–{sp.ci95[1]:.2f}]" if sp.ci95 else ""
+    return f"{what}: {sp.estimate:.2f}×{span} vs out of the box"
+
+
+def render_measurements(m: Measurements, *, color: bool = False, width: int = 120) -> str:
+    buffer = io.StringIO()
+    console = Console(
+        file=buffer, width=width, force_terminal=color, no_color=not color, highlight=False
+    )
+    say = console.print
+    machine, probe = m.machine, m.machine.probe
+    say(f"[bold]Probe of {escape(machine.cpu or 'an unnamed machine')}[/] – "
+        f"{machine.threads_used} threads, {escape(machine.os or '')}, Python {machine.python}, "
+        f"{m.created.isoformat()}")  # fmt: skip
+    if probe:
+        say(f"timed phases {probe.timed_s} s of a {probe.budget_s} s budget, {probe.rounds} "
+            f"rounds ({escape(probe.stopped or '')}); wall {probe.wall_s} s; tuned states: "
+            f"{escape(probe.tuning or 'none')}")  # fmt: skip
+    table = Table(show_lines=False)
+    table.add_column("")
+    cols = columns(m)
+    for heading, _, _ in cols:
+        table.add_column(escape(heading), justify="right")
+    for label, cell in ROWS:
+        table.add_row(label, *(escape(cell(e, f)) for _, e, f in cols))
+    say(table)
+    eq = m.equivalence
+    params = ", ".join(f"{k} {v:,}" for k, v in eq.params.items())
+    diff = eq.max_abs_logit_diff
+    say(escape(f"Equivalence: {'ok' if eq.ok else 'NOT proven'} – parameters {params}"
+               + (f", max |logit difference| {diff:.1e}" if diff is not None else "")
+               + (f" ({eq.reason})" if eq.reason else "")))  # fmt: skip
+    for fw, entry in m.frameworks.items():
+        if entry.runtime is not None:
+            say(escape(f"{common.NAMES[fw]} primary figures: {common.runtime_text(entry.runtime)}"))
+    say("[bold]Ratios PyTorch ÷ TensorFlow[/] (throughput: > 1 favours PyTorch; "
+        "latency: < 1 favours PyTorch)")  # fmt: skip
+    for name in ("train", "train_lean", "train_tuned"):
+        if name in m.ratios:
+            say("  " + escape(ratio_line(name, m.ratios[name])))
+    if "infer_latency" in m.ratios:
+        say("  " + escape(ratio_line("infer_latency", m.ratios["infer_latency"],
+                                     lower_is_better=True)))  # fmt: skip
+    tuned = [(fw, s) for fw, e in m.frameworks.items() for s in e.sensitivity]
+    if tuned:
+        say("[bold]Tuned states[/] (tuned ÷ out of the box, paired windows)")
+        for fw, s in tuned:
+            say("  " + escape(sensitivity_line(fw, s)))
+    faster = common.faster_lines(m)
+    if faster:
+        say("[bold]Make it faster on this machine[/]")
+        for line in faster:
+            say("  " + escape(line))
+    for heading, e, _ in cols:
+        if e.message:
+            say(f"[yellow]{escape(heading.replace(chr(10), ' '))}[/]: {escape(e.message)}")
+    flags = dict.fromkeys(
+        (heading.split("\n")[0], flag) for heading, e, _ in cols for flag in e.flags
+    )
+    if flags:
+        say("[bold]Flags[/] (these measurements weigh less):")
+        for heading, flag in flags:
+            say(f"  {escape(heading)}: {escape(flag)}")
+    return buffer.getvalue()

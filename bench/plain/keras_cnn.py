@@ -1,0 +1,59 @@
+"""A plain Keras training script, as a user writes one (the article's model and `fit`): the
+reference CNN defined inline, in-memory NumPy data, `model.fit`, samples per second at the
+end. It shares no code with the advisor's probes.
+
+    python bench/plain/keras_cnn.py --seconds 25 [--threads N]
+
+Prints one JSON line: {"framework", "samples_per_s", "steps", "seconds", "first_step_s"}.
+"""
+
+import argparse
+import json
+import os
+import time
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ["KERAS_BACKEND"] = "tensorflow"
+
+import numpy as np  # noqa: E402
+import tensorflow as tf  # noqa: E402
+
+parser = argparse.ArgumentParser()
+parser.add_argument("--seconds", type=float, default=25.0)
+parser.add_argument("--warmup-steps", type=int, default=100)
+parser.add_argument("--threads", type=int)
+args = parser.parse_args()
+if args.threads:
+    tf.config.threading.set_intra_op_parallelism_threads(args.threads)
+
+model = tf.keras.Sequential([
+    tf.keras.Input(shape=(28, 28, 1)),
+    tf.keras.layers.Conv2D(32, (3, 3), activation="relu"),
+    tf.keras.layers.MaxPooling2D((2, 2)),
+    tf.keras.layers.Flatten(),
+    tf.keras.layers.Dense(128, activation="relu"),
+    tf.keras.layers.Dense(10),
+])
+model.compile(optimizer=tf.keras.optimizers.Adam(1e-3),
+              loss=tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+              metrics=["accuracy"])
+
+# MNIST-shaped data; its content does not change the cost of a step.
+rng = np.random.default_rng(0)
+x = rng.random((59_904, 28, 28, 1), dtype=np.float32)
+y = rng.integers(0, 10, 59_904)
+
+t = time.perf_counter()
+model.fit(x[:64], y[:64], batch_size=64, epochs=1, verbose=0)
+first = time.perf_counter() - t
+# Warm-up, which also sizes the timed fit: as many whole batches as the time asks for.
+n = args.warmup_steps * 64
+t = time.perf_counter()
+model.fit(x[:n], y[:n], batch_size=64, epochs=1, verbose=0)
+per_step = (time.perf_counter() - t) / args.warmup_steps
+steps = max(50, min(len(x) // 64, int(args.seconds / per_step)))
+start = time.perf_counter()
+model.fit(x[: steps * 64], y[: steps * 64], batch_size=64, epochs=1, verbose=0)
+elapsed = time.perf_counter() - start
+print(json.dumps({"framework": "tensorflow", "samples_per_s": steps * 64 / elapsed,
+                  "steps": steps, "seconds": elapsed, "first_step_s": first}))

@@ -1,0 +1,71 @@
+"""A plain PyTorch training script, as a user writes one: the reference CNN defined inline,
+in-memory data, a training loop, samples per second at the end. It shares no code with the
+advisor's probes, so it can tell whether the probe measures what a user's script gets.
+
+    python bench/plain/torch_cnn.py --seconds 25 [--threads N]
+
+Prints one JSON line: {"framework", "samples_per_s", "steps", "seconds", "first_step_s"}.
+"""
+
+import argparse
+import json
+import time
+
+import numpy as np
+import torch
+from torch import nn
+
+parser = argparse.ArgumentParser()
+parser.add_argument("--seconds", type=float, default=25.0)
+parser.add_argument("--warmup-steps", type=int, default=100)
+parser.add_argument("--threads", type=int)
+args = parser.parse_args()
+if args.threads:
+    torch.set_num_threads(args.threads)
+
+
+class CNN(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(1, 32, kernel_size=3)
+        self.maxpool1 = nn.MaxPool2d(kernel_size=2, stride=2)
+        self.flatten = nn.Flatten()
+        self.linear1 = nn.Linear(13 * 13 * 32, 128)
+        self.linear2 = nn.Linear(128, 10)
+
+    def forward(self, x):
+        x = self.maxpool1(torch.relu(self.conv1(x)))
+        x = torch.relu(self.linear1(self.flatten(x)))
+        return self.linear2(x)
+
+
+# MNIST-shaped data; its content does not change the cost of a step.
+rng = np.random.default_rng(0)
+x = torch.from_numpy(rng.random((59_904, 1, 28, 28), dtype=np.float32))
+y = torch.from_numpy(rng.integers(0, 10, 59_904))
+model = CNN()
+optimizer = torch.optim.Adam(model.parameters(), lr=1e-3, eps=1e-7)
+loss_fn = nn.CrossEntropyLoss()
+
+
+def train(steps, start=0):
+    for i in range(start, start + steps):
+        j = (i * 64) % len(x)
+        optimizer.zero_grad()
+        loss = loss_fn(model(x[j : j + 64]), y[j : j + 64])
+        loss.backward()
+        optimizer.step()
+    return loss.item()
+
+
+t = time.perf_counter()
+train(1)
+first = time.perf_counter() - t
+train(args.warmup_steps, 1)
+steps, start = 0, time.perf_counter()
+while time.perf_counter() - start < args.seconds:
+    train(50, args.warmup_steps + 1 + steps)
+    steps += 50
+elapsed = time.perf_counter() - start
+print(json.dumps({"framework": "pytorch", "samples_per_s": steps * 64 / elapsed, "steps": steps,
+                  "seconds": elapsed, "first_step_s": first}))
