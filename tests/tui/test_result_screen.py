@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from textual.geometry import Region
 from textual.widgets import Static, TabbedContent
 from tui_fakes import FakeRunner
 from tui_pilots import EXAMPLES, SIZE, app_with, flagged_runner, settle, to_result
@@ -98,6 +99,14 @@ async def test_reasons_read_as_prose_with_whole_links_and_no_raw_keys() -> None:
                 assert key not in text
         becauses = [r.because for r in rec.reasons]
         assert len(becauses) == len(set(becauses))
+        # Each URL is a terminal link (Textual writes a link style as OSC 8).
+        static = app.screen.query_one("#reasons").query_one(Static)
+        region = Region(0, 0, static.size.width, static.size.height)
+        links = {seg.style.link for strip in static.render_lines(region) for seg in strip
+                 if seg.style is not None and seg.style.link}
+        assert links == {s.url for r in rec.reasons for s in r.sources if s.url} | {
+            s.url for n in rec.notes for s in n.sources if s.url} | {
+            s.url for m in rec.myths for s in m.sources if s.url}
 
 
 async def test_measured_reasons_name_frameworks_not_keys() -> None:
