@@ -32,6 +32,7 @@ from advisor.rulemodels import (
     Rule,
     RuleId,
 )
+from advisor.sourcechecks import source_findings
 from advisor.validation import locate
 from advisor.yamlfile import KeyPath, Locator, load_yaml
 
@@ -219,6 +220,7 @@ def check_rules(paths: Sequence[str | Path] = (), *, today: date | None = None) 
         return problems
     if ruleset is not None:
         _check_quality(ruleset, problems, today or date.today())
+        _check_sources(ruleset, problems)
     return problems
 
 
@@ -470,3 +472,12 @@ def _check_quality(ruleset: RuleSet, problems: Problems, today: date) -> None:
                         warning=True,
                     )
                 )
+
+
+def _check_sources(ruleset: RuleSet, problems: Problems) -> None:
+    """What the cited sources are worth: proxies (errors), no primary source and one source
+    behind two rules that count the same thing (warnings); see ``advisor.sourcechecks``."""
+    for f in source_findings(ruleset.rules, ruleset.questionnaire):
+        problems.add(
+            Problem(f.rule.path, f.message, f.rule.id, "sources", f.rule.line, warning=f.warning)
+        )

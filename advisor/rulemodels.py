@@ -40,6 +40,14 @@ Condition = Annotated[
     ),
 ]
 Text = Annotated[str, msgspec.Meta(min_length=10)]
+SourceKind = Annotated[
+    Literal["primary", "secondary"],
+    msgspec.Meta(
+        description="primary: the project's own docs, release notes, repository or vendor "
+        "documentation, or an official blog; secondary: news, summaries, forum threads, "
+        "other people's write-ups. Omitted means primary."
+    ),
+]
 
 
 class Source(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
@@ -47,6 +55,9 @@ class Source(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=Tr
 
     url: Annotated[str, msgspec.Meta(pattern=r"^https?://\S+$")] | None = None
     title: Annotated[str, msgspec.Meta(min_length=3)] | None = None
+    # Omitted means primary: citing a page asserts it is the record of the fact, as every rule
+    # file written before `kind` existed did. Weaker pages must say so with `secondary`.
+    kind: SourceKind = "primary"
     checked: date
 
     def __post_init__(self) -> None:

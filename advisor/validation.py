@@ -202,4 +202,7 @@ def locate(
             message += "; allowed: " + ", ".join(str(a) for a in allowed)
     else:
         message = what[0].lower() + what[1:].replace("`", "")
+        allowed = _literal_values(_struct_at(model, where))
+        if allowed and what.startswith("Expected"):  # a value of the wrong type for a choice
+            message += "; allowed: " + ", ".join(str(a) for a in allowed)
     return error(path, message, key=key, line=line)

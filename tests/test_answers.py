@@ -44,8 +44,22 @@ def test_the_questionnaire_is_contract_1(q):
     assert q.ids == ["dataset_scale", "iteration_speed", "deployment", "domain", "pretrained",
                      "hardware", "os", "team_experience", "existing_code", "scale_out", "horizon"]
     assert q["deployment"].type == "many"
-    assert q["deployment"].values == ["server", "batch", "mobile", "browser", "embedded", "none"]
+    assert q["deployment"].values == [
+        "server", "batch", "mobile", "browser", "edge_linux", "embedded", "none"]
+    assert q["existing_code"].values == ["tensorflow", "keras", "pytorch", "none"]
     assert all(x.type == "one" for x in q.questions if x.id != "deployment")
+
+
+def test_values_added_in_december_2026_leave_older_answers_unchanged(q):
+    """edge_linux and keras were added as new values: answers written before them load as they
+    did, in the same order, and the new values load like any other."""
+    old = normalise_answers(
+        {"deployment": ["embedded", "server", "browser"], "existing_code": "tensorflow"}, q)
+    assert old["deployment"] == ("server", "browser", "embedded")
+    assert old["existing_code"] == "tensorflow"
+    new = normalise_answers({"deployment": ["embedded", "edge_linux"], "existing_code": "keras"}, q)
+    assert new["deployment"] == ("edge_linux", "embedded")
+    assert new["existing_code"] == "keras"
 
 
 def test_empty_mapping_means_all_defaults(q):
@@ -245,7 +259,7 @@ def test_none_with_target_fixture_file():
 def test_bad_deployment_items(write, text, needle):
     err = error_for(write, text)
     assert needle in str(err)
-    assert "allowed: server, batch, mobile, browser, embedded, none" in str(err)
+    assert "allowed: server, batch, mobile, browser, edge_linux, embedded, none" in str(err)
 
 
 # --- the in-memory API -----------------------------------------------------------------------
