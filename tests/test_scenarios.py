@@ -17,33 +17,11 @@ from advisor.rulebook import load_ruleset
 SCENARIOS = sorted((Path(__file__).parent / "scenarios").glob("*.yaml"))
 RULES = load_ruleset()
 
-DISAGREEMENTS = {
-    "tensorrt-video-analytics-tensorflow-team": (
-        "expects PyTorch because the project compiles TensorRT engines served by Triton, but its "
-        "answers say only 'server, batch, NVIDIA': the rules count TensorRT and Triton leaving "
-        "TensorFlow (PyTorch 6.0 weighted) against the team's TensorFlow skills, TF Serving, "
-        "tf.data and tf.distribute, and say 'either' (TF 11.8 vs PT 11.2); pinned until it is "
-        "decided whether the answers or the weights should change"
-    ),
-}
-"""Scenarios whose expectation the sourced rules do not reach, pinned as strict xfails so the
-disagreement stays visible (and the pin fails once rules or scenario change)."""
-
-
 def test_there_are_enough_scenarios() -> None:
     assert len(SCENARIOS) >= 15
 
 
-@pytest.mark.parametrize(
-    "path",
-    [
-        pytest.param(
-            p, marks=pytest.mark.xfail(reason=DISAGREEMENTS[p.stem], strict=True)
-        ) if p.stem in DISAGREEMENTS else p
-        for p in SCENARIOS
-    ],
-    ids=lambda p: p.stem,
-)
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
 def test_scenario(path: Path) -> None:
     spec = yaml.safe_load(path.read_text())
     assert spec["why"] and spec["source"], "every scenario carries its justification and source"
