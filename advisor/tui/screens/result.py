@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from rich.console import Group, RenderableType
@@ -18,8 +17,9 @@ from textual.highlight import highlight
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
 
+from advisor.errors import AdvisorError
 from advisor.measurements import Measurements
-from advisor.output import write_atomic
+from advisor.output import check_output_path, write_atomic
 from advisor.recommendation import Recommendation
 from advisor.report import common
 from advisor.report.text import COLORS, flip_lines
@@ -187,19 +187,23 @@ class ResultScreen(Screen[None]):
             PathModal(title, name, base=self.app.session.workdir))
         if path is None:
             return
-        if problem := _unwritable(path):
-            await self.app.push_screen_wait(ErrorModal(problem, title="Cannot save there"))
-            return
-        if path.exists() and not await self.app.push_screen_wait(ConfirmModal(
-                f"{path} exists. Replace it?", title="Overwrite?", yes="Replace")):
-            return
+        # The files this session read may not be overwritten by a report (saving the answers
+        # over the answers file they came from is what a user means, so that one may).
+        session = self.app.session
+        inputs = [p.path for p in session.ruleset.packs]
+        if what != "answers":
+            inputs += [self.app.prefilled_from, session.measurements_origin]
         try:
-            write_atomic(path, self.export_text(what))
-        except OSError as exc:
-            await self.app.push_screen_wait(ErrorModal(f"{path}: {exc.strerror or exc}",
-                                                       title="Cannot save there"))
+            target = check_output_path(path, label="", inputs=inputs)
+            if target is not None and target.exists() and not await self.app.push_screen_wait(
+                    ConfirmModal(f"{path} exists. Replace it?", title="Overwrite?",
+                                 yes="Replace")):
+                return
+            write_atomic(path, self.export_text(what), label="", inputs=inputs)
+        except AdvisorError as exc:
+            await self.app.push_screen_wait(ErrorModal(str(exc), title="Cannot save there"))
             return
-        self.notify(str(path), title="Saved")
+        self.notify(str(path), title="Saved", markup=False)
 
     def export_text(self, what: Export) -> str:
         if what == "answers":
@@ -234,10 +238,3 @@ def _measured_cells(r: Any) -> dict[str, str]:
         "accuracy": num(r.accuracy if ok else None, ".1%"),
     }
 
-
-def _unwritable(path: Path) -> str | None:
-    if path.is_dir():
-        return f"{path} is a folder; give a file name."
-    if not path.parent.is_dir():
-        return f"The folder {path.parent} does not exist."
-    return None
