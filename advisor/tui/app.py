@@ -145,7 +145,10 @@ def run_app(
     measurements_path: str | Path | None = None,
 ) -> int:
     """Run the app in this terminal; the exit code for ``advisor``."""
+    from advisor.interrupts import app_exits_on_signals
+
     app = make_app(answers_path=answers_path, rule_paths=rule_paths, no_probe=no_probe,
                    measurements_path=measurements_path)
-    code = app.run()
+    with app_exits_on_signals(app):  # SIGTERM/SIGHUP: exit (stopping any probe), then raise
+        code = app.run()
     return int(code if code is not None else ExitCode.OK)
