@@ -198,8 +198,14 @@ def _decide(
     constraints = [r for r in fired if isinstance(r.rule, Constraint)]
     required = {r.rule.requires for r in constraints}  # type: ignore[union-attr]
     if len(required) > 1:
-        names = ", ".join(f"{r.id} requires {r.rule.requires}" for r in constraints)  # type: ignore[union-attr]
-        raise RuleConflictError(f"constraints contradict each other for these answers: {names}")
+        names = "; ".join(
+            f"{r.id} ({r.path}, line {r.line}) requires {r.rule.requires}"  # type: ignore[union-attr]
+            for r in constraints
+        )
+        raise RuleConflictError(
+            f"constraints contradict each other for these answers: {names} "
+            "(`advisor rules check` finds such pairs before a run)"
+        )
     if constraints:
         winner: Winner = constraints[0].rule.requires  # type: ignore[union-attr]
         return _Evaluation(weights, points, scores, winner, 1.0, constraints[0], points_winner)
@@ -248,6 +254,15 @@ def _measured(
 
     expected = EXPECTED_DEVICE[str(answers["hardware"])]
     kinds = {r.device_kind for r in both if r is not None and r.ok}
+    if usable and len(kinds) > 1:
+        # PyTorch on a GPU against TensorFlow on the CPU (say) compares the hardware.
+        usable = False
+        ran = ", ".join(f"{NAMES[n]} on {r.device or 'cpu'}"  # type: ignore[union-attr]
+                       for n, r in zip(FRAMEWORKS, both, strict=True))
+        missing.append(
+            f"the frameworks ran on different devices ({ran}): a ratio across devices measures "
+            "the hardware, not the frameworks, so no measurement is scored"
+        )
     device_scale = 1.0 if kinds == {expected} else FOREIGN_DEVICE_SCALE
     unstable = any(r is not None and r.flags for r in both)
     stability_scale = UNSTABLE_SCALE if unstable else 1.0
