@@ -86,7 +86,8 @@ class ProbesScreen(Screen[None]):
         try:
             self._cached = self.app.runner.cached(self.app.session.probe_settings)
         except Exception as exc:  # a broken cache is not worth stopping for; say so and measure
-            self.notify(f"The cached measurements could not be read: {exc}", severity="warning")
+            self.notify(f"The cached measurements could not be read: {exc}", severity="warning",
+                        markup=False)
             self._cached = None
         if self._cached is None:
             self.action_measure()

@@ -113,5 +113,6 @@ class WelcomeScreen(Screen[None]):
             return
         session.load(answers)
         self.app.prefilled_from = str(path)
-        self.notify(f"Loaded {path.name}; check the answers, then go on.", title="Answers loaded")
+        self.notify(f"Loaded {path.name}; check the answers, then go on.", title="Answers loaded",
+                    markup=False)
         self.app.start_questions()
