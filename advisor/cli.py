@@ -157,10 +157,12 @@ def _say(line: str) -> None:
 
 def _answers_mode(args: argparse.Namespace) -> int:
     from advisor.answers import load_answers
-    from advisor.rulebook import load_ruleset
+    from advisor.rulebook import bundled_rules_dir, load_ruleset
     from advisor.scoring import score
 
-    inputs = [args.answers, args.measurements, *args.rules]
+    base = bundled_rules_dir()  # in a checkout, `--output rules/...` must not replace a rule file
+    inputs = [args.answers, args.measurements, *args.rules, base / "questions.yaml",
+              base / "criteria.yaml", base / "packs"]  # fmt: skip
     check_output_path(args.output, inputs=inputs)
     ruleset = load_ruleset(args.rules)
     answers = load_answers(args.answers, ruleset.questionnaire)

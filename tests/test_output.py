@@ -108,6 +108,16 @@ def test_the_measurements_and_rule_files_are_not_overwritten(run_advisor, tmp_pa
     assert pack.read_text() == (POLICIES / "serve-on-tf-serving.yaml").read_text()
 
 
+def test_a_bundled_rule_file_is_not_overwritten(run_advisor):
+    from advisor.rulebook import bundled_rules_dir
+
+    for rule_file in (bundled_rules_dir() / "questions.yaml",
+                      next((bundled_rules_dir() / "packs").glob("*.yaml"))):  # fmt: skip
+        before = rule_file.read_bytes()
+        refused(report(run_advisor, rule_file), "same file as the input")
+        assert rule_file.read_bytes() == before
+
+
 # --- symlinks are written through; hard links are not split -----------------------------------
 
 def test_a_symlink_is_written_through_to_its_target(run_advisor, tmp_path):
