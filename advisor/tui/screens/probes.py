@@ -73,7 +73,7 @@ class ProbesScreen(Screen[None]):
             )
             for fw in FRAMEWORKS:
                 yield FrameworkProgress(fw, id=f"fw-{fw}")
-            yield Static("", id="probe-status")
+            yield Static("", id="probe-status", markup=False)  # may quote a cached file
             with Horizontal(id="probe-buttons"):
                 yield Button("Use earlier run (u)", id="use-cached", variant="primary")
                 yield Button("Measure again (r)", id="measure")
