@@ -53,6 +53,8 @@ def check_output_path(
     where = f"{label} {os.fspath(path)}".strip() if label else os.fspath(path)
     if not os.fspath(path):
         raise OutputError(f"{label or 'output'}: the file name is empty")
+    if os.fspath(path).endswith(os.sep):  # `> name/` fails in a shell too; never make `name`
+        raise OutputError(f"{where}: names a folder; give a file name")
     target = Path(os.path.realpath(path))
     try:
         st: os.stat_result | None = os.stat(target)

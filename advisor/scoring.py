@@ -643,7 +643,7 @@ def _provenance(ruleset: RuleSet) -> Provenance:
         rules_digest=ruleset.digest,
         advice_as_of=ruleset.advice_as_of,
         packs=[
-            PackRef(pack=p.pack, path=p.path, rules=p.rules, bundled=p.bundled)
+            PackRef(pack=p.pack, path=_text(p.path), rules=p.rules, bundled=p.bundled)
             for p in ruleset.packs
         ],
         overrides=[
@@ -651,8 +651,14 @@ def _provenance(ruleset: RuleSet) -> Provenance:
                 rule_id=o.rule_id,
                 replaced_pack=o.replaced_pack,
                 by_pack=o.by_pack,
-                by_path=o.by_path,
+                by_path=_text(o.by_path),
             )
             for o in ruleset.overrides
         ],
     )
+
+
+def _text(path: str) -> str:
+    """A file name as report text: one that is not UTF-8 (which Python keeps as surrogates)
+    shows U+FFFD where its odd bytes are, instead of making JSON output fail."""
+    return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")

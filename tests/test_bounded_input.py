@@ -198,3 +198,17 @@ def test_probe_settings_refuse_what_the_cli_refuses():
         with pytest.raises(ProbeSettingsError):
             ProbeSettings(budget_s=budget)
     assert ProbeSettings(budget_s=3600).effective_budget_s == 3600
+
+
+def test_a_rule_pack_whose_name_is_not_utf8(run_advisor, tmp_path):
+    """Python keeps such a name as surrogates, which JSON cannot encode: the report shows
+    U+FFFD in their place instead of ending in a UnicodeEncodeError."""
+    policy = HERE.parent / "examples" / "policies" / "serve-on-tf-serving.yaml"
+    odd = tmp_path / "p\udcff.yaml"
+    odd.write_bytes(policy.read_bytes())
+    for fmt in ("json", "text", "markdown"):
+        r = run_advisor("--answers", EXAMPLE, "--no-probe", "--rules", odd, "--format", fmt)
+        assert r.returncode == 0 and "Traceback" not in r.stderr, r.stderr
+    r = run_advisor("--answers", EXAMPLE, "--no-probe", "--rules", odd, "--format", "json")
+    assert [p["path"] for p in json.loads(r.stdout)["provenance"]["packs"]][-1].endswith(
+        "p\ufffd.yaml")

@@ -238,3 +238,8 @@ def test_a_long_name_gets_a_temporary_name_that_fits(tmp_path):
     target = tmp_path / ("n" * 250)
     write_atomic(target, "x\n")
     assert target.read_text() == "x\n"
+
+
+def test_a_name_ending_in_a_slash_is_not_made_a_file(run_advisor, tmp_path):
+    refused(report(run_advisor, f"{tmp_path / 'newdir'}/"), "names a folder")
+    assert not (tmp_path / "newdir").exists()
