@@ -10,7 +10,7 @@ from typing import Any
 from advisor.errors import AnswersError
 from advisor.questions import ANSWERS_VERSION, Question, Questionnaire
 from advisor.validation import suggest
-from advisor.yamlfile import Locator, load_yaml
+from advisor.yamlfile import Locator, brief, load_yaml
 
 AnswerValue = str | tuple[str, ...]
 NO_TARGET = "none"
@@ -57,7 +57,8 @@ def normalise_answers(
         raw = raw.to_dict()
     if not isinstance(raw, Mapping):
         raise AnswersError(
-            path, f"expected a mapping of question ids to answers, got {_kind(raw)}", line=1
+            path, f"expected a mapping of question ids to answers, got {_kind(raw)}",
+            line=1 if path is not None else None,
         )
 
     def line(*keys: Any) -> int | None:
@@ -69,13 +70,13 @@ def normalise_answers(
     for key, value in raw.items():
         if not isinstance(key, str):
             problems.append(
-                AnswersError(path, f"keys must be question ids, got {key!r}", line=line(key))
+                AnswersError(path, f"keys must be question ids, got {brief(key)}", line=line(key))
             )
         elif key == "version":
             if type(value) is not int or value != ANSWERS_VERSION:  # True == 1.0 == 1 in Python
                 problems.append(AnswersError(
                     path,
-                    f"unsupported answers version {value!r}; this advisor reads version "
+                    f"unsupported answers version {brief(value)}; this advisor reads version "
                     f"{ANSWERS_VERSION}",
                     key="version",
                     line=line(key),
@@ -117,7 +118,8 @@ def _normalise_value(
         hint = suggest(v, q.values) if isinstance(v, str) else ""
         at = locator.line((q.id, index)) if locator and index is not None else line
         raise AnswersError(
-            path, f"{v!r} is not an allowed value{hint}; allowed: {allowed}", key=q.id, line=at
+            path, f"{brief(v)} is not an allowed value{hint}; allowed: {allowed}", key=q.id,
+            line=at,
         )
 
     if q.type == "one":
@@ -155,7 +157,7 @@ def _kind(value: Any) -> str:
         return "a list"
     if isinstance(value, dict):
         return "a mapping"
-    return repr(value)
+    return brief(value)
 
 
 def load_answers(path: str | Path, questionnaire: Questionnaire | None = None) -> Answers:
@@ -164,5 +166,9 @@ def load_answers(path: str | Path, questionnaire: Questionnaire | None = None) -
         from advisor.rulebook import bundled_questionnaire
 
         questionnaire = bundled_questionnaire()
+    elif not isinstance(questionnaire, Questionnaire):
+        raise AnswersError(
+            None, f"questionnaire: expected a Questionnaire or None, got {brief(questionnaire)}"
+        )
     data, locator = load_yaml(path, AnswersError, what="an answers file (YAML)")
     return normalise_answers(data, questionnaire, path=path, locator=locator)

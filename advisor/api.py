@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 from advisor.answers import Answers, normalise_answers
+from advisor.errors import MeasurementsError, RuleFileError
 from advisor.measurements import Measurements, parse_measurements
 from advisor.recommendation import Recommendation
 from advisor.rulebook import RuleSet, load_ruleset
 from advisor.scoring import score
+from advisor.yamlfile import brief
 
 
 def recommend(
     answers: Mapping[str, Any] | Answers,
     *,
     measurements: Measurements | Mapping[str, Any] | None = None,
-    rule_paths: Sequence[str | Path] = (),
+    rule_paths: str | Path | Iterable[str | Path] = (),
     ruleset: RuleSet | None = None,
 ) -> Recommendation:
     """Recommend TensorFlow, PyTorch or either for ``answers``.
@@ -25,16 +27,29 @@ def recommend(
     Args:
         answers: a mapping of question ids to answers (missing ones take their defaults), or
             an ``Answers`` from ``load_answers``.
-        measurements: probe results (a ``Measurements`` or a contract-3 dict), or None.
-        rule_paths: extra rule packs (files or directories) on top of the bundled rules.
+        measurements: probe results (a ``Measurements`` from ``load_measurements``, or a
+            contract-3 dict), or None. A file name is not read here: use ``load_measurements``.
+        rule_paths: extra rule packs on top of the bundled rules: one file or folder (a str or
+            Path), or a list of them.
         ruleset: an already loaded ``RuleSet`` (overrides ``rule_paths``), for callers that
             score many answer sets.
 
     Raises:
-        AnswersError, MeasurementsError, RuleFileError, RuleConflictError.
+        AnswersError (``answers``), MeasurementsError (``measurements``), RuleFileError
+        (``rule_paths`` or ``ruleset``), RuleConflictError: for a wrong value and for a
+        wrong type alike.
     """
+    if ruleset is not None and not isinstance(ruleset, RuleSet):
+        raise RuleFileError(
+            None, f"ruleset: expected a RuleSet from load_ruleset, got {brief(ruleset)}"
+        )
     rules = ruleset or load_ruleset(rule_paths)
     normalised = normalise_answers(answers, rules.questionnaire)
     if measurements is not None and not isinstance(measurements, Measurements):
-        measurements = parse_measurements(dict(measurements))
+        if not isinstance(measurements, Mapping):
+            raise MeasurementsError(
+                None, "measurements: expected a Measurements (see load_measurements) or a "
+                f"contract-3 dict, got {brief(measurements)}",
+            )  # fmt: skip
+        measurements = parse_measurements(measurements)
     return score(normalised, rules, measurements)

@@ -14,8 +14,9 @@ import sys
 from collections.abc import Sequence
 
 from advisor import __version__
-from advisor.errors import AdvisorError, ExitCode, OutputError
-from advisor.output import check_output_path, write_atomic
+from advisor.errors import AdvisorError, ExitCode
+from advisor.interrupts import describe, exit_code, signals_as_interrupts
+from advisor.output import check_output_path, write_output
 
 PROG = "advisor"
 
@@ -36,15 +37,19 @@ def build_parser() -> argparse.ArgumentParser:
         "machine, combined into an explained recommendation. Without arguments, starts the "
         "interactive app.",
         epilog="Exit codes: 0 success, 1 'rules check' found problems, 2 bad input or usage, "
-        "3 a probe could not measure a framework, 130 interrupted.",
+        "3 a probe could not measure a framework, 129 hung up (SIGHUP), 130 interrupted "
+        "(Ctrl-C), 143 terminated (SIGTERM).",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    parser.add_argument("--answers", metavar="FILE", help="answers file (YAML); no questions asked")
+    parser.add_argument(
+        "--answers", metavar="FILE", type=path_arg, help="answers file (YAML); no questions asked"
+    )
     probe = parser.add_mutually_exclusive_group()
     probe.add_argument("--no-probe", action="store_true", help="score on the rules alone")
     probe.add_argument(
         "--measurements",
         metavar="FILE",
+        type=path_arg,
         help="use this measurements file (JSON) instead of probing",
     )
     parser.add_argument(
@@ -53,10 +58,17 @@ def build_parser() -> argparse.ArgumentParser:
         default="text",
         help="report format (default: text)",
     )
-    parser.add_argument("--output", metavar="FILE", help="write the report here instead of stdout")
+    parser.add_argument(
+        "--output",
+        metavar="FILE",
+        type=path_arg,
+        help="write the report here instead of stdout (atomically; through a symlink to its "
+        "target; never onto a device, pipe, folder or input file)",
+    )
     parser.add_argument(
         "--rules",
         metavar="DIR",
+        type=path_arg,
         action="append",
         default=[],
         help="extra rule packs (a directory of *.yaml or one file); repeatable",
@@ -78,11 +90,23 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check = rules_sub.add_parser("check", help="validate rule files and list every problem")
     check.add_argument(
-        "paths", nargs="*", metavar="PATH", help="extra rule packs to check with the bundled ones"
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        type=path_arg,
+        help="extra rule packs to check with the bundled ones",
     )
     check.add_argument("--strict", action="store_true", help="count warnings as problems")
     _add_probe_parser(sub)
     return parser
+
+
+def path_arg(text: str) -> str:
+    """A file or folder option's value: any name but the empty one (which would mean the
+    current folder, or nothing at all)."""
+    if not text:
+        raise argparse.ArgumentTypeError("the file name is empty")
+    return text
 
 
 def _add_probe_parser(sub: argparse._SubParsersAction) -> None:
@@ -95,36 +119,52 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        if args.command == "questions":
-            return _questions(args)
-        if args.command == "rules":
-            return _rules_check(args)
-        if args.command == "probe":
-            from advisor import probe_cli
-
-            return probe_cli.run(args)
-        if args.answers and not args.tui:
-            return _answers_mode(args)
-        return _tui(args)
+        with signals_as_interrupts():
+            return _dispatch(args)
     except AdvisorError as exc:
         for problem in (exc, *getattr(exc, "more", ())):
             print(f"{PROG}: error: {problem}", file=sys.stderr)
         return int(exc.exit_code)
-    except KeyboardInterrupt:
-        print(f"{PROG}: interrupted", file=sys.stderr)
-        return int(ExitCode.INTERRUPTED)
+    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM/SIGHUP (advisor.interrupts)
+        _say(f"{PROG}: {describe(exc)}")
+        return exit_code(exc)
     except BrokenPipeError:
         # The reader went away (e.g. `advisor ... | head`); nothing left to say.
         sys.stderr.close()
         return int(ExitCode.OK)
 
 
+def _dispatch(args: argparse.Namespace) -> int:
+    if args.command == "questions":
+        return _questions(args)
+    if args.command == "rules":
+        return _rules_check(args)
+    if args.command == "probe":
+        from advisor import probe_cli
+
+        return probe_cli.run(args)
+    if args.answers is not None and not args.tui:
+        return _answers_mode(args)
+    return _tui(args)
+
+
+def _say(line: str) -> None:
+    """One line on stderr, which a hang-up may already have closed."""
+    try:
+        print(line, file=sys.stderr, flush=True)
+    except (OSError, ValueError):
+        pass
+
+
 def _answers_mode(args: argparse.Namespace) -> int:
     from advisor.answers import load_answers
-    from advisor.rulebook import load_ruleset
+    from advisor.rulebook import bundled_rules_dir, load_ruleset
     from advisor.scoring import score
 
-    check_output_path(args.output)
+    base = bundled_rules_dir()  # in a checkout, `--output rules/...` must not replace a rule file
+    inputs = [args.answers, args.measurements, *args.rules, base / "questions.yaml",
+              base / "criteria.yaml", base / "packs"]  # fmt: skip
+    check_output_path(args.output, inputs=inputs)
     ruleset = load_ruleset(args.rules)
     answers = load_answers(args.answers, ruleset.questionnaire)
     measurements = _measurements(args)
@@ -137,7 +177,7 @@ def _answers_mode(args: argparse.Namespace) -> int:
     text = render(
         rec, args.format, width=width, color=to_terminal and not os.environ.get("NO_COLOR")
     )
-    write_output(text, args.output)
+    write_output(text, args.output, inputs=inputs)
     return int(ExitCode.OK)
 
 
@@ -152,18 +192,6 @@ def _measurements(args: argparse.Namespace):  # -> Measurements | None
 
     result = measure_for_answers()
     return None if result is None else parse_measurements(result, "the probe result")
-
-
-def write_output(text: str, output: str | None) -> None:
-    """Write to stdout, or atomically to ``output`` (a reader never sees half a report)."""
-    if output is None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-        return
-    try:
-        write_atomic(output, text)
-    except OSError as exc:
-        raise OutputError(f"--output {output}: cannot be written: {exc.strerror or exc}") from None
 
 
 def _terminal_width() -> int:

@@ -12,14 +12,16 @@ small frozen classes below; evaluating one is a dictionary lookup, nothing more.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import itertools
+import math
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from advisor.answers import NO_TARGET, AnswerValue
 from advisor.questions import Questionnaire
 from advisor.validation import suggest
-from advisor.yamlfile import KeyPath
+from advisor.yamlfile import KeyPath, brief
 
 COMBINATORS = ("all", "any", "not")
 
@@ -81,7 +83,7 @@ def parse_condition(raw: Any, questionnaire: Questionnaire, at: KeyPath = ()) ->
     """Parse a ``when`` value; raise ``ConditionError`` with the path of the first problem."""
     if not isinstance(raw, Mapping) or not raw:
         raise ConditionError(
-            f"a condition is a non-empty mapping such as {{domain: llm}}, got {raw!r}", at
+            f"a condition is a non-empty mapping such as {{domain: llm}}, got {brief(raw)}", at
         )
     parts = [_parse_entry(key, value, questionnaire, (*at, key)) for key, value in raw.items()]
     return parts[0] if len(parts) == 1 else All(tuple(parts))
@@ -97,14 +99,15 @@ def _parse_entry(key: Any, value: Any, q: Questionnaire, at: KeyPath) -> Conditi
         return Not(parse_condition(value, q, at))
     if not isinstance(key, str) or key not in q.by_id:
         options = [*q.ids, *COMBINATORS]
-        raise ConditionError(f"unknown question {key!r}{suggest(str(key), options)}", at)
+        raise ConditionError(f"unknown question {brief(key)}{suggest(str(key), options)}", at)
     question = q[key]
     many = question.type == "many"
 
     def check(v: Any) -> str:
         if not isinstance(v, str) or v not in question.values:
             raise ConditionError(
-                f"{v!r} is not a value of {key}{suggest(str(v), question.values)}; "
+                f"{brief(v)} is not a value of {key}"
+                f"{suggest(v, question.values) if isinstance(v, str) else ''}; "
                 f"allowed: {', '.join(question.values)}",
                 at,
             )
@@ -133,3 +136,49 @@ def mentions(condition: Condition) -> Iterator[tuple[str, str]]:
     else:
         for c in condition.items:
             yield from mentions(c)
+
+
+WITNESS_LIMIT = 200_000
+"""The most answer combinations ``witness`` tries (a pair of organisation constraints
+mentions a few questions, which makes a few hundred)."""
+
+
+class TooManyCombinations(ValueError):
+    """The conditions mention so many questions and values that a search would take too long."""
+
+
+def witness(
+    conditions: Sequence[Condition], questionnaire: Questionnaire
+) -> dict[str, AnswerValue] | None:
+    """Answers to the questions ``conditions`` mention under which all of them hold, or None
+    when no answers can make them hold together.
+
+    Exhaustive over what can matter: for each question, the values the conditions name plus
+    one value they do not (all unnamed values behave alike); for a list question, every set
+    of those. Raises ``TooManyCombinations`` beyond ``WITNESS_LIMIT`` combinations."""
+    named: dict[str, set[str]] = {}
+    for c in conditions:
+        for key, value in mentions(c):
+            named.setdefault(key, set()).add(value)
+    keys = [k for k in questionnaire.ids if k in named]
+    domains: list[list[AnswerValue]] = []
+    for key in keys:
+        q = questionnaire[key]
+        values = [v for v in q.values if not (q.type == "many" and v == NO_TARGET)]
+        other = [v for v in values if v not in named[key]][:1]
+        relevant = [v for v in values if v in named[key]] + other
+        if q.type == "one":
+            domains.append(list(relevant))
+        else:
+            domains.append([
+                tuple(subset)
+                for n in range(len(relevant) + 1)
+                for subset in itertools.combinations(relevant, n)
+            ])  # fmt: skip
+    if math.prod(len(d) for d in domains) > WITNESS_LIMIT:
+        raise TooManyCombinations(f"more than {WITNESS_LIMIT:,} answer combinations")
+    for combination in itertools.product(*domains):
+        answers = dict(zip(keys, combination, strict=True))
+        if all(c.holds(answers) for c in conditions):
+            return answers
+    return None

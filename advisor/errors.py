@@ -25,7 +25,9 @@ class ExitCode(IntEnum):
     RULES_PROBLEMS = 1
     BAD_INPUT = 2
     PROBE_FAILED = 3
-    INTERRUPTED = 130
+    HUNG_UP = 129  # SIGHUP: 128 + the signal's number, as a shell reports it
+    INTERRUPTED = 130  # Ctrl-C (SIGINT)
+    TERMINATED = 143  # SIGTERM
 
 
 class AdvisorError(Exception):

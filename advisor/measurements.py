@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -9,36 +11,96 @@ from typing import Annotated, Any, Literal
 import msgspec
 
 from advisor.errors import MeasurementsError
-from advisor.validation import convert
-from advisor.yamlfile import Locator, parse_json, parse_yaml, read_text
+from advisor.validation import NON_BLANK, convert
+from advisor.yamlfile import Locator, brief, check_depth, parse_json, parse_yaml, read_text
 
 Status = Literal["ok", "not_installed", "failed", "timeout"]
-Positive = Annotated[float, msgspec.Meta(gt=0)]
-NonNegative = Annotated[float, msgspec.Meta(ge=0)]
+# Every number in a measurements file is finite: JSON has no infinity, but Python's reader
+# takes "Infinity" and turns 1e999 into one, and an infinite ratio would score the maximum.
+# The schema's "number" says finite; each record's __post_init__ makes sure.
+Positive = Annotated[float, msgspec.Meta(gt=0, description="finite, > 0")]
+NonNegative = Annotated[float, msgspec.Meta(ge=0, description="finite, >= 0")]
+Interval = Annotated[
+    tuple[Positive, Positive],
+    msgspec.Meta(description="[low, high], low <= high; an interval around an estimate "
+                 "contains it"),
+]
+Quartiles = Annotated[
+    tuple[NonNegative, NonNegative],
+    msgspec.Meta(description="[first quartile, third quartile], around the median"),
+]
+Device = Annotated[
+    str,
+    msgspec.Meta(pattern=NON_BLANK, description="cpu, cuda:0, mps, ...: the device kind "
+                 "first; not blank"),
+]
+_SLACK = 1e-9
+"""Relative slack for "contains": the probe rounds nothing, but a file may have been."""
 
 
 class _Record(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
     """Probe records may carry diagnostics this version does not know; those are ignored."""
 
+    def __post_init__(self) -> None:
+        for name in self.__struct_fields__:
+            value = getattr(self, name)
+            numbers = value if isinstance(value, tuple) else (value,)
+            for x in numbers:
+                if isinstance(x, float) and not math.isfinite(x):
+                    raise ValueError(f"{name} is not a finite number ({x})")
+
+
+def _ordered(name: str, interval: tuple[float, float] | None, estimate: float | None,
+             what: str) -> None:  # fmt: skip
+    """``interval`` is [low, high] and, with ``estimate``, contains it."""
+    if interval is None:
+        return
+    lo, hi = interval
+    if lo > hi:
+        raise ValueError(f"{name} [{lo:g}, {hi:g}] is reversed: low must not exceed high")
+    if estimate is not None:
+        slack = _SLACK * abs(estimate)
+        if not lo - slack <= estimate <= hi + slack:
+            raise ValueError(f"{name} [{lo:g}, {hi:g}] does not contain the {what} {estimate:g}")
+
 
 class Throughput(_Record, kw_only=True):
     median: Positive
-    iqr: tuple[float, float]
-    ci95: tuple[float, float]
+    iqr: Quartiles
+    ci95: Annotated[
+        Interval,
+        msgspec.Meta(description="[low, high], low <= high: the 95 % interval of the windows' "
+                     "geometric mean (which need not contain the median)"),
+    ]
     windows: Annotated[int, msgspec.Meta(ge=1)]
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        _ordered("iqr", self.iqr, self.median, "median")
+        # The interval is the geometric mean's, which need not contain the median.
+        _ordered("ci95", self.ci95, None, "")
 
 
 class Latency(_Record, kw_only=True):
     p50: Positive
-    p95: Positive
+    p95: Annotated[Positive, msgspec.Meta(description="finite, >= p50")]
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.p50 > self.p95:
+            raise ValueError(f"p50 {self.p50:g} ms exceeds p95 {self.p95:g} ms")
 
 
 class Speedup(_Record, kw_only=True):
     """Tuned ÷ out of the box, from paired windows."""
 
     estimate: Positive
-    ci95: tuple[float, float] | None = None
+    ci95: Interval | None = None
     pairs: int | None = None
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        _ordered("ci95", self.ci95, self.estimate, "estimate")
 
 
 class Sensitivity(_Record, kw_only=True):
@@ -79,7 +141,7 @@ class FrameworkResult(_Record, kw_only=True):
     status: Status
     message: str = ""
     version: str | None = None
-    device: str | None = None
+    device: Device | None = None
     path: str | None = None
     threads: int | None = None
     import_s: NonNegative | None = None
@@ -109,7 +171,9 @@ class FrameworkResult(_Record, kw_only=True):
     @property
     def device_kind(self) -> str:
         """cpu, cuda, mps, xpu, ... (the part of ``device`` before any index or name)."""
-        return (self.device or "cpu").split(":")[0].split()[0].lower()
+        device = (self.device or "cpu").strip()
+        head = device.split(":")[0].split()
+        return (head[0] if head else device).lower()
 
     def worth_adding(self) -> list[Sensitivity]:
         """The settings that make this framework faster here beyond doubt: measured, and
@@ -130,7 +194,7 @@ class Ratio(_Record, kw_only=True):
     """pytorch ÷ tensorflow; ``estimate`` is null with a ``reason`` when it cannot be formed."""
 
     estimate: Positive | None = None
-    ci95: tuple[float, float] | None = None
+    ci95: Interval | None = None
     pairs: int | None = None
     reason: str | None = None
     against: str | None = None
@@ -140,8 +204,12 @@ class Ratio(_Record, kw_only=True):
     ] = None
 
     def __post_init__(self) -> None:
+        super().__post_init__()
         if self.estimate is None and not self.reason:
             raise ValueError("a ratio without an estimate needs a reason")
+        if self.estimate is None and self.ci95 is not None:
+            raise ValueError("a ratio without an estimate cannot have an interval")
+        _ordered("ci95", self.ci95, self.estimate, "estimate")
 
 
 class Equivalence(_Record, kw_only=True):
@@ -192,10 +260,14 @@ def parse_measurements(
     data: object, path: str | Path | None = None, locator: Locator | None = None
 ) -> Measurements:
     """Validate a contract-3 mapping; raise ``MeasurementsError`` naming the key (and line)."""
-    if not isinstance(data, dict):
-        raise MeasurementsError(path, "expected a JSON object with schema, frameworks and ratios",
-                                line=1)
-    return convert(data, Measurements, path, locator, MeasurementsError)
+    if not isinstance(data, Mapping):
+        raise MeasurementsError(
+            path, "expected a JSON object with schema, frameworks and ratios, got "
+            f"{brief(data)}", line=1 if path is not None else None,
+        )  # fmt: skip
+    if locator is None:  # a file was checked as it was parsed; a caller's dict is checked here
+        check_depth(data, path, MeasurementsError)
+    return convert(dict(data), Measurements, path, locator, MeasurementsError)
 
 
 def load_measurements(path: str | Path) -> Measurements:

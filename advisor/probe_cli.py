@@ -5,7 +5,8 @@
 
 Progress goes to stderr, the result to stdout or --output (written atomically, and not at
 all when no result was produced). Exit 0 when every framework asked for was measured, 3 when
-one could not be (the result still lists why), 2 for bad arguments, 130 on Ctrl-C.
+one could not be (the result still lists why), 2 for bad arguments, 130 on Ctrl-C, 143 on
+SIGTERM, 129 on SIGHUP.
 """
 
 from __future__ import annotations
@@ -13,11 +14,13 @@ from __future__ import annotations
 import argparse
 import difflib
 import json
+import math
 import sys
 from typing import TYPE_CHECKING
 
 from advisor.errors import AdvisorError, ExitCode, UsageError
-from advisor.output import check_output_path, write_atomic
+from advisor.interrupts import describe, exit_code
+from advisor.output import check_output_path, write_output
 
 if TYPE_CHECKING:  # rich is imported where it is used: building the parser must stay cheap
     from rich.console import Console
@@ -26,7 +29,9 @@ ALIASES = {"pytorch": "pytorch", "torch": "pytorch", "tensorflow": "tensorflow",
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    from advisor.cli import path_arg
     from probes import BUDGET_FLOOR_S, DEFAULT_BUDGET_S, QUICK_BUDGET_S
+    from probes.settings import BUDGET_MAX_S
 
     parser = subparsers.add_parser(
         "probe",
@@ -37,10 +42,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     )
     parser.add_argument(
         "--budget",
-        type=float,
+        type=budget_arg,
         metavar="SECONDS",
-        help=f"seconds for the timed phases (default {DEFAULT_BUDGET_S:g}, --quick "
-        f"{QUICK_BUDGET_S:g}, at least {BUDGET_FLOOR_S:g}); imports and warm-up come on top",
+        help=f"seconds for the timed phases, {BUDGET_FLOOR_S:g} to {BUDGET_MAX_S:g} (default "
+        f"{DEFAULT_BUDGET_S:g}, --quick {QUICK_BUDGET_S:g}); imports and warm-up come on top",
     )
     parser.add_argument(
         "--quick",
@@ -77,12 +82,25 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
         "--output",
         dest="probe_output",
         metavar="FILE",
-        help="write the result here instead of stdout",
+        type=path_arg,
+        help="write the result here instead of stdout (atomically; through a symlink to its "
+        "target; never onto a device, pipe or folder)",
     )
     parser.add_argument(
         "--refresh", action="store_true", help="measure again even when a cached result exists"
     )
     return parser
+
+
+def budget_arg(text: str) -> float:
+    """--budget: a number of seconds (the range is checked with the other settings)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a finite number of seconds")
+    return value
 
 
 def parse_frameworks(text: str) -> tuple[str, ...]:
@@ -132,7 +150,7 @@ def run(args: argparse.Namespace) -> int:
     err = Console(stderr=True, highlight=False, soft_wrap=True)  # one message, one line
     try:
         settings = settings_from_args(args)
-        check_output_path(args.probe_output)
+        check_output_path(args.probe_output, label="--output")
         measured = _measure(settings, refresh=args.refresh, console=err)
         result = measured.result
         if measured.cached:
@@ -144,20 +162,19 @@ def run(args: argparse.Namespace) -> int:
             color = not args.probe_output and sys.stdout.isatty()
             text = render_measurements(parse_measurements(result, "the probe result"),
                                        color=color)  # fmt: skip
-        if args.probe_output:
-            write_atomic(args.probe_output, text)
-        else:
-            sys.stdout.write(text)
-            sys.stdout.flush()
+        write_output(text, args.probe_output, label="--output")
     except probes.ProbesNotInstalled as exc:
         err.print(escape(f"advisor: {exc}"))
         return int(ExitCode.PROBE_FAILED)
     except AdvisorError as exc:
         err.print(escape(f"advisor: error: {exc}"))
         return int(exc.exit_code)
-    except KeyboardInterrupt:
-        err.print("advisor: interrupted; every probe worker was stopped")
-        return int(ExitCode.INTERRUPTED)
+    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM/SIGHUP (advisor.interrupts)
+        try:
+            err.print(f"advisor: {describe(exc)}; every probe worker was stopped")
+        except OSError:
+            pass  # a hang-up may have closed stderr
+        return exit_code(exc)
     failed = [
         fw for fw in settings.frameworks if result["frameworks"].get(fw, {}).get("status") != "ok"
     ]

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
@@ -17,7 +18,14 @@ from typing import Annotated, Any
 
 import msgspec
 
-from advisor.conditions import Condition, ConditionError, mentions, parse_condition
+from advisor.conditions import (
+    Condition,
+    ConditionError,
+    TooManyCombinations,
+    mentions,
+    parse_condition,
+    witness,
+)
 from advisor.errors import RuleFileError
 from advisor.questions import Questionnaire, load_questionnaire
 from advisor.rulemodels import (
@@ -34,7 +42,7 @@ from advisor.rulemodels import (
 )
 from advisor.sourcechecks import source_findings
 from advisor.validation import locate
-from advisor.yamlfile import KeyPath, Locator, load_yaml
+from advisor.yamlfile import KeyPath, Locator, as_path, brief, load_yaml
 
 STALE_AFTER = timedelta(days=548)
 """Sources checked longer ago than this (about 18 months) are reported as stale."""
@@ -184,18 +192,46 @@ def _strip_rule(error: RuleFileError) -> str | None:
     return key
 
 
-def load_ruleset(extra: Sequence[str | Path] = (), *, base: Path | None = None) -> RuleSet:
-    """Load the bundled rule base plus ``extra`` rule packs (files or directories); fail fast."""
-    if not extra and base is None:
+def load_ruleset(
+    extra: str | Path | Iterable[str | Path] = (), *, base: str | Path | None = None
+) -> RuleSet:
+    """Load the bundled rule base plus ``extra`` rule packs (a file or folder, or several);
+    fail fast with a ``RuleFileError``."""
+    paths = rule_paths(extra)
+    if base is not None:
+        base = as_path(base, RuleFileError, what="a rule base folder")
+    if not paths and base is None:
         return _bundled_ruleset()
-    ruleset, _ = _build(base or bundled_rules_dir(), extra, Problems(fail_fast=True))
+    ruleset, _ = _build(base or bundled_rules_dir(), paths, Problems(fail_fast=True), _today())
     assert ruleset is not None  # fail-fast mode raises instead of returning None
     return ruleset
 
 
+def rule_paths(extra: object) -> list[Path]:
+    """``extra`` as a list of paths: one str or Path is one path (never its characters), None
+    is none; anything else must be an iterable of paths. Raises ``RuleFileError``."""
+    if extra is None:
+        return []
+    if isinstance(extra, str | os.PathLike):
+        extra = [extra]
+    elif isinstance(extra, bytes | bytearray | dict) or not isinstance(extra, Iterable):
+        raise RuleFileError(
+            None, f"rule_paths: expected a path or a list of paths, got {brief(extra)}"
+        )
+    try:
+        items = list(extra)
+    except Exception as exc:  # an iterable that fails is the caller's; say so as ours
+        raise RuleFileError(None, f"rule_paths: cannot be listed: {brief(exc)}") from None
+    return [as_path(e, RuleFileError, what="a rule pack or a folder of them") for e in items]
+
+
+def _today() -> date:
+    return date.today()
+
+
 @lru_cache(maxsize=1)
 def _bundled_ruleset() -> RuleSet:
-    ruleset, _ = _build(bundled_rules_dir(), (), Problems(fail_fast=True))
+    ruleset, _ = _build(bundled_rules_dir(), (), Problems(fail_fast=True), _today())
     assert ruleset is not None
     return ruleset
 
@@ -209,33 +245,39 @@ def _bundled_questionnaire(base: Path) -> Questionnaire:
     return load_questionnaire(base / "questions.yaml")
 
 
-def check_rules(paths: Sequence[str | Path] = (), *, today: date | None = None) -> Problems:
+def check_rules(
+    paths: str | Path | Iterable[str | Path] = (), *, today: date | None = None
+) -> Problems:
     """Validate the bundled rules plus ``paths``; collect every problem and warning."""
     problems = Problems(fail_fast=False)
     base = bundled_rules_dir()
+    today = today or _today()
     try:
-        ruleset, _ = _build(base, paths, problems)
+        ruleset, _ = _build(base, rule_paths(paths), problems, today)
     except RuleFileError as exc:  # the questionnaire or criteria could not be read at all
         problems.add_error(exc)
         return problems
     if ruleset is not None:
-        _check_quality(ruleset, problems, today or date.today())
+        _check_quality(ruleset, problems, today)
         _check_sources(ruleset, problems)
+        _check_constraints(ruleset, problems)
     return problems
 
 
-def _pack_files(entry: str | Path) -> list[Path]:
-    p = Path(entry)
-    if p.is_dir():
-        files = sorted([*p.glob("*.yaml"), *p.glob("*.yml")])
-        if not files:
-            raise RuleFileError(p, "contains no rule packs (*.yaml)")
-        return files
+def _pack_files(p: Path) -> list[Path]:
+    try:
+        if p.is_dir():
+            files = sorted([*p.glob("*.yaml"), *p.glob("*.yml")])
+            if not files:
+                raise RuleFileError(p, "contains no rule packs (*.yaml)")
+            return files
+    except OSError as exc:  # a name too long, no permission to look inside
+        raise RuleFileError(p, f"cannot be read: {exc.strerror or exc}") from None
     return [p]
 
 
 def _build(
-    base: Path, extra: Iterable[str | Path], problems: Problems
+    base: Path, extra: Iterable[Path], problems: Problems, today: date
 ) -> tuple[RuleSet | None, Problems]:
     questionnaire = _bundled_questionnaire(base)
     criteria = _load_criteria(base / "criteria.yaml", questionnaire, problems)
@@ -252,7 +294,7 @@ def _build(
             problems.add_error(exc)
 
     for path, bundled in sources:
-        loaded = _load_pack(path, questionnaire, known, problems)
+        loaded = _load_pack(path, questionnaire, known, problems, today)
         if loaded is None:
             continue
         pack, rules = loaded
@@ -380,7 +422,7 @@ class _PackHeader(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_on
 
 
 def _load_pack(
-    path: Path, q: Questionnaire, criteria: set[str], problems: Problems
+    path: Path, q: Questionnaire, criteria: set[str], problems: Problems, today: date
 ) -> tuple[_PackHeader, list[LoadedRule]] | None:
     loaded = _validated(_PackHeader, path, problems, "a rule pack (YAML)")
     if loaded is None:
@@ -397,6 +439,15 @@ def _load_pack(
             _add_with_rule_id(problems, error, {"rules": pack.rules})
             continue
         line = locator.line(("rules", i))
+        for j, source in enumerate(rule.sources):
+            # An error for runs and `rules check` alike: nobody read a source on a day that
+            # has not come yet, and the date sets the report's "advice as of".
+            if source.checked > today:
+                problems.add(Problem(
+                    str(path), f"source {source.label} has a 'checked' date in the future "
+                    f"({source.checked}); give the day it was last read", rule.id,
+                    f"sources[{j}].checked", locator.line(("rules", i, "sources", j, "checked")),
+                ))  # fmt: skip
         when = getattr(rule, "when", None)
         cond = None
         if when is not None:
@@ -448,16 +499,6 @@ def _check_quality(ruleset: RuleSet, problems: Problems, today: date) -> None:
                         warning=True,
                     )
                 )
-            if s.checked > today:
-                problems.add(
-                    Problem(
-                        r.path,
-                        f"source {s.label} has a 'checked' date in the future ({s.checked})",
-                        r.id,
-                        "sources",
-                        r.line,
-                    )
-                )
     mentioned = {
         pair for r in ruleset.rules if r.condition is not None for pair in mentions(r.condition)
     }
@@ -481,3 +522,36 @@ def _check_sources(ruleset: RuleSet, problems: Problems) -> None:
         problems.add(
             Problem(f.rule.path, f.message, f.rule.id, "sources", f.rule.line, warning=f.warning)
         )
+
+
+def _check_constraints(ruleset: RuleSet, problems: Problems) -> None:
+    """Errors for two constraints that some answers make fire together while they require
+    different frameworks: a run with those answers could not recommend anything."""
+    constraints = [r for r in ruleset.rules if isinstance(r.rule, Constraint)]
+    for i, later in enumerate(constraints):
+        for earlier in constraints[:i]:
+            if earlier.rule.requires == later.rule.requires:  # type: ignore[union-attr]
+                continue
+            assert earlier.condition is not None and later.condition is not None
+            try:
+                found = witness([earlier.condition, later.condition], ruleset.questionnaire)
+            except TooManyCombinations as exc:
+                problems.add(Problem(
+                    later.path, f"could not check whether it contradicts constraint "
+                    f"{earlier.id!r} ({earlier.path}, line {earlier.line}): {exc}",
+                    later.id, "when", later.line, warning=True,
+                ))  # fmt: skip
+                continue
+            if found is None:
+                continue
+            example = ", ".join(
+                f"{k}: [{', '.join(v)}]" if isinstance(v, tuple) else f"{k}: {v}"
+                for k, v in found.items()
+            )
+            problems.add(Problem(
+                later.path,
+                f"contradicts constraint {earlier.id!r} ({earlier.path}, line {earlier.line}): "
+                f"both apply when {example or 'any answers are given'}, and this one requires "
+                f"{later.rule.requires}, that one {earlier.rule.requires}",  # type: ignore[union-attr]
+                later.id, "requires", later.line,
+            ))  # fmt: skip

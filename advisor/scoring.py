@@ -228,8 +228,14 @@ def _decide(
     constraints = [r for r in fired if isinstance(r.rule, Constraint)]
     required = {r.rule.requires for r in constraints}  # type: ignore[union-attr]
     if len(required) > 1:
-        names = ", ".join(f"{r.id} requires {r.rule.requires}" for r in constraints)  # type: ignore[union-attr]
-        raise RuleConflictError(f"constraints contradict each other for these answers: {names}")
+        names = "; ".join(
+            f"{r.id} ({r.path}, line {r.line}) requires {r.rule.requires}"  # type: ignore[union-attr]
+            for r in constraints
+        )
+        raise RuleConflictError(
+            f"constraints contradict each other for these answers: {names} "
+            "(`advisor rules check` finds such pairs before a run)"
+        )
     if constraints:
         winner: Winner = constraints[0].rule.requires  # type: ignore[union-attr]
         return _Evaluation(weights, points, scores, winner, 1.0, constraints[0], points_winner)
@@ -274,6 +280,15 @@ def _measured(
 
     expected = EXPECTED_DEVICE[str(answers["hardware"])]
     kinds = {r.device_kind for r in results.values() if r is not None and r.ok}
+    if usable and len(kinds) > 1:
+        # PyTorch on a GPU against TensorFlow on the CPU (say) compares the hardware.
+        usable = False
+        ran = ", ".join(f"{NAMES[n]} on {r.device or 'cpu'}"  # type: ignore[union-attr]
+                       for n, r in results.items())
+        missing.append(
+            f"the frameworks ran on different devices ({ran}): a ratio across devices measures "
+            "the hardware, not the frameworks, so no measurement is scored"
+        )
     device_scale = 1.0 if kinds == {expected} else FOREIGN_DEVICE_SCALE
     # The reasons for the stability scale, each naming its framework (and the probe names the
     # code path in the flag itself), so every report can say why a measurement weighs less.
@@ -715,7 +730,7 @@ def _provenance(ruleset: RuleSet) -> Provenance:
         rules_digest=ruleset.digest,
         advice_as_of=ruleset.advice_as_of,
         packs=[
-            PackRef(pack=p.pack, path=p.path, rules=p.rules, bundled=p.bundled)
+            PackRef(pack=p.pack, path=_text(p.path), rules=p.rules, bundled=p.bundled)
             for p in ruleset.packs
         ],
         overrides=[
@@ -723,8 +738,14 @@ def _provenance(ruleset: RuleSet) -> Provenance:
                 rule_id=o.rule_id,
                 replaced_pack=o.replaced_pack,
                 by_pack=o.by_pack,
-                by_path=o.by_path,
+                by_path=_text(o.by_path),
             )
             for o in ruleset.overrides
         ],
     )
+
+
+def _text(path: str) -> str:
+    """A file name as report text: one that is not UTF-8 (which Python keeps as surrogates)
+    shows U+FFFD where its odd bytes are, instead of making JSON output fail."""
+    return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")

@@ -8,6 +8,7 @@ allowed values or a "did you mean" where that helps.
 from __future__ import annotations
 
 import difflib
+import math
 import re
 import types
 import typing
@@ -21,6 +22,9 @@ from advisor.errors import InputError
 from advisor.yamlfile import KeyPath, Locator
 
 T = TypeVar("T")
+
+NON_BLANK = r"\S"
+"""The pattern of a string field that must not be blank (msgspec's message is rewritten)."""
 
 _AT = re.compile(r"^(?P<what>.*?)(?: - at `(?P<path>[^`]*)`(?: in `(?P<parent>[^`]*)`)?)?$", re.S)
 _STEP = re.compile(r"\.([^.\[]+)|\[(\d+|\.\.\.)\]")
@@ -183,7 +187,11 @@ def locate(
     line = locator.line(full) if locator else None
     key = dotted(full) or None
 
-    if m := re.match(r"Object contains unknown field `(.+)`", what, re.S):
+    value = _get(data, where) if where else None
+    if isinstance(value, float) and not math.isfinite(value):
+        # msgspec says "expected float > 0.0" for NaN: say what is wrong with it instead.
+        message = f"is not a finite number ({value})"
+    elif m := re.match(r"Object contains unknown field `(.+)`", what, re.S):
         name = m[1]
         options = _field_names(_struct_at(model, where))
         message = f"unknown key {name!r}{suggest(name, options)}"
@@ -200,6 +208,8 @@ def locate(
         message = what[0].lower() + what[1:]
         if allowed:
             message += "; allowed: " + ", ".join(str(a) for a in allowed)
+    elif what.endswith(f"matching regex {NON_BLANK!r}"):
+        message = "must not be blank"
     else:
         message = what[0].lower() + what[1:].replace("`", "")
         allowed = _literal_values(_struct_at(model, where))

@@ -1,13 +1,17 @@
 """Safe reading of user-supplied YAML and JSON files, with line numbers for every value.
 
 Every loader in the advisor reads its files through here, so every file gets the same checks
-(missing, directory, too large, binary, empty, alias bombs) and the same error shape: the
-project's own ``InputError`` subclass, naming the file and, where known, the line and column.
+(missing, directory, too large, binary, empty, alias bombs, nesting too deep) and the same
+error shape: the project's own ``InputError`` subclass, naming the file and, where known, the
+line and column.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import re
+import reprlib
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +26,11 @@ MAX_BYTES = 1_000_000
 MAX_NODES = 100_000
 """A document may reach at most this many values, aliases expanded: a few kilobytes of nested
 aliases can otherwise stand for billions of values (the "billion laughs")."""
+MAX_DEPTH = 50
+"""Values may be nested at most this deep (aliases expanded). Every file the advisor reads
+needs fewer than ten levels; the limit is checked before anything walks the values
+recursively (building them, validating them, quoting them in a message), so a deeply nested
+file is one located error, never a RecursionError."""
 
 try:  # The C parser is several times faster; fall back silently where libyaml is absent.
     _BaseLoader: type = yaml.CSafeLoader
@@ -30,6 +39,10 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
 
 KeyPath = tuple[Any, ...]
 _Error = yaml.constructor.ConstructorError
+
+
+class _LimitError(_Error):
+    """A document that is well-formed YAML but beyond what the advisor reads."""
 
 
 class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
@@ -105,12 +118,14 @@ class Locator:
             node, path, ancestors = stack.pop()
             reached += 1
             if reached > MAX_NODES:
-                raise _Error(
+                raise _LimitError(
                     None,
                     None,
                     f"the document expands to more than {MAX_NODES:,} values through aliases",
                     node.start_mark,
                 )
+            if len(path) > MAX_DEPTH:
+                raise _LimitError(None, None, TOO_DEEP, node.start_mark)
             loc.lines.setdefault(path, node.start_mark.line + 1)
             if id(node) in ancestors:
                 raise _Error(
@@ -128,18 +143,34 @@ class Locator:
         return loc
 
 
+TOO_DEEP = f"values are nested more than {MAX_DEPTH} levels deep"
+
+
+def as_path(path: object, error: type[InputError], *, what: str) -> Path:
+    """``path`` as a ``Path``, or ``error`` when it is no file name at all (an API caller's
+    number, list or empty string)."""
+    if not isinstance(path, str | os.PathLike) or not isinstance(os.fspath(path), str):
+        raise error(None, f"expected the path of {what} (a str or Path), got {brief(path)}")
+    text = os.fspath(path)
+    if not text:
+        raise error(None, f"the file name is empty (expected {what})")
+    if "\0" in text:
+        raise error(None, f"the file name {brief(text)} contains a NUL character")
+    return Path(text)
+
+
 def read_text(path: str | Path, error: type[InputError], *, what: str) -> str:
     """Read a small UTF-8 text file, or raise ``error`` saying plainly what is wrong with it."""
-    p = Path(path)
-    if not p.exists():
-        raise error(p, f"no such file (expected {what})")
-    if p.is_dir():
-        raise error(p, f"is a directory, not {what}")
+    p = as_path(path, error, what=what)
     try:
         with p.open("rb") as fh:
             # Read one byte past the limit: pipes and devices report no size to check first.
             raw = fh.read(MAX_BYTES + 1)
-    except OSError as exc:
+    except FileNotFoundError:
+        raise error(p, f"no such file (expected {what})") from None
+    except IsADirectoryError:
+        raise error(p, f"is a directory, not {what}") from None
+    except OSError as exc:  # no permission, a name too long, a folder that is a file, ...
         raise error(p, f"cannot be read: {exc.strerror or exc}") from None
     if len(raw) > MAX_BYTES:
         raise error(p, f"is larger than {MAX_BYTES:,} bytes; {what} is a small text file")
@@ -161,12 +192,22 @@ def parse_yaml(text: str, path: str | Path | None, error: type[InputError]) -> t
         node = loader.get_single_node()
         if node is None:
             raise error(path, "is empty")
-        locator = Locator.from_node(node)  # before constructing: it also stops alias bombs
+        # Before constructing, which recurses: the locator walks the nodes with a stack of its
+        # own and stops alias bombs and deep nesting.
+        locator = Locator.from_node(node)
         data = loader.construct_document(node)
+    except _LimitError as exc:
+        mark = exc.problem_mark
+        raise error(
+            path, str(exc.problem), line=mark.line + 1 if mark else None,
+            column=mark.column + 1 if mark else None,
+        ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"
-        if "could not determine a constructor" in problem:
+        if "exceeded maximum nesting depth" in problem:  # libyaml's own limit, at 1,000 levels
+            problem = TOO_DEEP
+        elif "could not determine a constructor" in problem:
             problem = (
                 "unsupported YAML tag; files are loaded safely and tags that would build "
                 "Python objects are rejected"
@@ -185,6 +226,8 @@ def parse_yaml(text: str, path: str | Path | None, error: type[InputError]) -> t
         ) from None
     except yaml.YAMLError as exc:
         raise error(path, f"YAML error: {' '.join(str(exc).split())}") from None
+    except RecursionError:  # the pure-Python composer (no libyaml) recurses per level
+        raise error(path, TOO_DEEP) from None
     finally:
         loader.dispose()
     return data, locator
@@ -208,7 +251,38 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return out
 
 
+# A JSON string (possibly unterminated: json.loads reports that) or a bracket.
+_JSON_TOKENS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"?|[\[\]{}]', re.S)
+
+
+def _check_json_depth(text: str, path: str | Path | None, error: type[InputError]) -> None:
+    depth = 0
+    for m in _JSON_TOKENS.finditer(text):
+        token = m.group()
+        if token in ("[", "{"):
+            depth += 1
+            if depth > MAX_DEPTH:
+                line, column = _position(text, m.start())
+                raise error(path, TOO_DEEP, line=line, column=column)
+        elif token in ("]", "}"):
+            depth -= 1
+
+
+def check_depth(data: Any, path: str | Path | None, error: type[InputError]) -> None:
+    """The same limit for data that did not come from a file (the embedding API)."""
+    stack = [(data, 0)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise error(path, TOO_DEEP)
+        if isinstance(value, dict):
+            stack.extend((v, depth + 1) for v in value.values())
+        elif isinstance(value, list | tuple):
+            stack.extend((v, depth + 1) for v in value)
+
+
 def parse_json(text: str, path: str | Path | None, error: type[InputError]) -> Any:
+    _check_json_depth(text, path, error)
     try:
         return json.loads(text, object_pairs_hook=_no_duplicates)
     except json.JSONDecodeError as exc:
@@ -219,3 +293,16 @@ def parse_json(text: str, path: str | Path | None, error: type[InputError]) -> A
         raise error(path, "JSON is nested too deeply") from None
     except ValueError as exc:  # a duplicate key, or an integer too long to convert
         raise error(path, f"JSON error: {exc}") from None
+
+
+_BRIEF = reprlib.Repr()
+_BRIEF.maxlevel, _BRIEF.maxstring, _BRIEF.maxother = 3, 60, 60
+
+
+def brief(value: object) -> str:
+    """A short repr of a value quoted in a message: bounded in depth and length, and safe for
+    any object (a nested list a thousand levels deep, a repr that raises)."""
+    try:
+        return _BRIEF.repr(value)
+    except Exception:
+        return f"<a {type(value).__name__}>"

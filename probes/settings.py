@@ -5,6 +5,7 @@ Stdlib only: the CLI, the TUI and the cache import this without paying for a fra
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 
 FRAMEWORKS: tuple[str, ...] = ("pytorch", "tensorflow")
@@ -16,6 +17,9 @@ QUICK_BUDGET_S = 10.0
 # Below this, one mirrored block of windows per path no longer fits with the 0.3 s gaps
 # the OpenMP pools need to go idle, so the interval would be meaningless.
 BUDGET_FLOOR_S = 6.0
+# An hour of timed windows already narrows the intervals far below the noise between runs;
+# the ceiling keeps a typo (or "inf") from planning a run that never ends.
+BUDGET_MAX_S = 3600.0
 
 
 class ProbeSettingsError(ValueError):
@@ -52,9 +56,15 @@ class ProbeSettings:
             )
         if len(set(self.frameworks)) != len(self.frameworks):
             raise ProbeSettingsError("a framework is listed twice")
+        if self.budget_s is not None and not math.isfinite(self.budget_s):
+            raise ProbeSettingsError(f"budget {self.budget_s} is not a finite number of seconds")
         if self.budget_s is not None and not self.budget_s >= BUDGET_FLOOR_S:
             raise ProbeSettingsError(
                 f"budget {self.budget_s:g} s is below the floor of {BUDGET_FLOOR_S:g} s"
+            )
+        if self.budget_s is not None and not self.budget_s <= BUDGET_MAX_S:
+            raise ProbeSettingsError(
+                f"budget {self.budget_s:g} s is above the ceiling of {BUDGET_MAX_S:g} s"
             )
         if self.batch_size < 1:
             raise ProbeSettingsError("batch size must be at least 1")

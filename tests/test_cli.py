@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from advisor.cli import main
+from advisor.errors import OutputError
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "data"
@@ -130,7 +131,7 @@ def test_write_atomic_never_leaves_half_a_file(tmp_path, monkeypatch):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(advisor.output.os, "replace", crash)
-    with pytest.raises(OSError):
+    with pytest.raises(OutputError, match="cannot be written: No space left on device"):
         advisor.output.write_atomic(target, "x" * 100_000)
     assert target.read_text() == "the previous report\n"
     assert [p.name for p in tmp_path.iterdir()] == ["report.md"], "the temporary file is removed"
@@ -364,3 +365,25 @@ def test_version(capsys):
         main(["--version"])
     assert info.value.code == 0
     assert __version__ in capsys.readouterr().out
+
+
+def test_markup_in_a_rule_pack_is_printed_as_text(run_advisor, write):
+    """A pack's strings may hold anything: rich markup and emoji codes are shown as written."""
+    hostile = "[/] [red]r[/red] :smile: [probes]"
+    pack = write("hostile.yaml", (
+        f'pack: hostile\ntitle: "{hostile}"\nrules:\n'
+        "  - id: hostile-rule\n    kind: rule\n    when: {domain: vision}\n    favors: pytorch\n"
+        f'    criterion: ecosystem\n    points: 1\n    because: "{hostile} because"\n'
+        f'    sources:\n      - {{title: "{hostile}", checked: 2026-10-01}}\n'))  # fmt: skip
+    r = run_advisor("--answers", EXAMPLE, "--no-probe", "--rules", pack)
+    assert r.returncode == 0, r.stderr
+    assert f"{hostile} because" in r.stdout and f"source: {hostile}" in r.stdout
+
+
+def test_the_exit_codes_are_listed_in_the_help(run_advisor):
+    from advisor.errors import ExitCode
+
+    text = " ".join(run_advisor("--help").stdout.split())
+    for code in ExitCode:
+        assert f"{int(code)} " in text.split("Exit codes:")[1], code
+    assert "143 terminated (SIGTERM)" in text and "129 hung up (SIGHUP)" in text

@@ -210,3 +210,25 @@ def test_conditions_module_has_no_eval():
     source = inspect.getsource(mod)
     for word in ("eval(", "exec(", "compile(", "__import__"):
         assert word not in source
+
+
+# --- witness: answers under which conditions hold together ------------------------------------
+
+def test_witness_finds_answers_or_proves_there_are_none(q):
+    from advisor.conditions import witness
+
+    c = [parse_condition({"deployment": {"has": "mobile"}}, q),
+         parse_condition({"not": {"deployment": "mobile"}}, q)]
+    found = witness(c, q)
+    assert found is not None and "mobile" in found["deployment"] and len(found["deployment"]) > 1
+    assert all(x.holds({**found}) for x in c)
+    assert witness([parse_condition({"domain": "llm"}, q),
+                    parse_condition({"domain": ["vision", "nlp"]}, q)], q) is None
+
+
+def test_witness_refuses_a_search_too_large(q):
+    from advisor.conditions import TooManyCombinations, witness
+
+    everything = {"all": [{question.id: list(question.values)} for question in q.questions]}
+    with pytest.raises(TooManyCombinations):
+        witness([parse_condition(everything, q)], q)

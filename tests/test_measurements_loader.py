@@ -203,3 +203,108 @@ def test_the_embedding_api_reports_without_a_file(good):
     with pytest.raises(MeasurementsError) as info:
         parse_measurements(good)
     assert str(info.value).startswith("<input>: schema:")
+
+
+# --- numbers that are numbers (issue 10, item 6) -------------------------------------------
+
+def _set(data: dict, path: tuple, value) -> dict:
+    node = data
+    for part in path[:-1]:
+        node = node[part]
+    node[path[-1]] = value
+    return data
+
+
+TRAIN = ("frameworks", "pytorch", "train_samples_per_s")
+LATENCY = ("frameworks", "pytorch", "infer_latency_ms")
+
+
+@pytest.mark.parametrize("path, value, key, needle", [
+    ((*TRAIN, "median"), "Infinity", "frameworks.pytorch.train_samples_per_s",
+     "median is not a finite number (inf)"),
+    (("ratios", "train", "estimate"), "Infinity", "ratios.train",
+     "estimate is not a finite number (inf)"),
+    (("ratios", "train", "estimate"), "1e999", "ratios.train", "not a finite number (inf)"),
+    (("ratios", "train", "ci95"), "[NaN, 2.0]", "ratios.train.ci95[0]",
+     "not a finite number (nan)"),
+    (("frameworks", "tensorflow", "import_s"), "Infinity", "frameworks.tensorflow",
+     "import_s is not a finite number"),
+    (("machine", "memory_gb"), "-Infinity", "machine", "memory_gb is not a finite number"),
+    (("equivalence", "max_abs_logit_diff"), "NaN", "equivalence", "not a finite number"),
+])  # fmt: skip
+def test_every_figure_is_finite(write, good, path, value, key, needle):
+    text = json.dumps(_set(good, path, "@@")).replace('"@@"', value)
+    err = rejected(write, text, needle)
+    assert err.key == key and err.line is not None
+
+
+@pytest.mark.parametrize("path, value, needle", [
+    (("ratios", "train"), {"estimate": 1.5, "ci95": [2.0, 0.5], "pairs": 7},
+     "ci95 [2, 0.5] is reversed"),
+    (("ratios", "train"), {"estimate": 1.5, "ci95": [1.6, 1.9], "pairs": 7},
+     "ci95 [1.6, 1.9] does not contain the estimate 1.5"),
+    (("ratios", "train"), {"estimate": None, "reason": "x", "ci95": [1.0, 2.0]},
+     "without an estimate cannot have an interval"),
+    ((*TRAIN, "iqr"), [5301.7, 5102.0], "iqr [5301.7, 5102] is reversed"),
+    ((*TRAIN, "iqr"), [5300.0, 5400.0], "iqr [5300, 5400] does not contain the median 5210.4"),
+    ((*TRAIN, "ci95"), [5322.9, 5088.2], "ci95 [5322.9, 5088.2] is reversed"),
+    ((*LATENCY, "p50"), 9.0, "p50 9 ms exceeds p95 0.58 ms"),
+])  # fmt: skip
+def test_intervals_are_ordered_and_hold_their_estimate(write, good, path, value, needle):
+    err = rejected(write, _set(good, path, value), needle)
+    assert err.line is not None
+
+
+def test_a_reversed_interval_no_longer_counts_as_significant(good):
+    """estimate 1.5 with ci95 [2.0, 0.5] used to score: [lo, hi] 'excluded' 1."""
+    from advisor import recommend
+
+    _set(good, ("ratios", "train"), {"estimate": 1.5, "ci95": [2.0, 0.5], "pairs": 7})
+    with pytest.raises(MeasurementsError, match="reversed"):
+        recommend({}, measurements=good)
+
+
+def test_the_throughput_interval_need_not_hold_the_median(good):
+    """ci95 is the geometric mean's interval; skewed windows put the median outside it."""
+    _set(good, (*TRAIN, "ci95"), [5000.0, 5100.0])
+    parse_measurements(good)
+
+
+@pytest.mark.parametrize("device", ["", "  ", "\t"])
+def test_a_blank_device_is_refused(write, good, device):
+    err = rejected(write, _set(good, ("frameworks", "pytorch", "device"), device),
+                   "must not be blank")
+    assert err.key == "frameworks.pytorch.device" and err.line is not None
+
+
+@pytest.mark.parametrize("device, kind", [(":0", ":0"), ("CUDA", "cuda"), (" mps ", "mps")])
+def test_device_kind_of_odd_names_never_raises(good, device, kind):
+    m = parse_measurements(_set(good, ("frameworks", "pytorch", "device"), device))
+    assert m.frameworks["pytorch"].device_kind == kind
+
+
+def test_a_cross_device_ratio_is_not_scored_and_the_report_says_why(good):
+    from advisor import recommend
+    from advisor.report import render
+
+    _set(good, ("frameworks", "pytorch", "device"), "cuda:0")
+    rec = recommend({"hardware": "nvidia"}, measurements=good)
+    use = rec.measurements
+    assert use is not None and use.used is False and use.criteria == []
+    assert [r for r in rec.reasons if r.kind == "measurement"] == []
+    why = " ".join(use.missing)
+    assert "different devices" in why and "PyTorch on cuda:0" in why
+    assert "TensorFlow on cpu" in why
+    assert "different devices" in render(rec, "text").replace("\n", " ")
+    same = recommend({"hardware": "nvidia"}, measurements=_set(
+        good, ("frameworks", "tensorflow", "device"), "cuda:0"))
+    assert same.measurements is not None and same.measurements.used is True
+
+
+def test_the_schema_states_the_number_rules():
+    from advisor.rulebook import bundled_questionnaire
+    from advisor.schemas import all_schemas
+
+    schema = json.dumps(all_schemas(bundled_questionnaire())["measurements"])
+    for words in ("finite, > 0", "low <= high", "contains it", "not blank", "finite, >= p50"):
+        assert words in schema, words

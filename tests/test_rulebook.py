@@ -22,6 +22,7 @@ from advisor.rulebook import (
 from advisor.rulemodels import CRITERION_IDS, MEASURED_CRITERIA, PointsRule
 
 RULES = Path(__file__).resolve().parent / "data" / "rules"
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "android-app.yaml"
 TODAY = date(2027, 6, 1)  # after every bundled 'checked' date, so none is in the future
 
 
@@ -162,9 +163,24 @@ def test_future_checked_date_is_an_error(write):
     p = write("future.yaml", pack(rule("from-the-future", checked="2099-01-01")))
     problems = check_rules([p], today=TODAY)
     f = find(problems, "from-the-future")
-    assert not f.warning and f.key == "sources" and f.line == 4
+    # The line of the source that carries the date, not just the rule's.
+    assert not f.warning and f.key == "sources[0].checked" and f.line == 12
     assert "in the future (2099-01-01)" in f.message
     assert "rules check" not in f.message
+    assert len(problems.items) == 1, "reported once, not again by the quality checks"
+
+
+def test_a_run_refuses_a_future_date_as_rules_check_does(write, run_advisor):
+    """A date `rules check` calls an error is an error for a run too, with file, id and line."""
+    p = write("future.yaml", pack(rule("from-the-future", checked="2099-01-01")))
+    with pytest.raises(RuleFileError) as info:
+        load_ruleset([p])
+    assert str(info.value).startswith(f"{p}, line 12: rule 'from-the-future' → sources[0]")
+    r = run_advisor("--answers", EXAMPLE, "--no-probe", "--rules", p)
+    assert r.returncode == 2 and r.stdout == ""
+    assert r.stderr.count("\n") == 1 and "in the future (2099-01-01)" in r.stderr
+    check = run_advisor("rules", "check", p)
+    assert check.returncode == 1 and f"{p}, line 12: rule 'from-the-future'" in check.stdout
 
 
 def test_future_fixture_file():
@@ -430,3 +446,73 @@ def test_shared_sources_are_found_across_packs_and_notes_do_not_count(write):
                                  + sourced("a-note", src(url), kind="note"), "two"))
     problems = check_rules([a, b], today=TODAY)
     assert [(w.rule_id, w.path) for w in problems.warnings] == [("in-two", str(b))]
+# --- contradicting constraints (issue 10, item 9) ----------------------------------------------
+
+def constraint(rule_id: str, *, when: str, requires: str) -> str:
+    return (
+        f"  - id: {rule_id}\n"
+        f"    kind: constraint\n"
+        f"    when: {when}\n"
+        f"    requires: {requires}\n"
+        f"    because: An organisation policy, for the test.\n"
+        f"    sources:\n"
+        f"      - {{title: 'Policy handbook', checked: 2026-01-15}}\n"
+    )
+
+
+def test_rules_check_reports_constraints_that_can_fire_together(write):
+    a = write("a.yaml", pack(constraint("serve-on-tf", when="{deployment: {has: server}}",
+                                        requires="tensorflow"), "serving"))
+    b = write("b.yaml", pack(constraint("llm-on-torch", when="{domain: llm}",
+                                        requires="pytorch"), "research"))
+    problems = check_rules([a, b], today=TODAY)
+    f = find(problems, "llm-on-torch")
+    assert not f.warning and f.path == str(b) and f.line == 4 and f.key == "requires"
+    assert f"contradicts constraint 'serve-on-tf' ({a}, line 4)" in f.message
+    assert "deployment: [server], domain: llm" in f.message, "an example of the answers"
+
+
+@pytest.mark.parametrize("first, second", [
+    ("{domain: llm}", "{domain: vision}"),  # one answer cannot be both
+    ("{deployment: [none]}", "{deployment: {has: mobile}}"),  # nothing deployed vs mobile
+    ("{all: [{os: linux}, {not: {hardware: cpu}}]}", "{any: [{os: windows}, {hardware: cpu}]}"),
+])  # fmt: skip
+def test_constraints_that_cannot_fire_together_are_fine(write, first, second):
+    p = write("c.yaml", pack(constraint("one", when=first, requires="tensorflow")
+                             + constraint("two", when=second, requires="pytorch")))
+    assert check_rules([p], today=TODAY).errors == []
+
+
+def test_constraints_requiring_the_same_framework_never_contradict(write):
+    p = write("c.yaml", pack(constraint("one", when="{domain: llm}", requires="pytorch")
+                             + constraint("two", when="{domain: llm}", requires="pytorch")))
+    assert check_rules([p], today=TODAY).errors == []
+
+
+def test_a_run_that_hits_the_contradiction_names_both_files_and_lines(write, run_advisor):
+    a = write("a.yaml", pack(constraint("serve-on-tf", when="{deployment: {has: server}}",
+                                        requires="tensorflow"), "serving"))
+    b = write("b.yaml", pack(constraint("llm-on-torch", when="{domain: llm}",
+                                        requires="pytorch"), "research"))
+    answers = write("llm.yaml", "domain: llm\ndeployment: [server]\n")
+    r = run_advisor("--answers", answers, "--no-probe", "--rules", a, "--rules", b)
+    assert r.returncode == 2 and r.stderr.count("\n") == 1
+    assert f"serve-on-tf ({a}, line 4) requires tensorflow" in r.stderr
+    assert f"llm-on-torch ({b}, line 4) requires pytorch" in r.stderr
+    check = run_advisor("rules", "check", a, b)
+    assert check.returncode == 1 and f"error: {b}, line 4: rule 'llm-on-torch'" in check.stdout
+
+
+def test_the_bundled_and_example_constraints_do_not_contradict():
+    examples = Path(__file__).resolve().parent.parent / "examples" / "policies"
+    assert check_rules([examples], today=TODAY).errors == []
+
+
+def test_constraints_too_broad_to_search_get_a_warning_not_silence(write, bundled):
+    every = "{all: [" + ", ".join(
+        f"{{{q.id}: [{', '.join(q.values)}]}}" for q in bundled.questionnaire.questions) + "]}"
+    p = write("c.yaml", pack(constraint("one", when=every, requires="tensorflow")
+                             + constraint("two", when="{domain: llm}", requires="pytorch")))
+    problems = check_rules([p], today=TODAY)
+    w = find(problems, "two")
+    assert w.warning and "could not check whether it contradicts constraint 'one'" in w.message

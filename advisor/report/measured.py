@@ -95,13 +95,14 @@ def sensitivity_line(fw: str, s: Sensitivity) -> str:
 def render_measurements(m: Measurements, *, color: bool = False, width: int = 120) -> str:
     buffer = io.StringIO()
     console = Console(
-        file=buffer, width=width, force_terminal=color, no_color=not color, highlight=False
+        file=buffer, width=width, force_terminal=color, no_color=not color, highlight=False,
+        emoji=False,
     )
     say = console.print
     machine, probe = m.machine, m.machine.probe
     say(f"[bold]Probe of {escape(machine.cpu or 'an unnamed machine')}[/] – "
-        f"{machine.threads_used} threads, {escape(machine.os or '')}, Python {machine.python}, "
-        f"{m.created.isoformat()}")  # fmt: skip
+        f"{machine.threads_used} threads, {escape(machine.os or '')}, "
+        f"Python {escape(machine.python or '')}, {m.created.isoformat()}")  # fmt: skip
     if probe:
         say(f"timed phases {probe.timed_s} s of a {probe.budget_s} s budget, {probe.rounds} "
             f"rounds ({escape(probe.stopped or '')}); wall {probe.wall_s} s; tuned states: "

@@ -108,8 +108,9 @@ class AdvisorApp(App[int]):
             self.push_screen(ErrorModal(str(exc), title="No recommendation for these answers"))
             return
         self._show(ResultScreen(rec, questionnaire=session.questionnaire,
-                                workdir=session.workdir, model_source=self.runner.model_source),
-                   push=push)
+                                workdir=session.workdir, model_source=self.runner.model_source,
+                                inputs=session.read_files()),
+                   push=push)  # fmt: skip
 
     # --- what the screens say happened ------------------------------------------------------
 
@@ -217,6 +218,7 @@ def make_app(
         try:
             session.measurements = load_measurements(measurements_path)
             session.measurements_origin = str(measurements_path)
+            session.measurements_file = str(measurements_path)
         except AdvisorError as exc:
             errors.append((exc.title or "Cannot use the measurements file",
                            f"{exc}\n\nThe app goes on without measurements: the result will rest "
@@ -233,7 +235,10 @@ def run_app(
     measurements_path: str | Path | None = None,
 ) -> int:
     """Run the app in this terminal; the exit code for ``advisor``."""
+    from advisor.interrupts import app_exits_on_signals
+
     app = make_app(answers_path=answers_path, rule_paths=rule_paths, no_probe=no_probe,
                    measurements_path=measurements_path)
-    code = app.run()
+    with app_exits_on_signals(app):  # SIGTERM/SIGHUP: exit (stopping any probe), then raise
+        code = app.run()
     return int(code if code is not None else ExitCode.OK)

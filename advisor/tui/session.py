@@ -22,6 +22,15 @@ def default_values(questionnaire: Questionnaire) -> dict[str, AnswerValue]:
     return dict(normalise_answers({}, questionnaire).values)
 
 
+@dataclass(frozen=True)
+class ReadFiles:
+    """The files a session read, which nothing the app saves may replace."""
+
+    rules: tuple[str, ...] = ()
+    answers: str | None = None
+    measurements: str | None = None
+
+
 @dataclass
 class Session:
     """One pass through the app: the answers so far, whether to measure, what was measured."""
@@ -33,6 +42,8 @@ class Session:
     measurements: Measurements | None = None
     measurements_origin: str = ""
     """Where the measurements came from, in words ("measured now", "cached run of ...")."""
+    measurements_file: str | None = None
+    """The measurements file they were read from, if any."""
     answers_origin: str = ""
     """The answers file the questions were pre-filled from, if any."""
     complete: bool = False
@@ -59,6 +70,13 @@ class Session:
         self.saved = dict(self.values)
         self.answers_origin = origin
         self.complete = not answers.defaulted
+
+    def read_files(self) -> ReadFiles:
+        return ReadFiles(
+            rules=tuple(p.path for p in self.ruleset.packs),
+            answers=self.answers_origin or None,
+            measurements=self.measurements_file,
+        )
 
     def mark_saved(self) -> None:
         self.saved = dict(self.values)
@@ -96,6 +114,7 @@ class Session:
         self.step = 0
         self.measurements = None
         self.measurements_origin = ""
+        self.measurements_file = None
         self.answers_origin = ""
         self.complete = False
 

@@ -207,3 +207,48 @@ def test_importing_the_probes_and_cli_loads_no_framework() -> None:
         timeout=60,
     )
     assert light.stdout.strip() == "[]"  # `import probes` stays cheap
+
+
+# --- --output and the result's own text (issue 10, items 1 and 9) -----------------------------
+
+@pytest.mark.parametrize(("target", "words"), [
+    ("/dev/null", "is a device"),
+    ("LONG", "File name too long"),
+    ("DIR", "is a directory"),
+])  # fmt: skip
+def test_an_unusable_output_is_refused_before_measuring(measured, capsys, tmp_path, target,
+                                                        words) -> None:  # fmt: skip
+    path = {"LONG": str(tmp_path / ("x" * 300)), "DIR": str(tmp_path)}.get(target, target)
+    assert probe_cli.run(_parse("--output", path)) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and words in err and "Traceback" not in err
+    assert measured == [], "nothing was measured"
+
+
+def test_an_output_that_goes_away_during_the_run_is_one_line(
+    monkeypatch, fake_result, tmp_path, capsys
+) -> None:
+    folder = tmp_path / "results"
+    folder.mkdir()
+
+    def measure_then_lose_the_folder(settings, **kw):
+        folder.rmdir()  # say, an unmounted drive, after minutes of measuring
+        return probes.Measured(fake_result, False)
+
+    monkeypatch.setattr(probes, "measure", measure_then_lose_the_folder)
+    assert probe_cli.run(_parse("--format", "json", "--output", str(folder / "m.json"))) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "does not exist" in err and "Traceback" not in err
+
+
+def test_text_from_the_measurements_is_printed_as_it_is(fake_result) -> None:
+    """Rich markup and emoji codes in a measured string are text, never markup: "[probes]"
+    must not vanish, and "[/]" must not crash the rendering."""
+    from advisor.report.measured import render_measurements
+
+    hostile = "[/] [red]r[/red] :smile: [probes]"
+    data = json.loads(json.dumps(fake_result))
+    data["machine"].update(python=hostile, cpu=hostile, os=hostile)
+    data["frameworks"]["tensorflow"].update(status="not_installed", message=hostile)
+    text = render_measurements(parse_measurements(data), width=400)
+    assert text.count(hostile) >= 3, text

@@ -309,6 +309,32 @@ async def test_export_into_a_missing_folder_is_an_error_not_a_crash(tmp_path: Pa
         assert isinstance(app.screen, ResultScreen)
 
 
+@pytest.mark.parametrize("what", ["device", "answers file", "rule pack", "long name"])
+async def test_export_refuses_what_the_cli_refuses(tmp_path: Path, what: str) -> None:
+    """The app saves through the same check as --output: never onto a device, the answers
+    file a report did not come from, or a rule pack; a bad name is a dialog, not a crash."""
+    answers = tmp_path / "answers.yaml"
+    answers.write_text((EXAMPLES / "android-app.yaml").read_text())
+    pack = EXAMPLES / "policies" / "serve-on-tf-serving.yaml"
+    target, words = {
+        "device": (Path("/dev/null"), "is a device"),
+        "answers file": (answers, "same file as the input"),
+        "rule pack": (pack, "same file as the input"),
+        "long name": (tmp_path / ("x" * 300), "too long"),
+    }[what]
+    before = pack.read_text()
+    from advisor.rulebook import load_ruleset
+
+    app = app_with(answers_path=answers, ruleset=load_ruleset([pack.parent]))
+    async with app.run_test(size=SIZE) as pilot:
+        await to_result(pilot)
+        await _export(pilot, "m", target)
+        assert isinstance(app.screen, ErrorModal), what
+        assert words in app.screen.message
+    assert answers.read_text() == (EXAMPLES / "android-app.yaml").read_text()
+    assert pack.read_text() == before
+
+
 async def test_answers_file_prefills_the_questions(tmp_path: Path) -> None:
     partial = tmp_path / "partial.yaml"
     partial.write_text("deployment: [mobile]\n")

@@ -92,7 +92,7 @@ class ProbesScreen(AdvisorScreen):
             )
             for fw in FRAMEWORKS:
                 yield FrameworkProgress(fw, id=f"fw-{fw}")
-            yield Static("", id="probe-status")
+            yield Static("", id="probe-status", markup=False)  # may quote a cached file
             # For the mouse: the keys on each button work anyway, so the buttons take no focus
             # (which leaves Enter to "Show result").
             with Horizontal(id="probe-buttons"):
@@ -108,7 +108,8 @@ class ProbesScreen(AdvisorScreen):
         try:
             self._cached = self.runner.cached(self.session.probe_settings)
         except Exception as exc:  # a broken cache is not worth stopping for; say so and measure
-            self.notify(f"The cached measurements could not be read: {exc}", severity="warning")
+            self.notify(f"The cached measurements could not be read: {exc}", severity="warning",
+                        markup=False)
             self._cached = None
         if self._cached is None:
             self.action_measure()

@@ -22,7 +22,8 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Static, TabbedContent, TabPane
 
 from advisor.answers import normalise_answers
-from advisor.output import write_atomic
+from advisor.errors import AdvisorError
+from advisor.output import check_output_path, write_atomic
 from advisor.questions import Questionnaire
 from advisor.recommendation import Flip, MeasuredFramework, Recommendation, SourceRef
 from advisor.report import common
@@ -34,7 +35,7 @@ from advisor.tui.hanging import hanging
 from advisor.tui.messages import AnswerChangeRequested, AnswersSaved, StartOverRequested
 from advisor.tui.runner import FRAMEWORKS
 from advisor.tui.screens.base import QUIT, AdvisorScreen
-from advisor.tui.session import answer_label
+from advisor.tui.session import ReadFiles, answer_label
 from advisor.tui.widgets.bars import CriterionBars
 from advisor.tui.widgets.keys import ScrollPane
 
@@ -75,12 +76,14 @@ class ResultScreen(AdvisorScreen):
         questionnaire: Questionnaire,
         workdir: Path,
         model_source: Callable[[str], str],
+        inputs: ReadFiles,
     ) -> None:
         super().__init__()
         self.rec = rec
         self.questionnaire = questionnaire
         self.workdir = workdir
         self.model_source = model_source
+        self.inputs = inputs
 
     def compose(self) -> ComposeResult:
         rec = self.rec
@@ -251,21 +254,24 @@ class ResultScreen(AdvisorScreen):
         path = await self.app.push_screen_wait(PathModal(title, name, base=self.workdir))
         if path is None:
             return
-        if problem := _unwritable(path):
-            await self.app.push_screen_wait(ErrorModal(problem, title="Cannot save there"))
-            return
-        if path.exists() and not await self.app.push_screen_wait(ConfirmModal(
-                f"{path} exists. Replace it?", title="Overwrite?", yes="Replace")):
-            return
+        # The files this session read may not be overwritten by a report (saving the answers
+        # over the answers file they came from is what a user means, so that one may).
+        inputs = [*self.inputs.rules, self.inputs.measurements]
+        if what != "answers":
+            inputs.append(self.inputs.answers)
         try:
-            write_atomic(path, self.export_text(what))
-        except OSError as exc:
-            await self.app.push_screen_wait(ErrorModal(f"{path}: {exc.strerror or exc}",
-                                                       title="Cannot save there"))
+            target = check_output_path(path, label="", inputs=inputs)
+            if target is not None and target.exists() and not await self.app.push_screen_wait(
+                    ConfirmModal(f"{path} exists. Replace it?", title="Overwrite?",
+                                 yes="Replace")):
+                return
+            write_atomic(path, self.export_text(what), label="", inputs=inputs)
+        except AdvisorError as exc:
+            await self.app.push_screen_wait(ErrorModal(str(exc), title="Cannot save there"))
             return
         if what == "answers":
             self.post_message(AnswersSaved())
-        self.notify(str(path), title="Saved")
+        self.notify(str(path), title="Saved", markup=False)
 
     def export_text(self, what: Export) -> str:
         if what == "answers":
@@ -316,10 +322,3 @@ def _measured_cells(r: MeasuredFramework | None) -> dict[str, str]:
         "accuracy": num(r.accuracy, ".1%"),
     }
 
-
-def _unwritable(path: Path) -> str | None:
-    if path.is_dir():
-        return f"{path} is a folder; give a file name."
-    if not path.parent.is_dir():
-        return f"The folder {path.parent} does not exist."
-    return None

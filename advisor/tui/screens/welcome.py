@@ -139,5 +139,6 @@ class WelcomeScreen(AdvisorScreen):
                                                        title="Cannot load the answers"))
             return
         session.load(answers, str(path))
-        self.notify(f"Loaded {path.name}; check the answers, then go on.", title="Answers loaded")
+        self.notify(f"Loaded {path.name}; check the answers, then go on.", title="Answers loaded",
+                    markup=False)
         self.post_message(QuestionsRequested(step=0))
