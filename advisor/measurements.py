@@ -243,14 +243,31 @@ class Machine(_Record, kw_only=True):
     probe: ProbeRun | None = None
 
 
+class WorkloadResult(_Record, kw_only=True):
+    """One workload's figures, as the top level has them for the chosen workload."""
+
+    equivalence: Equivalence
+    frameworks: dict[Literal["pytorch", "tensorflow"], FrameworkResult]
+    ratios: dict[str, Ratio] = msgspec.field(default_factory=dict)
+    probe: ProbeRun | None = None
+
+
 class Measurements(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True,
                    omit_defaults=True):
     schema_version: Literal[1] = msgspec.field(name="schema")
     created: datetime
+    workload: Annotated[
+        str, msgspec.Meta(description="what the top-level figures trained (files before "
+                                      "workloads existed measured the CNN)")
+    ] = "cnn"
     machine: Machine
     equivalence: Equivalence
     frameworks: dict[Literal["pytorch", "tensorflow"], FrameworkResult]
     ratios: dict[str, Ratio] = msgspec.field(default_factory=dict)
+    workloads: Annotated[
+        dict[str, WorkloadResult],
+        msgspec.Meta(description="every workload measured, the chosen one included"),
+    ] = msgspec.field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return msgspec.json.decode(msgspec.json.encode(self))

@@ -68,10 +68,6 @@ class Measured:
     cached: bool
     warnings: tuple[str, ...] = ()
 
-_MODEL_DEFINITIONS = {
-    "pytorch": ("cnn_torch.py", "ReferenceCNN"),
-    "tensorflow": ("cnn_keras.py", "build_reference_cnn"),
-}
 
 
 def run_probes(
@@ -140,15 +136,29 @@ def measure(
     return Measured(result, False, tuple(warnings))
 
 
-def model_source(framework: str) -> str:
-    """The exact source of the reference CNN definition the probe trains, for display."""
-    if framework not in _MODEL_DEFINITIONS:
+def model_source(framework: str, workload: str = "cnn") -> str:
+    """The exact source of the model definition the probe trains, for display."""
+    from probes.workloads import get
+
+    if framework not in FRAMEWORKS:
         raise ValueError(f"unknown framework {framework!r}: choose from {', '.join(FRAMEWORKS)}")
-    filename, name = _MODEL_DEFINITIONS[framework]
-    source = (Path(__file__).parent / filename).read_text(encoding="utf-8")
-    for node in ast.parse(source).body:
-        if isinstance(node, (ast.ClassDef, ast.FunctionDef)) and node.name == name:
-            segment = ast.get_source_segment(source, node)
-            if segment is not None:
-                return segment
-    raise LookupError(f"{name} not found in probes/{filename}")
+    spec = get(workload)
+    suffix, name = ("torch", spec.model[0]) if framework == "pytorch" else ("keras", spec.model[1])
+    filename = f"{workload}_{suffix}.py"
+    source = (Path(__file__).parent / "workloads" / filename).read_text(encoding="utf-8")
+    tree = ast.parse(source)
+    # The model and the classes it is built from, in file order (a transformer's block too).
+    wanted = [n for n in tree.body if isinstance(n, (ast.ClassDef, ast.FunctionDef))
+              and (n.name == name or _used_by(n.name, tree, name))]  # fmt: skip
+    if not any(n.name == name for n in wanted):
+        raise LookupError(f"{name} not found in probes/workloads/{filename}")
+    return "\n\n\n".join(ast.get_source_segment(source, n) or "" for n in wanted)
+
+
+def _used_by(helper: str, tree: ast.Module, name: str) -> bool:
+    """Whether the model ``name`` refers to ``helper`` (a class defined in the same file)."""
+    target = next(n for n in tree.body if getattr(n, "name", None) == name)
+    helper_node = next(n for n in tree.body if getattr(n, "name", None) == helper)
+    if not isinstance(helper_node, ast.ClassDef) or helper == name:
+        return False
+    return any(isinstance(n, ast.Name) and n.id == helper for n in ast.walk(target))

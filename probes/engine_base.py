@@ -1,6 +1,7 @@
-"""What both framework engines share: warm-up, peak memory and the compiler check.
+"""What both framework engines share: warm-up, timed windows, the quality check, peak memory
+and the compiler check.
 
-Stdlib only; imported inside the workers next to exactly one framework.
+numpy and the stdlib only; imported inside the workers next to exactly one framework.
 """
 
 from __future__ import annotations
@@ -12,7 +13,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
+
 from probes.stats import median
+from probes.workloads import Workload
 
 WARMUP_CHUNK_S = 0.1  # each warm-up measurement lasts about this long
 STABLE_WITHIN = 0.05  # warm-up ends when the last 3 chunks' median is this close to the 3 before
@@ -91,15 +95,57 @@ def timed(fn: Callable[[], object]) -> tuple[float, object]:
     return time.perf_counter() - t, value
 
 
+def batches(x: np.ndarray, y: np.ndarray, size: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Whole batches only: no odd-sized last batch, so nothing retraces."""
+    return [(x[i : i + size], y[i : i + size]) for i in range(0, len(x) - size + 1, size)]
+
+
+def rows(x: np.ndarray, n: int) -> np.ndarray:
+    """The first ``n`` rows, repeating the data when it has fewer (a 114-row test set still
+    gives a batch of 256 for the throughput windows)."""
+    return np.resize(x, (n, *x.shape[1:]))
+
+
+def quality(workload: Workload, predicted: np.ndarray, arrays: dict[str, np.ndarray]) -> float:
+    """Held-out accuracy, or the forecast's mean squared error over a seasonal-naive one's."""
+    if workload.higher_is_better:
+        return float((predicted.argmax(axis=1) == arrays["test_y"]).mean())
+    truth = arrays["test_y"]
+    return float(((predicted - truth) ** 2).mean() / ((arrays["test_naive"] - truth) ** 2).mean())
+
+
 class TimedTraining:
-    """The ``warmup`` and ``window`` commands, shared by both engines: they differ only in
-    ``_train`` (one framework's training steps), so the timing around it is written once."""
+    """The commands both engines share: they differ only in ``_steps`` (one framework's
+    training steps) and ``_predict``, so the timing and the checks around them are written
+    once."""
 
     batch_size: int
+    workload: Workload
+    arrays: dict[str, np.ndarray]
+    test_x: object  # the held-out inputs, in the framework's own tensors
     emit: Callable[..., None]
+    trained: int = 0  # training steps run in this process, warm-up and every path included
+
+    def _steps(self, path: str, steps: int) -> float:
+        raise NotImplementedError
+
+    def _predict(self, x: object) -> np.ndarray:
+        raise NotImplementedError
 
     def _train(self, path: str, steps: int) -> float:
-        raise NotImplementedError
+        self.trained += steps
+        return self._steps(path, steps)
+
+    def quality(self, path: str) -> dict:
+        """The held-out check that proves training happened. A short probe may have trained
+        fewer steps than the workload needs to learn: the rest are trained first, untimed
+        (everything that is timed is done by now)."""
+        topped_up = max(0, self.workload.min_steps - self.trained)
+        if topped_up:
+            self._train(path, topped_up)
+        value = quality(self.workload, self._predict(self.test_x), self.arrays)
+        return {"metric": self.workload.metric, "value": value, "bar": self.workload.bar,
+                "steps": self.trained, "topped_up": topped_up}  # fmt: skip
 
     def warmup(self, path: str, max_s: float) -> dict:
         return warm_up(

@@ -1,4 +1,4 @@
-"""The TensorFlow side: the reference CNN trained by Keras ``fit`` (the article's code), by a
+"""The TensorFlow side: a workload's model trained by Keras ``fit`` (the article's code), by a
 lean ``tf.function`` step, and with ``jit_compile=True`` (XLA) when asked.
 
 Imported only inside the TensorFlow worker, after KERAS_BACKEND=tensorflow and the thread
@@ -7,6 +7,7 @@ variables are in the environment.
 
 from __future__ import annotations
 
+import importlib
 import os
 import time
 from collections.abc import Callable
@@ -14,8 +15,8 @@ from collections.abc import Callable
 import numpy as np
 import tensorflow as tf
 
-from probes.cnn_keras import build_reference_cnn
-from probes.engine_base import TimedTraining, peak_rss_mb, timed
+from probes.engine_base import TimedTraining, batches, peak_rss_mb, rows, timed
+from probes.workloads import get
 
 PRIMARY = "keras-fit"
 LEAN = "tf-function"
@@ -23,12 +24,16 @@ COMPILED = "keras-jit"
 MATMUL_REPEATS = 4  # matmuls per timing, synchronised once
 
 
-def _compile(model: tf.keras.Model, *, jit: bool) -> None:
+def _compile(model: tf.keras.Model, *, loss: str, jit: bool) -> None:
+    classifier = loss == "cross_entropy"
     model.compile(
         # Keras's default epsilon, set explicitly and identically in the PyTorch worker.
         optimizer=tf.keras.optimizers.Adam(learning_rate=1e-3, epsilon=1e-7),
-        loss=tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True),
-        metrics=["accuracy"],  # as in the article: part of the idiomatic path's cost
+        loss=tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+        if classifier
+        else tf.keras.losses.MeanSquaredError(),
+        # As in the article, a classifier tracks accuracy: part of the idiomatic path's cost.
+        metrics=["accuracy"] if classifier else [],
         jit_compile=jit,
     )
 
@@ -70,23 +75,18 @@ class KerasEngine(TimedTraining):
             },
         }
 
-    def load(self, bundle: str, batch_size: int, compiled: bool) -> dict:
+    def load(self, bundle: str, batch_size: int, compiled: bool, workload: str = "cnn") -> dict:
         start = time.perf_counter()
-        self.batch_size = batch_size
+        self.batch_size, self.workload = batch_size, get(workload)
+        self.module = importlib.import_module(f"probes.workloads.{workload}_keras")
         with np.load(bundle) as data:
-            arrays = {k: data[k] for k in data.files}
-        weights = [arrays[k] for k in (
-            "conv_kernel", "conv_bias", "dense1_kernel", "dense1_bias",
-            "dense2_kernel", "dense2_bias",
-        )]  # fmt: skip
-        self.initial = weights
-        self.model = build_reference_cnn()
-        self.model.set_weights(weights)
-        _compile(self.model, jit=False)
+            self.arrays = {k: data[k] for k in data.files}
+        self.model = self._fresh_model()
+        _compile(self.model, loss=self.module.LOSS, jit=False)
         # Build the optimizer's slots now, outside any tf.function: the lean step shares
         # this optimizer and must not create variables while being traced.
         self.model.optimizer.build(self.model.trainable_variables)
-        x, y = arrays["train_x"], arrays["train_y"]
+        x, y = self.arrays["train_x"], self.arrays["train_y"]
         # fit's idiomatic input: a tf.data pipeline over in-memory arrays, fixed batch
         # shape (drop_remainder) so nothing retraces.
         self.dataset = (
@@ -94,23 +94,18 @@ class KerasEngine(TimedTraining):
             .batch(batch_size, drop_remainder=True)
             .repeat()
         )
-        self.batches = [
-            (tf.constant(x[i : i + batch_size]), tf.constant(y[i : i + batch_size]))
-            for i in range(0, len(x) - batch_size + 1, batch_size)
-        ]
+        self.batches = [(tf.constant(xb), tf.constant(yb)) for xb, yb in batches(x, y, batch_size)]
         self.cursor = 0
-        self.test_x = tf.constant(arrays["test_x"])
-        self.test_y = arrays["test_y"]
-        self.equivalence_x = tf.constant(arrays["equivalence_x"])
+        self.test_x = tf.constant(self.arrays["test_x"])
+        self.equivalence_x = tf.constant(self.arrays["equivalence_x"])
         self.one = self.test_x[:1]
-        self.big = self.test_x[:256]
+        self.big = tf.constant(rows(self.arrays["test_x"], self.workload.infer_batch))
         self.lean_step = self._make_lean_step()
         self.lean_forward = tf.function(lambda x: self.model(x, training=False))
         self.paths = {PRIMARY: self.model, LEAN: self.model}
         if compiled:
-            self.jit_model = build_reference_cnn()
-            self.jit_model.set_weights(weights)
-            _compile(self.jit_model, jit=True)
+            self.jit_model = self._fresh_model()
+            _compile(self.jit_model, loss=self.module.LOSS, jit=True)
             self.paths[COMPILED] = self.jit_model
         return {
             "build_s": time.perf_counter() - start,
@@ -118,10 +113,15 @@ class KerasEngine(TimedTraining):
             "layers": [
                 [1 if d is None else int(d) for d in layer.output.shape]
                 for layer in self.model.layers
-            ],
+            ] if workload == "cnn" else None,
             "paths": list(self.paths),
             "skipped": self.skipped,
         }
+
+    def _fresh_model(self) -> tf.keras.Model:
+        model = getattr(self.module, self.workload.model[1])()
+        self.module.set_canonical(model, self.arrays)
+        return model
 
     def _make_lean_step(self):
         model, optimizer, loss_fn = self.model, self.model.optimizer, self.model.loss
@@ -137,14 +137,12 @@ class KerasEngine(TimedTraining):
         return step
 
     def logits(self) -> dict:
-        """Logits of a fresh model with the shared initial weights. Asked for after the
+        """Outputs of a fresh model with the shared initial weights. Asked for after the
         timed windows, so its forward pass cannot change the state training is timed in."""
-        model = build_reference_cnn()
-        model.set_weights(self.initial)
-        out = model(self.equivalence_x, training=False)
+        out = self._fresh_model()(self.equivalence_x, training=False)
         return {"logits": out.numpy().astype(np.float64).tolist()}
 
-    def _train(self, path: str, steps: int) -> float:
+    def _steps(self, path: str, steps: int) -> float:
         if path == LEAN:
             loss = None
             for _ in range(steps):
@@ -175,9 +173,8 @@ class KerasEngine(TimedTraining):
         elapsed, _ = timed(lambda: [self._forward(path, self.big) for _ in range(batches)])
         return {"elapsed_s": elapsed, "samples": batches * int(self.big.shape[0])}
 
-    def accuracy(self) -> dict:
-        predicted = self._forward(PRIMARY, self.test_x).argmax(axis=1)
-        return {"accuracy": float((predicted == self.test_y).mean())}
+    def _predict(self, x: object) -> np.ndarray:
+        return np.asarray(self._forward(PRIMARY, x))  # type: ignore[arg-type]
 
     def matmul(self, seconds: float) -> dict:
         n = 2048 if self.gpus else 1024

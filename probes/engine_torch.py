@@ -1,10 +1,11 @@
-"""The PyTorch side: the reference CNN trained by a plain eager loop (and torch.compile).
+"""The PyTorch side: a workload's model trained by a plain eager loop (and torch.compile).
 
 Imported only inside the PyTorch worker, after the thread variables are in the environment.
 """
 
 from __future__ import annotations
 
+import importlib
 import time
 from collections.abc import Callable
 
@@ -12,8 +13,8 @@ import numpy as np
 import torch
 from torch import nn
 
-from probes.cnn_torch import ReferenceCNN
-from probes.engine_base import TimedTraining, find_cxx, peak_rss_mb, timed
+from probes.engine_base import TimedTraining, batches, find_cxx, peak_rss_mb, rows, timed
+from probes.workloads import get
 
 PRIMARY = "eager-loop"
 COMPILED = "torch-compile"
@@ -27,25 +28,6 @@ def _select_device() -> torch.device:
     if mps is not None and mps.is_available():
         return torch.device("mps")
     return torch.device("cpu")
-
-
-def _to_torch_layout(w: dict[str, np.ndarray]) -> dict[str, torch.Tensor]:
-    """Canonical (Keras) layout -> PyTorch: HWIO -> OIHW, (in, out) -> (out, in), and the
-    first dense layer's inputs re-ordered from (h, w, c) to PyTorch's flatten order (c, h, w)."""
-    dense1 = w["dense1_kernel"].reshape(13, 13, 32, 128).transpose(2, 0, 1, 3).reshape(-1, 128)
-    arrays = {
-        "conv1.weight": w["conv_kernel"].transpose(3, 2, 0, 1),
-        "conv1.bias": w["conv_bias"],
-        "linear1.weight": dense1.T,
-        "linear1.bias": w["dense1_bias"],
-        "linear2.weight": w["dense2_kernel"].T,
-        "linear2.bias": w["dense2_bias"],
-    }
-    return {k: torch.from_numpy(np.ascontiguousarray(v)) for k, v in arrays.items()}
-
-
-def _nchw(x: np.ndarray) -> np.ndarray:
-    return np.ascontiguousarray(x.transpose(0, 3, 1, 2))
 
 
 class TorchEngine(TimedTraining):
@@ -92,32 +74,33 @@ class TorchEngine(TimedTraining):
         elif self.device.type == "mps":
             torch.mps.synchronize()
 
-    def load(self, bundle: str, batch_size: int, compiled: bool) -> dict:
+    def _tensor(self, x: np.ndarray) -> torch.Tensor:
+        return torch.from_numpy(np.ascontiguousarray(self.module.inputs(x))).to(self.device)
+
+    def load(self, bundle: str, batch_size: int, compiled: bool, workload: str = "cnn") -> dict:
         start = time.perf_counter()
-        self.batch_size = batch_size
+        self.batch_size, self.workload = batch_size, get(workload)
+        self.module = importlib.import_module(f"probes.workloads.{workload}_torch")
         with np.load(bundle) as data:
-            arrays = {k: data[k] for k in data.files}
+            self.arrays = {k: data[k] for k in data.files}
         torch.manual_seed(0)
-        self.initial = _to_torch_layout(arrays)
-        self.model = ReferenceCNN().to(self.device)
-        self.model.load_state_dict(self.initial)
+        self.initial = {k: torch.from_numpy(np.ascontiguousarray(v))
+                        for k, v in self.module.from_canonical(self.arrays).items()}  # fmt: skip
+        self.model = self._fresh_model()
         # Keras's Adam epsilon (1e-7) in both: the defaults differ (PyTorch's is 1e-8).
         self.optimizer = torch.optim.Adam(self.model.parameters(), lr=1e-3, eps=1e-7)
-        self.loss_fn = nn.CrossEntropyLoss()
-        x = torch.from_numpy(_nchw(arrays["train_x"])).to(self.device)
-        y = torch.from_numpy(arrays["train_y"]).to(self.device)
+        classifier = self.module.LOSS == "cross_entropy"
+        self.loss_fn = nn.CrossEntropyLoss() if classifier else nn.MSELoss()
         # Pre-batched, in memory, partial batch dropped: no input pipeline in the timing and
         # no odd-sized last batch.
-        self.batches = [
-            (x[i : i + batch_size], y[i : i + batch_size])
-            for i in range(0, len(x) - batch_size + 1, batch_size)
-        ]
+        self.batches = [(self._tensor(x), torch.from_numpy(y).to(self.device))
+                        for x, y in batches(self.arrays["train_x"], self.arrays["train_y"],
+                                            batch_size)]  # fmt: skip
         self.cursor = 0
-        self.test_x = torch.from_numpy(_nchw(arrays["test_x"])).to(self.device)
-        self.test_y = arrays["test_y"]
-        self.equivalence_x = torch.from_numpy(_nchw(arrays["equivalence_x"])).to(self.device)
+        self.test_x = self._tensor(self.arrays["test_x"])
+        self.equivalence_x = self._tensor(self.arrays["equivalence_x"])
         self.one = self.test_x[:1].clone()
-        self.big = self.test_x[:256].clone()
+        self.big = self._tensor(rows(self.arrays["test_x"], self.workload.infer_batch))
         self.paths[PRIMARY] = self.model
         if compiled:
             if self.device.type == "cpu" and find_cxx() is None:
@@ -131,13 +114,18 @@ class TorchEngine(TimedTraining):
         return {
             "build_s": build_s,
             "params": sum(p.numel() for p in self.model.parameters()),
-            "layers": self._layer_shapes(),
+            "layers": self._layer_shapes() if workload == "cnn" else None,
             "paths": list(self.paths),
             "skipped": self.skipped,
         }
 
+    def _fresh_model(self) -> nn.Module:
+        model = getattr(self.module, self.workload.model[0])().to(self.device)
+        model.load_state_dict(self.initial)  # copies: self.initial stays as it was
+        return model
+
     def _layer_shapes(self) -> list[list[int]]:
-        """Each layer's output shape for one sample, in the canonical NHWC order."""
+        """The CNN's output shape after each layer for one sample, in canonical NHWC order."""
         shapes: list[list[int]] = []
         x = self.equivalence_x[:1]
         with torch.no_grad():
@@ -153,15 +141,13 @@ class TorchEngine(TimedTraining):
         return shapes
 
     def logits(self) -> dict:
-        """Logits of a fresh model with the shared initial weights. Asked for after the
+        """Outputs of a fresh model with the shared initial weights. Asked for after the
         timed windows, so its forward pass cannot change the state training is timed in."""
-        model = ReferenceCNN().to(self.device)
-        model.load_state_dict(self.initial)
         with torch.no_grad():
-            out = model(self.equivalence_x)
+            out = self._fresh_model()(self.equivalence_x)
         return {"logits": out.cpu().double().tolist()}
 
-    def _train(self, path: str, steps: int) -> float:
+    def _steps(self, path: str, steps: int) -> float:
         model = self.paths[path]
         loss = None
         for _ in range(steps):
@@ -184,6 +170,9 @@ class TorchEngine(TimedTraining):
             self.model.train()
         return out
 
+    def _predict(self, x: object) -> np.ndarray:
+        return self._forward(PRIMARY, x).cpu().numpy()  # type: ignore[arg-type]
+
     def latency(self, path: str, calls: int) -> dict:
         ms = []
         for _ in range(calls):
@@ -196,14 +185,9 @@ class TorchEngine(TimedTraining):
         elapsed, _ = timed(lambda: [self._forward(path, self.big) for _ in range(batches)])
         return {"elapsed_s": elapsed, "samples": batches * len(self.big)}
 
-    def accuracy(self) -> dict:
-        logits = self._forward(PRIMARY, self.test_x)
-        predicted = logits.argmax(dim=1).cpu().numpy()
-        return {"accuracy": float((predicted == self.test_y).mean())}
-
     def matmul(self, seconds: float) -> dict:
         """This framework's fp32 matrix-multiply rate on its device: the peak we compare
-        the CNN's achieved FLOP/s against."""
+        the model's achieved FLOP/s against."""
         n = 2048 if self.device.type != "cpu" else 1024
         a = torch.randn(n, n, device=self.device)
         b = torch.randn(n, n, device=self.device)

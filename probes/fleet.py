@@ -6,6 +6,7 @@ business (``probes.runner``); the workers themselves are ``probes.workers.Worker
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import threading
@@ -31,7 +32,7 @@ TIMEOUTS = {
     "latency": 60.0,
     "throughput": 60.0,
     "logits": 60.0,
-    "accuracy": 60.0,
+    "quality": 600.0,  # may first train up to the workload's minimum of steps
     "matmul": 60.0,
     "memory": 30.0,
 }
@@ -84,7 +85,8 @@ class Fleet:
         done = sum(len(p.windows) for p in paths)
         timed = sum(1 for p in paths if p.windows or (p.ok and p.warm))
         planned = self.info.rounds_planned * timed
-        self.on_event(ProbeEvent(fw, phase, done, planned, samples_per_s, message, path))
+        self.on_event(ProbeEvent(fw, phase, done, planned, samples_per_s, message, path,
+                                 self.info.workload))  # fmt: skip
 
     def workers(self) -> Iterator[WorkerRecord]:
         for rec in self.records.values():
@@ -185,7 +187,7 @@ class Fleet:
         if not alive:
             return None
         cmd = [sys.executable, "-m", "probes.bundle", "--dir", str(directory),
-               "--seed", str(self.settings.seed)]  # fmt: skip
+               "--workload", self.info.workload, "--seed", str(self.settings.seed)]  # fmt: skip
         data_dir = data_cache_dir()
         if unusable(data_dir) is None:  # without a cache the digits are resized again
             cmd += ["--cache-dir", str(data_dir)]
@@ -205,7 +207,7 @@ class Fleet:
         if proc.returncode is not None and proc.returncode < 0 and not err:
             err = f"no answer within {TIMEOUTS['bundle']:.0f} s"
         if proc.returncode == 0 and out.strip():
-            return directory / "bundle.npz"
+            return Path(json.loads(out)["path"])
         reason = one_line(err) or f"exit status {proc.returncode}"
         for wr in alive:
             self.fail(wr, WorkerFailure("failed", f"the shared data bundle could not be "

@@ -87,9 +87,9 @@ class FrameworkRecord:
     workers: list[WorkerRecord]
     logits: list | None = None
     matmul_gflops: float | None = None
-    accuracy: float | None = None
+    quality: dict | None = None  # the held-out check: metric, value, bar, steps
     peak_rss_mb: float | None = None
-    failed_check: str = ""  # a check after the run (accuracy) that fails the framework
+    failed_check: str = ""  # a check after the run (quality) that fails the framework
 
     @property
     def main(self) -> WorkerRecord:
@@ -124,6 +124,7 @@ class FrameworkRecord:
 @dataclass
 class RunInfo:
     budget_s: float
+    workload: str = "cnn"
     rounds: int = 0
     rounds_planned: int = 0
     stopped: str = ""

@@ -7,13 +7,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from probes import bundle as bundle_mod
 from probes import flops
+from probes.bundle import LOGIT_TOLERANCE
 from probes.records import FrameworkRecord, PathRecord, RunInfo, WorkerRecord
 from probes.stats import RatioEstimate, median, paired_by_round, quantile, summarize, window_flags
+from probes.workloads import get
 
 if TYPE_CHECKING:
     from probes.settings import ProbeSettings
+    from probes.workloads import Workload
 
 IDLE_CPU_LIMIT = 0.05  # share of one CPU the idle worker may burn during another's window
 TRAIN_PATH_FOR = {"train": "keras-fit", "train_lean": "tf-function"}
@@ -28,7 +30,7 @@ def _round(value: float | None, digits: int = 4) -> float | None:
     return None if value is None else round(value, digits)
 
 
-def _path_fields(p: PathRecord, peak_gflops: float | None) -> dict:
+def _path_fields(p: PathRecord, peak_gflops: float | None, workload: str) -> dict:
     values = [p.windows[k] for k in sorted(p.windows)]
     calls = [ms for k in sorted(p.latency_ms) for ms in p.latency_ms[k]]
     summary = summarize(values) if len(values) >= 2 else None
@@ -56,7 +58,8 @@ def _path_fields(p: PathRecord, peak_gflops: float | None) -> dict:
         if calls
         else None,
         "infer_samples_per_s": median(list(p.infer.values())) if p.infer else None,
-        "efficiency_pct": _round(flops.efficiency_pct(summary.median, peak_gflops), 2)
+        "infer_batch": get(workload).infer_batch,
+        "efficiency_pct": _round(flops.efficiency_pct(summary.median, peak_gflops, workload), 2)
         if summary and peak_gflops
         else None,
         "flags": flags,
@@ -128,7 +131,12 @@ def framework_entry(
         "import_s": _round(hello.get("import_s")),
         "build_s": _round(load.get("build_s")),
         "params": load.get("params"),
-        "accuracy": _round(rec.accuracy),
+        "accuracy": _round(rec.quality["value"])
+        if rec.quality and rec.quality["metric"] == "accuracy"
+        else None,
+        "quality": {k: _round(v) if isinstance(v, float) else v for k, v in rec.quality.items()}
+        if rec.quality
+        else None,
         "peak_rss_mb": _round(rec.peak_rss_mb, 1),
         "matmul_gflops": _round(rec.matmul_gflops, 1),
         "details": hello.get("details"),
@@ -141,7 +149,7 @@ def framework_entry(
     if not rec.paths:
         return entry
     primary, *others = rec.paths
-    entry.update(_path_fields(primary, peak_gflops))
+    entry.update(_path_fields(primary, peak_gflops, info.workload))
     machine_flags = []
     got = hello.get("threads")
     if got is not None and got != threads:
@@ -159,7 +167,8 @@ def framework_entry(
                 "status": p.status if rec.ok else rec.status,
                 "message": p.message,
                 **shared,
-                **(_path_fields(p, peak_gflops) if p.warm else {"path": p.path, "flags": []}),
+                **(_path_fields(p, peak_gflops, info.workload) if p.warm
+                   else {"path": p.path, "flags": []}),  # fmt: skip
             }
             entry["variants"][p.path] = variant
     return entry
@@ -266,14 +275,14 @@ def ratios(records: dict[str, FrameworkRecord], equivalence: dict, info: RunInfo
     return out
 
 
-def equivalence(records: dict[str, FrameworkRecord]) -> dict:
-    """Whether the two workers trained the same function: parameter counts, layer shapes and
-    logits of the shared initial weights on the shared batch."""
+def equivalence(records: dict[str, FrameworkRecord], workload: Workload) -> dict:
+    """Whether the two workers trained the same function: parameter counts, layer shapes (the
+    CNN) and outputs of the shared initial weights on the shared batch."""
     params = {fw: int(r.main.load["params"]) for fw, r in records.items()
               if r.main.load}  # fmt: skip
     built = {fw: r for fw, r in records.items() if r.ok and r.logits is not None}
-    result: dict = {"params": params, "expected_params": bundle_mod.REFERENCE_PARAMS}
-    wrong = [fw for fw, n in params.items() if n != bundle_mod.REFERENCE_PARAMS]
+    result: dict = {"params": params, "expected_params": workload.params}
+    wrong = [fw for fw, n in params.items() if n != workload.params]
     if len(built) < 2:
         result.update(max_abs_logit_diff=None, ok=False,
                       reason="needs both frameworks built; only "
@@ -285,16 +294,16 @@ def equivalence(records: dict[str, FrameworkRecord]) -> dict:
     )
     shapes = {fw: r.main.load.get("layers") for fw, r in built.items()}
     same_shapes = len({repr(s) for s in shapes.values()}) == 1
-    ok = diff <= bundle_mod.LOGIT_TOLERANCE and not wrong and same_shapes
-    result.update(max_abs_logit_diff=diff, tolerance=bundle_mod.LOGIT_TOLERANCE,
+    ok = diff <= LOGIT_TOLERANCE and not wrong and same_shapes
+    result.update(max_abs_logit_diff=diff, tolerance=LOGIT_TOLERANCE,
                   layer_shapes=shapes, ok=ok)  # fmt: skip
     if not ok:
         reasons = []
-        if diff > bundle_mod.LOGIT_TOLERANCE:
+        if diff > LOGIT_TOLERANCE:
             reasons.append(f"logits differ by {diff:.2e}")
         if wrong:
             reasons.append(
-                f"parameter count of {', '.join(wrong)} is not {bundle_mod.REFERENCE_PARAMS:,}"
+                f"parameter count of {', '.join(wrong)} is not {workload.params:,}"
             )
         if not same_shapes:
             reasons.append("layer output shapes differ")
@@ -330,6 +339,7 @@ def assemble(
     return {
         "schema": 1,
         "created": created,
+        "workload": info.workload,
         "machine": {
             **machine,
             "accelerators": accelerators,
@@ -359,3 +369,17 @@ def assemble(
         "frameworks": frameworks,
         "ratios": ratios(records, equivalence, info),
     }
+
+
+WORKLOAD_KEYS = ("equivalence", "frameworks", "ratios")
+
+
+def combine(results: dict[str, dict], chosen: str) -> dict:
+    """One measurements dict from one run per workload: the chosen workload's figures at the
+    top, as every reader of schema 1 expects them, and each workload's in ``workloads``."""
+    combined = dict(results[chosen])
+    combined["workloads"] = {
+        name: {**{k: r[k] for k in WORKLOAD_KEYS}, "probe": r["machine"]["probe"]}
+        for name, r in results.items()
+    }
+    return combined

@@ -7,7 +7,7 @@ state (the primary figures) and, unless ``--quick``, one per tuned state (see
 import competes with the other; then the tuned workers together), bundle, build, warm-up,
 training windows in mirrored order with gaps, inference, and only then everything that
 would change a process's allocator state before training (the equivalence forward pass, the
-accuracy check, the matmul peak). Any worker failure marks only that worker (a tuned state,
+quality check, the matmul peak). Any worker failure marks only that worker (a tuned state,
 or a framework) and the run goes on with the rest; a cancel or Ctrl-C kills every worker.
 """
 
@@ -24,7 +24,7 @@ from probes.cpus import cpu_budget, thread_environment
 from probes.fleet import Fleet
 from probes.machine import describe, load_average
 from probes.records import TRAINING_OPS, FrameworkRecord, PathRecord, RunInfo, WorkerRecord
-from probes.report import assemble, equivalence, paired_against
+from probes.report import assemble, combine, equivalence, paired_against
 from probes.runtime import RuntimeState, out_of_the_box, tuned_states
 from probes.schedule import (
     GAP_S,
@@ -38,6 +38,7 @@ from probes.settings import ProbeEvent, ProbeSettings
 from probes.stats import geometric_ci95
 from probes.workers import Launcher, default_launcher, worker_environment
 from probes.workers import process_cpu_s as _cpu_s
+from probes.workloads import get
 
 INFER_GAP_S = 0.1  # inference windows are short; the idle-CPU check catches any spin
 INFER_ROUNDS = 4  # mirrored, as for training; fewer pairs make the t-interval useless
@@ -45,7 +46,6 @@ INFER_SHARE = 0.2  # of the budget, for latency and batched-throughput windows
 MIN_STEPS = 2
 WARMUP_MAX_S = 2.0
 QUICK_WARMUP_MAX_S = 0.5
-MIN_ACCURACY = 0.80
 
 
 class Runner:
@@ -57,9 +57,12 @@ class Runner:
         cancel: threading.Event | None = None,
         launcher: Launcher = default_launcher,
         states: list[RuntimeState] | None = None,
+        workload: str | None = None,
     ) -> None:
-        """``states``: the tuned states to measure (None: those this machine offers)."""
+        """``states``: the tuned states to measure (None: those this machine offers);
+        ``workload``: what to train (None: the settings' first)."""
         self.settings = settings
+        self.workload = get(workload or settings.workloads[0])
         if states is None:
             states = [] if settings.quick else tuned_states(everything=settings.tuning)
         all_states = [out_of_the_box(), *states]
@@ -70,6 +73,7 @@ class Runner:
         self.info = RunInfo(
             budget_s=settings.effective_budget_s,
             tuning=", ".join(s.name for s in states) or "none",
+            workload=self.workload.name,
         )
         self.fleet = Fleet(settings, self.records, self.info, launcher=launcher,
                            on_event=on_event, cancel=cancel)  # fmt: skip
@@ -97,8 +101,8 @@ class Runner:
         finally:
             self.fleet.kill_all()
         self.info.wall_s = time.monotonic() - wall0
-        proven = equivalence(self.records)
-        self._check_accuracy()
+        proven = equivalence(self.records, self.workload)
+        self._check_quality()
         result = assemble(
             created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
             machine=machine,
@@ -117,8 +121,9 @@ class Runner:
             self.fleet.emit(wr.framework, "building", message=tuned)
             compiled = self.settings.compiled and not wr.state.tuned
             loaded = self.fleet.call(
-                wr, "load", bundle=str(bundle_path), batch_size=self.settings.batch_size,
-                compiled=compiled,
+                wr, "load", bundle=str(bundle_path), compiled=compiled,
+                batch_size=self.settings.batch_for(self.workload.name),
+                workload=self.workload.name,
             )  # fmt: skip
             if loaded is None:
                 continue
@@ -270,7 +275,8 @@ class Runner:
         wr = self.fleet.worker_of(p)
         if not (p.ok and wr.alive and "batch_s" in p.warm):
             return
-        self.fleet.emit(p.framework, "inference", message=f"{p.label}: batch 256", path=p.path)
+        self.fleet.emit(p.framework, "inference",
+                       message=f"{p.label}: batch {self.workload.infer_batch}", path=p.path)
         batches = int(min(1000, max(1, window_s / p.warm["batch_s"])))
         if reply := self.fleet.call(wr, "throughput", p, path=p.path, batches=batches):
             p.infer[r] = reply["samples"] / reply["elapsed_s"]
@@ -286,9 +292,10 @@ class Runner:
             self.fleet.emit(rec.framework, "equivalence")
             if reply := self.fleet.call(wr, "logits"):
                 rec.logits = reply["logits"]
-            self.fleet.emit(rec.framework, "accuracy")
-            if wr.alive and (reply := self.fleet.call(wr, "accuracy")):
-                rec.accuracy = reply["accuracy"]
+            self.fleet.emit(rec.framework, "quality")
+            if wr.alive and (reply := self.fleet.call(wr, "quality", path=wr.paths[0].path)):
+                rec.quality = {k: reply[k] for k in ("metric", "value", "bar", "steps",
+                                                     "topped_up")}  # fmt: skip
             if wr.alive and (reply := self.fleet.call(wr, "matmul", seconds=0.3)):
                 rec.matmul_gflops = reply["gflops"]
             if wr.alive and (reply := self.fleet.call(wr, "memory")):
@@ -297,13 +304,15 @@ class Runner:
         # there is nothing left in the workers worth a clean exit.
         self.fleet.kill_all()
 
-    def _check_accuracy(self) -> None:
-        """Held-out accuracy proves that training happened; without it, speed means nothing."""
+    def _check_quality(self) -> None:
+        """The held-out check proves that training happened; without it, speed means nothing."""
+        w = self.workload
         for rec in self.records.values():
-            if rec.ok and rec.accuracy is not None and rec.accuracy < MIN_ACCURACY:
+            if rec.ok and rec.quality is not None and not w.passes(rec.quality["value"]):
+                relation = "below" if w.higher_is_better else "above"
                 rec.failed_check = (
-                    f"held-out accuracy {rec.accuracy:.2f} is below "
-                    f"{MIN_ACCURACY:.2f} after the probe: the model did not learn"
+                    f"held-out {w.metric} {rec.quality['value']:.2f} is {relation} {w.bar:.2f} "
+                    f"after {rec.quality['steps']} training steps: the model did not learn"
                 )
 
 
@@ -313,5 +322,11 @@ def run_probes(
     on_event: Callable[[ProbeEvent], None] | None = None,
     cancel: threading.Event | None = None,
 ) -> dict:
-    return Runner(settings, on_event=on_event, cancel=cancel).run()
+    """Every workload of ``settings`` in turn, each in fresh workers (a workload's figures
+    must not depend on what ran before it), combined into one measurements dict."""
+    results = {
+        w: Runner(settings, on_event=on_event, cancel=cancel, workload=w).run()
+        for w in settings.workloads
+    }
+    return combine(results, settings.workloads[0])
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 
+from probes.workloads import WORKLOADS
+
 FRAMEWORKS: tuple[str, ...] = ("pytorch", "tensorflow")
 
 # Seconds of timed phases (training windows, inference, accuracy); imports, build and
@@ -39,7 +41,10 @@ class ProbeSettings:
     # Also measure every tuned state this machine offers (jemalloc, tcmalloc), the lean path
     # tuned, and batched inference tuned; the default run tunes each primary path with glibc.
     tuning: bool = False
-    batch_size: int = 64
+    # What to train: the first is the one whose figures head the measurements file (the
+    # one matching the project); the others follow in its `workloads` map.
+    workloads: tuple[str, ...] = ("cnn",)
+    batch_size: int | None = None  # None: the workload's own (64; 32 for the transformer)
     seed: int = 0
     threads: int | None = None  # a cap below the usable CPUs; None: all usable CPUs
     # The most one worker command may take before the worker is killed as `timeout`.
@@ -66,7 +71,15 @@ class ProbeSettings:
             raise ProbeSettingsError(
                 f"budget {self.budget_s:g} s is above the ceiling of {BUDGET_MAX_S:g} s"
             )
-        if self.batch_size < 1:
+        unknown = [w for w in self.workloads if w not in WORKLOADS]
+        if unknown or not self.workloads:
+            raise ProbeSettingsError(
+                f"unknown workload {unknown[0]!r}: choose from {', '.join(WORKLOADS)}"
+                if unknown else f"no workload: choose from {', '.join(WORKLOADS)}"
+            )
+        if len(set(self.workloads)) != len(self.workloads):
+            raise ProbeSettingsError("a workload is listed twice")
+        if self.batch_size is not None and self.batch_size < 1:
             raise ProbeSettingsError("batch size must be at least 1")
         if self.threads is not None and self.threads < 1:
             raise ProbeSettingsError("threads must be at least 1")
@@ -79,6 +92,9 @@ class ProbeSettings:
             return float(self.budget_s)
         return QUICK_BUDGET_S if self.quick else DEFAULT_BUDGET_S
 
+    def batch_for(self, workload: str) -> int:
+        return self.batch_size or WORKLOADS[workload].batch_size
+
     def key_fields(self) -> dict[str, object]:
         """The settings that change what is measured (the cache key's share)."""
         return {
@@ -87,6 +103,7 @@ class ProbeSettings:
             "frameworks": sorted(self.frameworks),
             "compiled": self.compiled,
             "tuning": self.tuning,
+            "workloads": list(self.workloads),
             "batch_size": self.batch_size,
             "seed": self.seed,
             "threads": self.threads,
@@ -105,6 +122,7 @@ class ProbeEvent:
     samples_per_s: float | None
     message: str = ""
     path: str = ""  # the training path a window or phase is about, when there is one
+    workload: str = ""  # what is being trained (runs of several workloads say which)
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ ENGINE = {
     "tensorflow": ("probes.engine_keras", "KerasEngine"),
 }
 PIP_NAME = {"pytorch": "torch", "tensorflow": "tensorflow"}
-OPS = ("load", "logits", "warmup", "window", "latency", "throughput", "accuracy", "matmul",
+OPS = ("load", "logits", "warmup", "window", "latency", "throughput", "quality", "matmul",
        "memory")  # fmt: skip
 
 

@@ -12,7 +12,7 @@ from probe_fakes import fake_launcher
 
 import probes.runner
 from probes import ProbeSettings
-from probes.bundle import digits_28
+from probes.workloads.data import digits_28
 from probes.runner import Runner
 
 

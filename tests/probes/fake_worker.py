@@ -159,8 +159,10 @@ def main() -> int:
             reply = {"ms": [base * (1 + 0.01 * (i % 3)) for i in range(cmd["calls"])]}
         elif op == "throughput":
             reply = {"elapsed_s": 0.01 * cmd["batches"], "samples": 256 * cmd["batches"]}
-        elif op == "accuracy":
-            reply = {"accuracy": 0.42 if mode == "low-accuracy" else 0.95}
+        elif op == "quality":
+            value = 0.42 if mode == "low-accuracy" else 0.95
+            reply = {"metric": "accuracy", "value": value, "bar": 0.8, "steps": 200,
+                     "topped_up": 0}  # fmt: skip
         elif op == "matmul":
             reply = {"gflops": 100.0}
         elif op == "memory":

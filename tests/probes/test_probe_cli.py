@@ -18,6 +18,7 @@ from advisor import probe_cli
 from advisor.measurements import parse_measurements
 from advisor.progress import ProbeProgress
 from probes import ProbeEvent, model_source
+from probes.workloads import WORKLOADS
 
 
 def _parse(*argv: str) -> argparse.Namespace:
@@ -172,21 +173,21 @@ def test_progress_redraws_on_a_terminal_and_logs_phases_elsewhere() -> None:
     assert "3/16" in tty.file.getvalue() and "2,500" in tty.file.getvalue()
 
 
-@pytest.mark.parametrize(
-    ("framework", "name"), [("pytorch", "ReferenceCNN"), ("tensorflow", "build_reference_cnn")]
-)
-def test_model_source_is_the_exact_definition(framework: str, name: str) -> None:
-    source = model_source(framework)
-    node = ast.parse(source).body[0]
-    assert node.name == name
-    assert (
-        source
-        in Path(probes.__file__)
-        .with_name("cnn_torch.py" if framework == "pytorch" else "cnn_keras.py")
-        .read_text()
-    )
+@pytest.mark.parametrize("workload", sorted(WORKLOADS))
+@pytest.mark.parametrize("framework", ["pytorch", "tensorflow"])
+def test_model_source_is_the_exact_definition(framework: str, workload: str) -> None:
+    source = model_source(framework, workload)
+    name = WORKLOADS[workload].model[0 if framework == "pytorch" else 1]
+    file = f"{workload}_{'torch' if framework == 'pytorch' else 'keras'}.py"
+    text = (Path(probes.__file__).parent / "workloads" / file).read_text()
+    nodes = ast.parse(source).body
+    assert nodes[-1].name == name  # the model last, after the classes it is built from
+    for node in nodes:
+        assert ast.get_source_segment(source, node) in text
     with pytest.raises(ValueError):
         model_source("jax")
+    with pytest.raises(ValueError):
+        model_source(framework, "gan")
 
 
 def test_importing_the_probes_and_cli_loads_no_framework() -> None:

@@ -50,7 +50,7 @@ def test_a_clean_run_is_a_valid_measurements_file(run_fake) -> None:
     assert torch["train_samples_per_s"]["windows"] >= 2
     phases = {e.phase for e in events}
     assert {"importing", "building", "equivalence", "warm-up", "training", "inference",
-            "accuracy", "done"} <= phases  # fmt: skip
+            "quality", "done"} <= phases  # fmt: skip
     assert any(e.message == "first step" for e in events)  # forwarded from the worker
     assert all(e.windows_done <= e.windows_planned for e in events if e.windows_planned)
     # The plan is made once: "planned" never changes after the first window is counted.
@@ -98,7 +98,7 @@ def test_nothing_but_loading_and_training_runs_before_a_timed_window(run_fake, t
         assert set(sequence[:last_window]) <= {"load", "warmup", "window"}, (key, sequence)
         # ... and what does move the state runs, in the default workers, only afterwards.
         if key[1] == "default":
-            assert {"latency", "throughput", "logits", "matmul", "accuracy"} <= set(
+            assert {"latency", "throughput", "logits", "matmul", "quality"} <= set(
                 sequence[last_window:]
             ), (key, sequence)
 
@@ -187,7 +187,7 @@ def test_a_broken_worker_fails_alone_and_promptly(run_fake, mode, status, words,
 def test_low_accuracy_fails_the_framework(run_fake) -> None:
     result = run_fake({"pytorch": "low-accuracy"})
     torch = result["frameworks"]["pytorch"]
-    assert torch["status"] == "failed" and "0.42" in torch["message"]
+    assert torch["status"] == "failed" and "held-out accuracy 0.42 is below 0.80" in torch["message"]
     assert result["ratios"]["train"]["estimate"] is None
 
 

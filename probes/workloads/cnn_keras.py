@@ -6,7 +6,10 @@ the same mathematics, numerically safer, and the same head as the PyTorch model.
 is declared with ``tf.keras.Input`` because Keras 3 deprecates ``input_shape=`` on a layer.
 """
 
+import numpy as np
 import tensorflow as tf
+
+LOSS = "cross_entropy"
 
 
 def build_reference_cnn() -> tf.keras.Sequential:
@@ -20,3 +23,8 @@ def build_reference_cnn() -> tf.keras.Sequential:
             tf.keras.layers.Dense(10),
         ]
     )
+
+
+def set_canonical(model: tf.keras.Model, w: dict[str, np.ndarray]) -> None:
+    model.set_weights([w[k] for k in ("conv_kernel", "conv_bias", "dense1_kernel",
+                                      "dense1_bias", "dense2_kernel", "dense2_bias")])  # fmt: skip

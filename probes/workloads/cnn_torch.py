@@ -7,8 +7,11 @@ ReLU after the convolution, unlike its Keras twin. Here the convolution uses val
 that really arrive, which gives the Keras model's 693,962 parameters exactly.
 """
 
+import numpy as np
 import torch
 from torch import nn
+
+LOSS = "cross_entropy"
 
 
 class ReferenceCNN(nn.Module):
@@ -25,3 +28,22 @@ class ReferenceCNN(nn.Module):
         x = self.flatten(x)
         x = torch.relu(self.linear1(x))
         return self.linear2(x)  # logits: nn.CrossEntropyLoss applies log-softmax itself
+
+
+def from_canonical(w: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Canonical (Keras) layout -> PyTorch: HWIO -> OIHW, (in, out) -> (out, in), and the
+    first dense layer's inputs re-ordered from (h, w, c) to PyTorch's flatten order (c, h, w)."""
+    dense1 = w["dense1_kernel"].reshape(13, 13, 32, 128).transpose(2, 0, 1, 3).reshape(-1, 128)
+    return {
+        "conv1.weight": w["conv_kernel"].transpose(3, 2, 0, 1),
+        "conv1.bias": w["conv_bias"],
+        "linear1.weight": dense1.T,
+        "linear1.bias": w["dense1_bias"],
+        "linear2.weight": w["dense2_kernel"].T,
+        "linear2.bias": w["dense2_bias"],
+    }
+
+
+def inputs(x: np.ndarray) -> np.ndarray:
+    """Images NHWC (canonical) -> NCHW, PyTorch's layout."""
+    return np.ascontiguousarray(x.transpose(0, 3, 1, 2))
