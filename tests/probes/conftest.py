@@ -12,8 +12,8 @@ from probe_fakes import fake_launcher
 
 import probes.runner
 from probes import ProbeSettings
-from probes.workloads.data import digits_28
 from probes.runner import Runner
+from probes.workloads.data import digits_28
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -187,7 +187,8 @@ def test_a_broken_worker_fails_alone_and_promptly(run_fake, mode, status, words,
 def test_low_accuracy_fails_the_framework(run_fake) -> None:
     result = run_fake({"pytorch": "low-accuracy"})
     torch = result["frameworks"]["pytorch"]
-    assert torch["status"] == "failed" and "held-out accuracy 0.42 is below 0.80" in torch["message"]
+    assert torch["status"] == "failed"
+    assert "held-out accuracy 0.42 is below 0.80" in torch["message"]
     assert result["ratios"]["train"]["estimate"] is None
 
 
