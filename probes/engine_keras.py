@@ -87,13 +87,7 @@ class KerasEngine(TimedTraining):
         # this optimizer and must not create variables while being traced.
         self.model.optimizer.build(self.model.trainable_variables)
         x, y = self.arrays["train_x"], self.arrays["train_y"]
-        # fit's idiomatic input: a tf.data pipeline over in-memory arrays, fixed batch
-        # shape (drop_remainder) so nothing retraces.
-        self.dataset = (
-            tf.data.Dataset.from_tensor_slices((x, y))
-            .batch(batch_size, drop_remainder=True)
-            .repeat()
-        )
+        self.fit_at = 0  # where the next fit() window's rows start, cycling through the data
         self.batches = [(tf.constant(xb), tf.constant(yb)) for xb, yb in batches(x, y, batch_size)]
         self.cursor = 0
         self.test_x = tf.constant(self.arrays["test_x"])
@@ -150,9 +144,14 @@ class KerasEngine(TimedTraining):
                 self.cursor = (self.cursor + 1) % len(self.batches)
                 loss = self.lean_step(xb, yb)
             return float(loss.numpy())  # the one synchronisation per window
-        history = self.paths[path].fit(
-            self.dataset, epochs=1, steps_per_epoch=steps, verbose=0, shuffle=False
-        )
+        # As the article does: NumPy arrays and a batch size straight into fit(), which
+        # shuffles them and batches them itself. A window is as many whole batches of the
+        # data as it has steps, taken in turn.
+        rows = np.arange(self.fit_at, self.fit_at + steps * self.batch_size)
+        self.fit_at = int(rows[-1] + 1) % len(self.arrays["train_x"])
+        x = np.take(self.arrays["train_x"], rows, axis=0, mode="wrap")
+        y = np.take(self.arrays["train_y"], rows, axis=0, mode="wrap")
+        history = self.paths[path].fit(x, y, batch_size=self.batch_size, epochs=1, verbose=0)
         return float(history.history["loss"][-1])
 
     def _forward(self, path: str, x: tf.Tensor) -> np.ndarray:

@@ -345,7 +345,8 @@ def assemble(
             "accelerators": accelerators,
             "matmul_peak_gflops": {k: round(v, 1) for k, v in peaks.items()},
             "probe": {
-                "budget_s": info.budget_s,
+                "budget_s": round(info.budget_s, 2),
+                "wall_target_s": settings.wall_target_s,
                 "timed_s": round(info.timed_s, 2),
                 "wall_s": round(info.wall_s, 2),
                 "rounds": info.rounds,

@@ -12,10 +12,16 @@ from probes.workloads import WORKLOADS
 
 FRAMEWORKS: tuple[str, ...] = ("pytorch", "tensorflow")
 
-# Seconds of timed phases (training windows, inference, accuracy); imports, build and
-# warm-up come on top. 45 s keeps the default run inside 75 s wall on a 2-core machine.
+# Seconds of timed phases (training windows, inference) at most; imports, build, warm-up and
+# the checks afterwards come on top. Without --budget a run aims at a wall-clock target
+# instead, and its timed phases get what the imports, builds and warm-ups leave of it
+# (a transformer's tracing costs far more than the CNN's), within [floor, this].
 DEFAULT_BUDGET_S = 45.0
 QUICK_BUDGET_S = 10.0
+DEFAULT_WALL_S = 65.0  # the issue's limit is 75 s on 2 cores; 60 s is the aim
+QUICK_WALL_S = 26.0  # --quick must stay within 30 s
+# What the checks after the timed phases take (equivalence, quality, matmul, memory).
+CLOSE_RESERVE_S = 3.0
 # Below this, one mirrored block of windows per path no longer fits with the 0.3 s gaps
 # the OpenMP pools need to go idle, so the interval would be meaningless.
 BUDGET_FLOOR_S = 6.0
@@ -88,9 +94,25 @@ class ProbeSettings:
 
     @property
     def effective_budget_s(self) -> float:
+        """The timed phases' budget, or without --budget its most."""
         if self.budget_s is not None:
             return float(self.budget_s)
         return QUICK_BUDGET_S if self.quick else DEFAULT_BUDGET_S
+
+    @property
+    def wall_target_s(self) -> float | None:
+        """The wall-clock time a run aims at when no --budget is given."""
+        if self.budget_s is not None:
+            return None
+        return QUICK_WALL_S if self.quick else DEFAULT_WALL_S
+
+    def timed_budget_s(self, elapsed_s: float) -> float:
+        """The timed phases' budget once ``elapsed_s`` of the run are gone: --budget as
+        given, else what is left of the wall-clock target, within [floor, default]."""
+        if self.wall_target_s is None:
+            return self.effective_budget_s
+        left = self.wall_target_s - elapsed_s - CLOSE_RESERVE_S
+        return min(self.effective_budget_s, max(BUDGET_FLOOR_S, left))
 
     def batch_for(self, workload: str) -> int:
         return self.batch_size or WORKLOADS[workload].batch_size

@@ -101,11 +101,18 @@ def summarize(values: Sequence[float]) -> Summary:
 
 @dataclass(frozen=True)
 class RatioEstimate:
-    """exp(mean log(a_k / b_k)) over paired windows, with its 95 % t-interval."""
+    """exp(mean log(a_k / b_k)) over paired windows, with its 95 % interval.
+
+    The interval has two parts: the paired t-interval over the windows (``within``, which
+    more windows narrow) and a between-process term (``process_sd``): two fresh processes of
+    the same code do not train at the same speed, and no number of windows inside one pair
+    of processes can show how far apart they may be (see ``process_sd``)."""
 
     estimate: float
     ci95: tuple[float, float] | None
     pairs: int
+    within: float = math.inf  # relative half-width of the t-interval alone
+    process_sd: float = 0.0  # the between-process standard deviation added, on log scale
 
     @property
     def half_width(self) -> float:
@@ -116,31 +123,43 @@ class RatioEstimate:
         return max(hi / self.estimate - 1.0, 1.0 - lo / self.estimate)
 
     def to_dict(self) -> dict:
-        return {
+        out = {
             "estimate": self.estimate,
             "ci95": list(self.ci95) if self.ci95 else None,
             "pairs": self.pairs,
         }
+        if self.process_sd:
+            out["process_sd"] = self.process_sd
+        return out
 
 
-def paired_by_round(a: Mapping[int, float], b: Mapping[int, float]) -> RatioEstimate | None:
+def paired_by_round(
+    a: Mapping[int, float], b: Mapping[int, float], process_sd: float = 0.0
+) -> RatioEstimate | None:
     """a/b over the rounds both have a window in; None when they share none."""
     rounds = sorted(set(a) & set(b))
     if not rounds:
         return None
-    return paired_log_ratio([a[k] for k in rounds], [b[k] for k in rounds])
+    return paired_log_ratio([a[k] for k in rounds], [b[k] for k in rounds], process_sd)
 
 
-def paired_log_ratio(a: Sequence[float], b: Sequence[float]) -> RatioEstimate:
-    """Ratio a/b from windows paired by round; the pairing removes shared machine drift."""
+def paired_log_ratio(
+    a: Sequence[float], b: Sequence[float], process_sd: float = 0.0
+) -> RatioEstimate:
+    """Ratio a/b from windows paired by round; the pairing removes shared machine drift.
+    ``process_sd`` (log scale) widens the interval by the spread between processes."""
     if len(a) != len(b) or not a:
         raise ValueError("paired ratio needs two equally long, non-empty series")
     logs = [math.log(x / y) for x, y in zip(a, b, strict=True)]
     mean, sd = _mean_sd(logs)
     if len(logs) < 2:
-        return RatioEstimate(math.exp(mean), None, len(logs))
-    half = t975(len(logs) - 1) * sd / math.sqrt(len(logs))
-    return RatioEstimate(math.exp(mean), (math.exp(mean - half), math.exp(mean + half)), len(logs))
+        return RatioEstimate(math.exp(mean), None, len(logs), process_sd=process_sd)
+    within = t975(len(logs) - 1) * sd / math.sqrt(len(logs))
+    half = math.hypot(within, _Z975 * process_sd)
+    return RatioEstimate(
+        math.exp(mean), (math.exp(mean - half), math.exp(mean + half)), len(logs),
+        within=math.exp(within) - 1.0, process_sd=process_sd,
+    )  # fmt: skip
 
 
 def _ranks(xs: Sequence[float]) -> list[float]:
