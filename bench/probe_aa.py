@@ -15,6 +15,7 @@ import sys
 from probe_common import machine_line, timed_run
 
 from probes import ProbeSettings
+from probes.spread import pair_sd
 from probes.stats import paired_by_round
 
 
@@ -38,23 +39,29 @@ def main() -> None:
                         help="variables both workers start with, e.g. MALLOC_TRIM_THRESHOLD_=...")
     args = parser.parse_args()
     print(machine_line())
-    covered, widths = 0, []
+    tuned = any(v.startswith(("MALLOC_", "LD_PRELOAD")) for v in args.setting)
+    term = pair_sd((args.framework, tuned), (args.framework, tuned))
+    covered, covered_windows, widths = 0, 0, []
     for i in range(args.runs):
         settings = ProbeSettings(quick=True, budget_s=args.budget, seed=i)
         _, wall, runner = timed_run(settings, launcher=both_slots(args.framework, args.setting))
         a, b = (runner.records[fw].paths[0].windows for fw in ("pytorch", "tensorflow"))
-        est = paired_by_round(a, b)
+        windows_only = paired_by_round(a, b)
+        est = paired_by_round(a, b, term)  # the probe's own interval
         assert est is not None and est.ci95 is not None, "a run without paired windows"
+        assert windows_only is not None and windows_only.ci95 is not None
         lo, hi = est.ci95
         covered += lo <= 1.0 <= hi
+        covered_windows += windows_only.ci95[0] <= 1.0 <= windows_only.ci95[1]
         widths.append(est.half_width)
         print(f"run {i + 1:2d}: A/A ratio {est.estimate:.3f} [{lo:.3f}, {hi:.3f}], "
               f"{est.pairs} pairs, contains 1: {lo <= 1.0 <= hi}, wall {wall:.1f} s, "
               f"load {os.getloadavg()[0]:.2f}",
               flush=True)  # fmt: skip
     widths.sort()
-    print(f"interval contained 1 in {covered}/{args.runs} runs ({covered / args.runs:.0%}); "
-          f"median half-width {widths[len(widths) // 2]:.1%}")
+    print(f"the probe's interval (process term {term:.3f}) contained 1 in {covered}/{args.runs} "
+          f"runs ({covered / args.runs:.0%}), median half-width {widths[len(widths) // 2]:.1%}; "
+          f"the windows' t-interval alone in {covered_windows}/{args.runs}")
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from probes import flops
 from probes.bundle import LOGIT_TOLERANCE
 from probes.records import FrameworkRecord, PathRecord, RunInfo, WorkerRecord
+from probes.spread import pair_sd
 from probes.stats import RatioEstimate, median, paired_by_round, quantile, summarize, window_flags
 from probes.workloads import get
 
@@ -83,8 +84,18 @@ def runtime_entry(wr: WorkerRecord) -> dict | None:
     }
 
 
-def _speedup(tuned: dict[int, float], base: dict[int, float]) -> dict | None:
-    ratio = paired_by_round(tuned, base)
+def _sd(p: PathRecord) -> tuple[str, bool]:
+    return p.framework, p.state.tuned
+
+
+def paired(a: PathRecord, b: PathRecord) -> RatioEstimate | None:
+    """a ÷ b over the rounds both trained in, each slot its own process: the interval
+    includes the spread between processes (probes.spread)."""
+    return paired_by_round(a.windows, b.windows, pair_sd(_sd(a), _sd(b)))
+
+
+def _speedup(tuned: PathRecord, base: PathRecord) -> dict | None:
+    ratio = paired(tuned, base)
     return ratio.to_dict() if ratio else None
 
 
@@ -107,13 +118,12 @@ def sensitivity(rec: FrameworkRecord) -> list[dict]:
             reference = base.get(p.path) if p else None
             values = [p.windows[k] for k in sorted(p.windows)] if p else []
             entry["train_samples_per_s"] = summarize(values).to_dict() if len(values) >= 2 else None
-            entry["speedup"] = (
-                _speedup(p.windows, reference.windows) if p and reference and rec.ok else None
-            )
+            entry["speedup"] = _speedup(p, reference) if p and reference and rec.ok else None
             out.append(entry)
             if p and reference and p.infer and reference.infer and rec.ok:
+                inference = paired_by_round(p.infer, reference.infer)
                 out.append({**entry, "applies": "inference", "train_samples_per_s": None,
-                            "speedup": _speedup(p.infer, reference.infer)})  # fmt: skip
+                            "speedup": inference.to_dict() if inference else None})  # fmt: skip
     return out
 
 
@@ -207,7 +217,7 @@ def paired_against(records: dict[str, FrameworkRecord], key: str) -> RatioEstima
     theirs = _primary(records.get("tensorflow"), TRAIN_PATH_FOR[key])
     if ours is None or theirs is None:
         return None
-    return paired_by_round(ours.windows, theirs.windows)
+    return paired(ours, theirs)
 
 
 def best_state(rec: FrameworkRecord) -> tuple[PathRecord, bool] | None:
@@ -222,7 +232,7 @@ def best_state(rec: FrameworkRecord) -> tuple[PathRecord, bool] | None:
         if p is None or not wr.ok:
             continue
         measured = True
-        ratio = paired_by_round(p.windows, base.windows)
+        ratio = paired(p, base)
         if ratio and ratio.ci95 and ratio.ci95[0] > TUNED_ONLY_IF_ABOVE:
             if ratio.estimate > best_speedup:
                 best, best_speedup = p, ratio.estimate
@@ -237,7 +247,7 @@ def _tuned_ratio(records: dict[str, FrameworkRecord], info: RunInfo) -> dict:
     if not (pt_measured and tf_measured):
         return {"estimate": None, "reason": f"tuned states were not measured (tuning: "
                                             f"{info.tuning})"}  # fmt: skip
-    ratio = paired_by_round(pt.windows, tf.windows)
+    ratio = paired(pt, tf)
     if ratio is None:
         return {"estimate": None, "reason": "no paired windows for the best states"}
     return {

@@ -133,3 +133,16 @@ def test_window_sequence_is_abba() -> None:
     seq = window_sequence("ABC", 4)
     means = {s: sum(i for i, x in enumerate(seq) if x == s) / 4 for s in "ABC"}
     assert len(set(means.values())) == 1
+
+
+def test_the_between_process_term_widens_the_interval_but_not_its_windows_part() -> None:
+    a, b = [110.0, 121.0, 99.0, 104.0], [100.0, 110.0, 92.0, 95.0]
+    plain = paired_log_ratio(a, b)
+    widened = paired_log_ratio(a, b, process_sd=0.1)
+    assert widened.estimate == plain.estimate and widened.within == plain.within
+    assert plain.within == pytest.approx(plain.half_width, rel=1e-9)
+    lo, hi = widened.ci95
+    assert lo < plain.ci95[0] and hi > plain.ci95[1]
+    # Even infinitely many windows cannot narrow it below the process term alone.
+    assert math.log(hi / widened.estimate) > 1.959 * 0.1
+    assert widened.to_dict()["process_sd"] == 0.1 and "process_sd" not in plain.to_dict()
