@@ -27,7 +27,7 @@ lint: $(STAMP)
 
 # Regenerate the JSON Schemas under schemas/ from the models (a test checks they are current).
 schemas: $(STAMP)
-	$(PY) -m advisor.schemas schemas
+	$(PY) -m advisor.cli.schemas schemas
 
 # Regenerate the TUI pictures in docs/screenshots from the Pilot scripts the snapshot tests use.
 screenshots: $(STAMP)

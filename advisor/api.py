@@ -6,13 +6,13 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from advisor.answers import Answers, normalise_answers
 from advisor.errors import MeasurementsError, RuleFileError
-from advisor.measurements import Measurements, parse_measurements
-from advisor.recommendation import Recommendation
-from advisor.rulebook import RuleSet, load_ruleset
-from advisor.scoring import score
-from advisor.yamlfile import brief
+from advisor.inputs.answers import Answers, normalise_answers
+from advisor.inputs.files import brief
+from advisor.inputs.measurements import Measurements, parse_measurements
+from advisor.knowledge.loader import RuleSet, load_ruleset
+from advisor.scoring.formula import score
+from advisor.scoring.recommendation import Recommendation
 
 
 def recommend(

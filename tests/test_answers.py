@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from advisor.answers import Answers, load_answers, normalise_answers
 from advisor.errors import AnswersError
-from advisor.rulebook import bundled_questionnaire
+from advisor.inputs.answers import Answers, load_answers, normalise_answers
+from advisor.knowledge.loader import bundled_questionnaire
 
 HERE = Path(__file__).resolve().parent
 ANSWERS = HERE / "data" / "answers"

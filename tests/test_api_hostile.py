@@ -20,7 +20,7 @@ from advisor import (
     recommend,
 )
 from advisor.errors import AdvisorError
-from advisor.yamlfile import brief
+from advisor.inputs.files import brief
 
 HERE = Path(__file__).resolve().parent
 EXAMPLE = HERE.parent / "examples" / "android-app.yaml"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from advisor.cli import main
+from advisor.cli.entry import main
 from advisor.errors import OutputError
 
 HERE = Path(__file__).resolve().parent
@@ -77,13 +77,13 @@ def test_stdout_stays_json_while_the_probe_reports_progress(capsys, monkeypatch)
     stdout. (The probe itself is replaced by the fixture here: running it is the probes' job.)"""
     import sys
 
-    import advisor.probe_cli
+    import advisor.cli.probe
 
     def fake_probe() -> dict:
         print("probing tensorflow ... pytorch ... done", file=sys.stderr)
         return json.loads((DATA / "measurements-ok.json").read_text(encoding="utf-8"))
 
-    monkeypatch.setattr(advisor.probe_cli, "measure_for_answers", fake_probe)
+    monkeypatch.setattr(advisor.cli.probe, "measure_for_answers", fake_probe)
     assert main(["--answers", str(EXAMPLE), "--format", "json"]) == 0
     out, err = capsys.readouterr()
     data = json.loads(out)
@@ -122,7 +122,7 @@ def test_output_file_is_written_and_stdout_is_empty(run_advisor, tmp_path):
 
 
 def test_write_atomic_never_leaves_half_a_file(tmp_path, monkeypatch):
-    import advisor.output
+    import advisor.system.output
 
     target = tmp_path / "report.md"
     target.write_text("the previous report\n")
@@ -130,9 +130,9 @@ def test_write_atomic_never_leaves_half_a_file(tmp_path, monkeypatch):
     def crash(src, dst):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(advisor.output.os, "replace", crash)
+    monkeypatch.setattr(advisor.system.output.os, "replace", crash)
     with pytest.raises(OutputError, match="cannot be written: No space left on device"):
-        advisor.output.write_atomic(target, "x" * 100_000)
+        advisor.system.output.write_atomic(target, "x" * 100_000)
     assert target.read_text() == "the previous report\n"
     assert [p.name for p in tmp_path.iterdir()] == ["report.md"], "the temporary file is removed"
 
@@ -244,8 +244,8 @@ def test_output_below_a_file_is_a_usage_error(run_advisor, tmp_path):
 
 
 def test_rules_override_is_reported_in_provenance(run_advisor, tmp_path):
-    from advisor.rulebook import load_ruleset
-    from advisor.rulemodels import PointsRule
+    from advisor.knowledge.formats import PointsRule
+    from advisor.knowledge.loader import load_ruleset
 
     target = next(r for r in load_ruleset().rules if isinstance(r.rule, PointsRule))
     pack = override_pack(tmp_path / "org" / "acme.yaml", target.id, target.rule.criterion)
@@ -302,7 +302,7 @@ def test_rules_check_missing_path_is_a_problem(run_advisor, tmp_path):
 # --- questions -------------------------------------------------------------------------------
 
 def test_questions_lists_every_question(capsys):
-    from advisor.rulebook import bundled_questionnaire
+    from advisor.knowledge.loader import bundled_questionnaire
 
     assert main(["questions"]) == 0
     out = capsys.readouterr().out
@@ -313,8 +313,8 @@ def test_questions_lists_every_question(capsys):
 
 
 def test_template_saved_unchanged_is_valid_and_all_defaults(run_advisor, tmp_path):
-    from advisor.answers import load_answers
-    from advisor.rulebook import bundled_questionnaire
+    from advisor.inputs.answers import load_answers
+    from advisor.knowledge.loader import bundled_questionnaire
 
     r = run_advisor("questions", "--template")
     assert r.returncode == 0
@@ -348,12 +348,12 @@ def test_usage_error_is_systemexit_2(capsys):
 
 
 def test_interrupt_exits_130(monkeypatch, capsys):
-    import advisor.answers
+    import advisor.inputs.answers
 
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(advisor.answers, "load_answers", interrupted)
+    monkeypatch.setattr(advisor.inputs.answers, "load_answers", interrupted)
     assert main(["--answers", str(EXAMPLE), "--no-probe"]) == 130
     assert "interrupted" in capsys.readouterr().err
 

@@ -7,9 +7,17 @@ import builtins
 
 import pytest
 
-from advisor.answers import normalise_answers
-from advisor.conditions import All, AnyOf, ConditionError, Match, Not, mentions, parse_condition
-from advisor.rulebook import bundled_questionnaire
+from advisor.inputs.answers import normalise_answers
+from advisor.knowledge.conditions import (
+    All,
+    AnyOf,
+    ConditionError,
+    Match,
+    Not,
+    mentions,
+    parse_condition,
+)
+from advisor.knowledge.loader import bundled_questionnaire
 
 
 @pytest.fixture(scope="module")
@@ -205,7 +213,7 @@ def test_evaluation_is_a_lookup_not_code(q, monkeypatch):
 def test_conditions_module_has_no_eval():
     import inspect
 
-    import advisor.conditions as mod
+    import advisor.knowledge.conditions as mod
 
     source = inspect.getsource(mod)
     for word in ("eval(", "exec(", "compile(", "__import__"):
@@ -215,7 +223,7 @@ def test_conditions_module_has_no_eval():
 # --- witness: answers under which conditions hold together ------------------------------------
 
 def test_witness_finds_answers_or_proves_there_are_none(q):
-    from advisor.conditions import witness
+    from advisor.knowledge.conditions import witness
 
     c = [parse_condition({"deployment": {"has": "mobile"}}, q),
          parse_condition({"not": {"deployment": "mobile"}}, q)]
@@ -227,7 +235,7 @@ def test_witness_finds_answers_or_proves_there_are_none(q):
 
 
 def test_witness_refuses_a_search_too_large(q):
-    from advisor.conditions import TooManyCombinations, witness
+    from advisor.knowledge.conditions import TooManyCombinations, witness
 
     everything = {"all": [{question.id: list(question.values)} for question in q.questions]}
     with pytest.raises(TooManyCombinations):

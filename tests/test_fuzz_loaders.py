@@ -18,10 +18,10 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from advisor.answers import Answers, load_answers
 from advisor.errors import AdvisorError, AnswersError, MeasurementsError, RuleFileError
-from advisor.measurements import Measurements, load_measurements
-from advisor.rulebook import (
+from advisor.inputs.answers import Answers, load_answers
+from advisor.inputs.measurements import Measurements, load_measurements
+from advisor.knowledge.loader import (
     RuleSet,
     bundled_questionnaire,
     bundled_rules_dir,

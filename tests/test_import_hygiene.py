@@ -20,7 +20,7 @@ def _loaded_after(code: str) -> list[str]:
 
 def test_scoring_and_embedding_import_no_framework_and_no_ui() -> None:
     loaded = _loaded_after(
-        "import advisor, advisor.scoring\nfrom advisor import recommend\n"
+        "import advisor, advisor.scoring.formula\nfrom advisor import recommend\n"
         "recommend({'deployment': ['mobile']})"
     )
     assert not [m for m in loaded if m.split(".")[0] in HEAVY]
@@ -29,7 +29,7 @@ def test_scoring_and_embedding_import_no_framework_and_no_ui() -> None:
 def test_json_answers_mode_imports_no_framework_and_no_ui() -> None:
     example = ROOT / "examples" / "android-app.yaml"
     loaded = _loaded_after(
-        "import io, contextlib\nfrom advisor.cli import main\n"
+        "import io, contextlib\nfrom advisor.cli.entry import main\n"
         "with contextlib.redirect_stdout(io.StringIO()):\n"
         f"    main(['--answers', {str(example)!r}, '--no-probe', '--format', 'json'])"
     )

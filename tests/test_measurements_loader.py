@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from advisor.errors import MeasurementsError
-from advisor.measurements import Measurements, load_measurements, parse_measurements
+from advisor.inputs.measurements import Measurements, load_measurements, parse_measurements
 
 DATA = Path(__file__).resolve().parent / "data"
 OK = DATA / "measurements-ok.json"
@@ -302,8 +302,8 @@ def test_a_cross_device_ratio_is_not_scored_and_the_report_says_why(good):
 
 
 def test_the_schema_states_the_number_rules():
-    from advisor.rulebook import bundled_questionnaire
-    from advisor.schemas import all_schemas
+    from advisor.cli.schemas import all_schemas
+    from advisor.knowledge.loader import bundled_questionnaire
 
     schema = json.dumps(all_schemas(bundled_questionnaire())["measurements"])
     for words in ("finite, > 0", "low <= high", "contains it", "not blank", "finite, >= p50"):

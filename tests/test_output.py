@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-import advisor.output
+import advisor.system.output
 from advisor.errors import OutputError
-from advisor.output import check_output_path, write_atomic
+from advisor.system.output import check_output_path, write_atomic
 
 HERE = Path(__file__).resolve().parent
 EXAMPLE = HERE.parent / "examples" / "android-app.yaml"
@@ -109,7 +109,7 @@ def test_the_measurements_and_rule_files_are_not_overwritten(run_advisor, tmp_pa
 
 
 def test_a_bundled_rule_file_is_not_overwritten(run_advisor):
-    from advisor.rulebook import bundled_rules_dir
+    from advisor.knowledge.loader import bundled_rules_dir
 
     for rule_file in (bundled_rules_dir() / "questions.yaml",
                       next((bundled_rules_dir() / "packs").glob("*.yaml"))):  # fmt: skip
@@ -190,14 +190,14 @@ def test_an_empty_name_is_a_usage_error(run_advisor):
 
 
 def test_a_read_only_folder_is_refused_up_front(tmp_path, monkeypatch, capsys):
-    from advisor.cli import main
+    from advisor.cli.entry import main
 
     folder = tmp_path / "ro"
     folder.mkdir()
     folder.chmod(0o555)
     if os.geteuid() == 0:  # root may write anywhere: answer for the kernel as it would a user
         real = os.access
-        monkeypatch.setattr(advisor.output.os, "access", lambda p, mode: (
+        monkeypatch.setattr(advisor.system.output.os, "access", lambda p, mode: (
             False if Path(p) == folder and mode & os.W_OK else real(p, mode)))
     try:
         code = main(["--answers", str(EXAMPLE), "--no-probe", "--output", str(folder / "r.txt")])
@@ -227,7 +227,7 @@ def test_a_write_that_fails_midway_leaves_the_old_file_and_no_temporary(tmp_path
     def full(fd):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(advisor.output.os, "fsync", full)
+    monkeypatch.setattr(advisor.system.output.os, "fsync", full)
     with pytest.raises(OutputError, match="No space left on device"):
         write_atomic(target, "new\n")
     assert target.read_text() == "old\n"

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from advisor import recommend
-from advisor.measurements import parse_measurements
+from advisor.inputs.measurements import parse_measurements
 from advisor.report import render
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "measurements.json"

@@ -10,16 +10,16 @@ from pathlib import Path
 
 import pytest
 
-from advisor.conditions import mentions
 from advisor.errors import RuleFileError
-from advisor.rulebook import (
+from advisor.knowledge.conditions import mentions
+from advisor.knowledge.formats import CRITERION_IDS, MEASURED_CRITERIA, PointsRule
+from advisor.knowledge.loader import (
     STALE_AFTER,
     Problem,
     bundled_rules_dir,
     check_rules,
     load_ruleset,
 )
-from advisor.rulemodels import CRITERION_IDS, MEASURED_CRITERIA, PointsRule
 
 RULES = Path(__file__).resolve().parent / "data" / "rules"
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "android-app.yaml"

@@ -11,9 +11,9 @@ import pytest
 import yaml
 
 from advisor import recommend
+from advisor.cli.schemas import all_schemas
+from advisor.knowledge.loader import bundled_questionnaire
 from advisor.report import render
-from advisor.rulebook import bundled_questionnaire
-from advisor.schemas import all_schemas
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMAS = ROOT / "schemas"

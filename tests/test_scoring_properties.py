@@ -9,10 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from advisor.answers import Answers, normalise_answers
-from advisor.measurements import parse_measurements
-from advisor.rulebook import load_ruleset
-from advisor.scoring import (
+from advisor.inputs.answers import Answers, normalise_answers
+from advisor.inputs.measurements import parse_measurements
+from advisor.knowledge.loader import load_ruleset
+from advisor.scoring.formula import (
     CLOSE_ROBUSTNESS,
     EITHER_BELOW,
     EVIDENCE_SCALE,

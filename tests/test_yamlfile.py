@@ -1,4 +1,4 @@
-"""Safe reading of user files (advisor.yamlfile): every failure is the caller's InputError,
+"""Safe reading of user files (advisor.inputs.files): every failure is the caller's InputError,
 naming the file and, for syntax errors, the line and column."""
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from advisor.errors import AnswersError, InputError, MeasurementsError, RuleFileError
-from advisor.measurements import load_measurements
-from advisor.yamlfile import MAX_BYTES, Locator, load_yaml, parse_yaml, read_text
+from advisor.inputs.files import MAX_BYTES, Locator, load_yaml, parse_yaml, read_text
+from advisor.inputs.measurements import load_measurements
 
 WHAT = "an answers file (YAML)"
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from advisor.recommendation import Recommendation, SourceRef
+from advisor.scoring.recommendation import Recommendation, SourceRef
 from advisor.times import utc_minute
 
 if TYPE_CHECKING:
-    from advisor.measurements import Measurements, Runtime
+    from advisor.inputs.measurements import Measurements, Runtime
 
 NAMES = {"tensorflow": "TensorFlow", "pytorch": "PyTorch", "either": "Either framework"}
 

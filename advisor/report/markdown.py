@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from advisor.recommendation import Recommendation
 from advisor.report import common
+from advisor.scoring.recommendation import Recommendation
 
 
 def _cell(text: str) -> str:

@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from advisor.measurements import FrameworkResult, Measurements, Ratio, Sensitivity
+from advisor.inputs.measurements import FrameworkResult, Measurements, Ratio, Sensitivity
 from advisor.report import common
 
 Cell = Callable[[FrameworkResult, FrameworkResult], str]

@@ -10,8 +10,8 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from advisor.recommendation import Recommendation
 from advisor.report import common
+from advisor.scoring.recommendation import Recommendation
 
 COLORS = {"tensorflow": "dark_orange", "pytorch": "red3", "either": "cyan"}
 BAR = 24

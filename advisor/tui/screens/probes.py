@@ -13,7 +13,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Footer, Static
 
 from advisor.errors import AdvisorError
-from advisor.measurements import FrameworkResult, Measurements, parse_measurements
+from advisor.inputs.measurements import FrameworkResult, Measurements, parse_measurements
 from advisor.report.common import NAMES
 from advisor.times import local_minute
 from advisor.tui.dialogs import ErrorModal

@@ -21,13 +21,13 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Static, TabbedContent, TabPane
 
-from advisor.answers import normalise_answers
 from advisor.errors import AdvisorError
-from advisor.output import check_output_path, write_atomic
-from advisor.questions import Questionnaire
-from advisor.recommendation import Flip, MeasuredFramework, Recommendation, SourceRef
+from advisor.inputs.answers import normalise_answers
+from advisor.inputs.questions import Questionnaire
 from advisor.report import common
 from advisor.report.text import COLORS
+from advisor.scoring.recommendation import Flip, MeasuredFramework, Recommendation, SourceRef
+from advisor.system.output import check_output_path, write_atomic
 from advisor.times import local_minute
 from advisor.tui.article import corrections
 from advisor.tui.dialogs import ConfirmModal, ErrorModal, PathModal
@@ -275,7 +275,7 @@ class ResultScreen(AdvisorScreen):
 
     def export_text(self, what: Export) -> str:
         if what == "answers":
-            from advisor.template import dump_answers
+            from advisor.inputs.template import dump_answers
 
             answers = normalise_answers(self.rec.answers, self.questionnaire)
             return dump_answers(answers, self.questionnaire)

@@ -12,9 +12,9 @@ from rich.console import Group, RenderableType
 from rich.text import Text
 from textual.widgets import Static
 
+from advisor.knowledge.loader import LoadedRule
 from advisor.report.common import NAMES
 from advisor.report.text import COLORS
-from advisor.rulebook import LoadedRule
 from advisor.tui.hanging import hanging
 from advisor.tui.widgets.keys import ScrollPane
 

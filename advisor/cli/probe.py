@@ -19,8 +19,8 @@ import sys
 from typing import TYPE_CHECKING
 
 from advisor.errors import AdvisorError, ExitCode, UsageError
-from advisor.interrupts import describe, exit_code
-from advisor.output import check_output_path, write_output
+from advisor.system.interrupts import describe, exit_code
+from advisor.system.output import check_output_path, write_output
 
 if TYPE_CHECKING:  # rich is imported where it is used: building the parser must stay cheap
     from rich.console import Console
@@ -29,7 +29,7 @@ ALIASES = {"pytorch": "pytorch", "torch": "pytorch", "tensorflow": "tensorflow",
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    from advisor.cli import path_arg
+    from advisor.cli.entry import path_arg
     from probes import BUDGET_FLOOR_S, DEFAULT_BUDGET_S, QUICK_BUDGET_S
     from probes.settings import BUDGET_MAX_S
 
@@ -144,7 +144,7 @@ def run(args: argparse.Namespace) -> int:
     from rich.markup import escape
 
     import probes
-    from advisor.measurements import parse_measurements
+    from advisor.inputs.measurements import parse_measurements
     from advisor.report.measured import render_measurements
 
     err = Console(stderr=True, highlight=False, soft_wrap=True)  # one message, one line
@@ -169,7 +169,7 @@ def run(args: argparse.Namespace) -> int:
     except AdvisorError as exc:
         err.print(escape(f"advisor: error: {exc}"))
         return int(exc.exit_code)
-    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM/SIGHUP (advisor.interrupts)
+    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM/SIGHUP (advisor.system.interrupts)
         try:
             err.print(f"advisor: {describe(exc)}; every probe worker was stopped")
         except OSError:
@@ -209,7 +209,7 @@ def _measure(settings, *, refresh: bool, console: Console):  # -> probes.Measure
     from rich.markup import escape
 
     import probes
-    from advisor.progress import ProbeProgress
+    from advisor.cli.progress import ProbeProgress
 
     with ProbeProgress(console, settings.frameworks) as progress:
         measured = probes.measure(settings, refresh=refresh, on_event=progress)

@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from advisor.errors import AnswersError
-from advisor.questions import ANSWERS_VERSION, Question, Questionnaire
-from advisor.validation import suggest
-from advisor.yamlfile import Locator, brief, load_yaml
+from advisor.inputs.files import Locator, brief, load_yaml
+from advisor.inputs.questions import ANSWERS_VERSION, Question, Questionnaire
+from advisor.inputs.validation import suggest
 
 AnswerValue = str | tuple[str, ...]
 NO_TARGET = "none"
@@ -163,7 +163,7 @@ def _kind(value: Any) -> str:
 def load_answers(path: str | Path, questionnaire: Questionnaire | None = None) -> Answers:
     """Read an answers YAML file; raise ``AnswersError`` naming file, key and line."""
     if questionnaire is None:
-        from advisor.rulebook import bundled_questionnaire
+        from advisor.knowledge.loader import bundled_questionnaire
 
         questionnaire = bundled_questionnaire()
     elif not isinstance(questionnaire, Questionnaire):

@@ -15,8 +15,8 @@ from collections.abc import Sequence
 
 from advisor import __version__
 from advisor.errors import AdvisorError, ExitCode
-from advisor.interrupts import describe, exit_code, signals_as_interrupts
-from advisor.output import check_output_path, write_output
+from advisor.system.interrupts import describe, exit_code, signals_as_interrupts
+from advisor.system.output import check_output_path, write_output
 
 PROG = "advisor"
 
@@ -110,7 +110,7 @@ def path_arg(text: str) -> str:
 
 
 def _add_probe_parser(sub: argparse._SubParsersAction) -> None:
-    from advisor import probe_cli
+    from advisor.cli import probe as probe_cli
 
     probe_cli.add_parser(sub)
 
@@ -125,7 +125,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for problem in (exc, *getattr(exc, "more", ())):
             print(f"{PROG}: error: {problem}", file=sys.stderr)
         return int(exc.exit_code)
-    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM/SIGHUP (advisor.interrupts)
+    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM/SIGHUP (advisor.system.interrupts)
         _say(f"{PROG}: {describe(exc)}")
         return exit_code(exc)
     except BrokenPipeError:
@@ -140,7 +140,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "rules":
         return _rules_check(args)
     if args.command == "probe":
-        from advisor import probe_cli
+        from advisor.cli import probe as probe_cli
 
         return probe_cli.run(args)
     if args.answers is not None and not args.tui:
@@ -157,9 +157,9 @@ def _say(line: str) -> None:
 
 
 def _answers_mode(args: argparse.Namespace) -> int:
-    from advisor.answers import load_answers
-    from advisor.rulebook import bundled_rules_dir, load_ruleset
-    from advisor.scoring import score
+    from advisor.inputs.answers import load_answers
+    from advisor.knowledge.loader import bundled_rules_dir, load_ruleset
+    from advisor.scoring.formula import score
 
     base = bundled_rules_dir()  # in a checkout, `--output rules/...` must not replace a rule file
     inputs = [args.answers, args.measurements, *args.rules, base / "questions.yaml",
@@ -182,13 +182,13 @@ def _answers_mode(args: argparse.Namespace) -> int:
 
 
 def _measurements(args: argparse.Namespace):  # -> Measurements | None
-    from advisor.measurements import load_measurements, parse_measurements
+    from advisor.inputs.measurements import load_measurements, parse_measurements
 
     if args.measurements:
         return load_measurements(args.measurements)
     if args.no_probe:
         return None
-    from advisor.probe_cli import measure_for_answers
+    from advisor.cli.probe import measure_for_answers
 
     result = measure_for_answers()
     return None if result is None else parse_measurements(result, "the probe result")
@@ -202,8 +202,8 @@ def _terminal_width() -> int:
 
 
 def _questions(args: argparse.Namespace) -> int:
-    from advisor.rulebook import bundled_questionnaire
-    from advisor.template import answers_template, describe_questions
+    from advisor.inputs.template import answers_template, describe_questions
+    from advisor.knowledge.loader import bundled_questionnaire
 
     q = bundled_questionnaire()
     write_output(answers_template(q) if args.template else describe_questions(q), None)
@@ -211,7 +211,7 @@ def _questions(args: argparse.Namespace) -> int:
 
 
 def _rules_check(args: argparse.Namespace) -> int:
-    from advisor.rulebook import check_rules, load_ruleset
+    from advisor.knowledge.loader import check_rules, load_ruleset
 
     problems = check_rules(args.paths)
     for p in problems.errors:

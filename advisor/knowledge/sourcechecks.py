@@ -20,13 +20,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from advisor.answers import AnswerValue
-from advisor.conditions import Condition, mentions
-from advisor.questions import Questionnaire
-from advisor.rulemodels import PointsRule, Source
+from advisor.inputs.answers import AnswerValue
+from advisor.inputs.questions import Questionnaire
+from advisor.knowledge.conditions import Condition, mentions
+from advisor.knowledge.formats import PointsRule, Source
 
 if TYPE_CHECKING:
-    from advisor.rulebook import LoadedRule
+    from advisor.knowledge.loader import LoadedRule
 
 PROXY_DOMAINS: dict[str, str] = {
     "vuink.com": "a rot13 proxy that re-serves other sites' pages",

@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 import msgspec
 
 from advisor.errors import InputError
-from advisor.yamlfile import KeyPath, Locator
+from advisor.inputs.files import KeyPath, Locator
 
 T = TypeVar("T")
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import textwrap
 
-from advisor.answers import Answers
-from advisor.questions import ANSWERS_VERSION, Question, Questionnaire
+from advisor.inputs.answers import Answers
+from advisor.inputs.questions import ANSWERS_VERSION, Question, Questionnaire
 
 
 def _default(q: Question) -> str:

@@ -9,8 +9,8 @@ from typing import Annotated, Literal
 import msgspec
 
 from advisor.errors import RuleFileError
-from advisor.validation import convert
-from advisor.yamlfile import load_yaml
+from advisor.inputs.files import load_yaml
+from advisor.inputs.validation import convert
 
 ANSWERS_VERSION = 1
 SnakeId = Annotated[str, msgspec.Meta(pattern=r"^[a-z][a-z0-9_]*$")]

@@ -11,8 +11,8 @@ from typing import Annotated, Any, Literal
 import msgspec
 
 from advisor.errors import MeasurementsError
-from advisor.validation import NON_BLANK, convert
-from advisor.yamlfile import Locator, brief, check_depth, parse_json, parse_yaml, read_text
+from advisor.inputs.files import Locator, brief, check_depth, parse_json, parse_yaml, read_text
+from advisor.inputs.validation import NON_BLANK, convert
 
 Status = Literal["ok", "not_installed", "failed", "timeout"]
 # Every number in a measurements file is finite: JSON has no infinity, but Python's reader

@@ -18,10 +18,10 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from advisor.answers import NO_TARGET, AnswerValue
-from advisor.questions import Questionnaire
-from advisor.validation import suggest
-from advisor.yamlfile import KeyPath, brief
+from advisor.inputs.answers import NO_TARGET, AnswerValue
+from advisor.inputs.files import KeyPath, brief
+from advisor.inputs.questions import Questionnaire
+from advisor.inputs.validation import suggest
 
 COMBINATORS = ("all", "any", "not")
 

@@ -18,7 +18,11 @@ from typing import Annotated, Any
 
 import msgspec
 
-from advisor.conditions import (
+from advisor.errors import RuleFileError
+from advisor.inputs.files import KeyPath, Locator, as_path, brief, load_yaml
+from advisor.inputs.questions import Questionnaire, load_questionnaire
+from advisor.inputs.validation import locate
+from advisor.knowledge.conditions import (
     Condition,
     ConditionError,
     TooManyCombinations,
@@ -26,9 +30,7 @@ from advisor.conditions import (
     parse_condition,
     witness,
 )
-from advisor.errors import RuleFileError
-from advisor.questions import Questionnaire, load_questionnaire
-from advisor.rulemodels import (
+from advisor.knowledge.formats import (
     CRITERION_IDS,
     MEASURED_CRITERIA,
     Constraint,
@@ -40,9 +42,7 @@ from advisor.rulemodels import (
     Rule,
     RuleId,
 )
-from advisor.sourcechecks import source_findings
-from advisor.validation import locate
-from advisor.yamlfile import KeyPath, Locator, as_path, brief, load_yaml
+from advisor.knowledge.sourcechecks import source_findings
 
 STALE_AFTER = timedelta(days=548)
 """Sources checked longer ago than this (about 18 months) are reported as stale."""
@@ -58,11 +58,13 @@ RULE_KINDS: dict[str, type] = {
 
 def bundled_rules_dir() -> Path:
     """The rule base shipped with the advisor: inside the wheel, or the checkout's rules/."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here / "_rules", here.parent / "rules"):
+    package = Path(__file__).resolve().parent.parent
+    for candidate in (package / "_rules", package.parent / "rules"):
         if (candidate / "questions.yaml").is_file():
             return candidate
-    raise RuleFileError(here / "_rules", "the bundled rule base is missing; reinstall the advisor")
+    raise RuleFileError(
+        package / "_rules", "the bundled rule base is missing; reinstall the advisor"
+    )
 
 
 @dataclass(frozen=True)
@@ -517,7 +519,8 @@ def _check_quality(ruleset: RuleSet, problems: Problems, today: date) -> None:
 
 def _check_sources(ruleset: RuleSet, problems: Problems) -> None:
     """What the cited sources are worth: proxies (errors), no primary source and one source
-    behind two rules that count the same thing (warnings); see ``advisor.sourcechecks``."""
+    behind two rules that count the same thing (warnings); see
+    ``advisor.knowledge.sourcechecks``."""
     for f in source_findings(ruleset.rules, ruleset.questionnaire):
         problems.add(
             Problem(f.rule.path, f.message, f.rule.id, "sources", f.rule.line, warning=f.warning)

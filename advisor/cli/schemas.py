@@ -1,6 +1,6 @@
 """JSON Schemas of the four file formats, generated from the models that validate them.
 
-``python -m advisor.schemas DIR`` (``make schemas``) writes them; a test checks that the
+``python -m advisor.cli.schemas DIR`` (``make schemas``) writes them; a test checks that the
 committed copies under schemas/ are current, and validates every example and output.
 """
 
@@ -13,10 +13,10 @@ from typing import Any
 
 import msgspec
 
-from advisor.measurements import Measurements
-from advisor.questions import Questionnaire
-from advisor.recommendation import Recommendation
-from advisor.rulemodels import CriteriaFile, RulePack
+from advisor.inputs.measurements import Measurements
+from advisor.inputs.questions import Questionnaire
+from advisor.knowledge.formats import CriteriaFile, RulePack
+from advisor.scoring.recommendation import Recommendation
 
 BASE_ID = "https://framework-advisor.invalid/schemas/"
 """Schema ids are names, not addresses: nothing is fetched from them."""
@@ -69,7 +69,7 @@ def all_schemas(questionnaire: Questionnaire) -> dict[str, dict[str, Any]]:
 
 
 def write_schemas(directory: Path) -> list[Path]:
-    from advisor.rulebook import bundled_questionnaire
+    from advisor.knowledge.loader import bundled_questionnaire
 
     directory.mkdir(parents=True, exist_ok=True)
     written = []

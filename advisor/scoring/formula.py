@@ -26,10 +26,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from advisor import __version__
-from advisor.answers import Answers, AnswerValue
 from advisor.errors import RuleConflictError
-from advisor.measurements import FrameworkResult, Measurements, Ratio
-from advisor.recommendation import (
+from advisor.inputs.answers import Answers, AnswerValue
+from advisor.inputs.measurements import FrameworkResult, Measurements, Ratio
+from advisor.knowledge.formats import FRAMEWORKS, Constraint, Myth, Note, PointsRule
+from advisor.knowledge.loader import LoadedRule, RuleSet
+from advisor.scoring.recommendation import (
     ConstraintOut,
     CriterionScore,
     FasterSetting,
@@ -49,8 +51,6 @@ from advisor.recommendation import (
     SourceRef,
     Winner,
 )
-from advisor.rulebook import LoadedRule, RuleSet
-from advisor.rulemodels import FRAMEWORKS, Constraint, Myth, Note, PointsRule
 from advisor.times import utc_minute
 
 EITHER_BELOW = 0.10

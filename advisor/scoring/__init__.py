@@ -1,0 +1,1 @@
+"""Answers + rules + measurements → ``Recommendation``: pure, no I/O, no UI, no framework."""
