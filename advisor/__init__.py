@@ -45,17 +45,17 @@ _WHERE = {
     "RuleConflictError": "advisor.errors",
     "RuleFileError": "advisor.errors",
     "Answers": "advisor.inputs.answers",
-    "load_answers": "advisor.inputs.answers",
+    "load_answers": "advisor.api",
     "Measurements": "advisor.inputs.measurements",
     "load_measurements": "advisor.inputs.measurements",
     "Recommendation": "advisor.scoring.recommendation",
-    "RuleSet": "advisor.knowledge.loader",
+    "RuleSet": "advisor.knowledge.ruleset",
     "load_ruleset": "advisor.knowledge.loader",
     "recommend": "advisor.api",
 }
 
 if TYPE_CHECKING:  # pragma: no cover
-    from advisor.api import recommend
+    from advisor.api import load_answers, recommend
     from advisor.errors import (
         AdvisorError,
         AnswersError,
@@ -65,9 +65,10 @@ if TYPE_CHECKING:  # pragma: no cover
         RuleConflictError,
         RuleFileError,
     )
-    from advisor.inputs.answers import Answers, load_answers
+    from advisor.inputs.answers import Answers
     from advisor.inputs.measurements import Measurements, load_measurements
-    from advisor.knowledge.loader import RuleSet, load_ruleset
+    from advisor.knowledge.loader import load_ruleset
+    from advisor.knowledge.ruleset import RuleSet
     from advisor.scoring.recommendation import Recommendation
 
 

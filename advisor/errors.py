@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from enum import IntEnum
 from pathlib import Path
+from typing import Any
 
 
 class ExitCode(IntEnum):
@@ -49,7 +50,10 @@ class UsageError(AdvisorError):
 
 
 class InputError(AdvisorError):
-    """A user-supplied file is unusable; the message names the file (and key and line if known)."""
+    """A user-supplied file is unusable; the message names the file (and key and line if known).
+
+    The location is kept as fields too (``path``, ``key``, ``at``, ``line``, ``column``), so
+    code that needs it reads them rather than parsing the message."""
 
     def __init__(
         self,
@@ -59,9 +63,13 @@ class InputError(AdvisorError):
         key: str | None = None,
         line: int | None = None,
         column: int | None = None,
+        at: tuple[Any, ...] = (),
     ) -> None:
         self.path = str(path) if path is not None else None
         self.key = key
+        """The key as the file spells it, e.g. ``rules[2].points``."""
+        self.at = at
+        """The same key as a path of keys and indexes, ``("rules", 2, "points")``, where known."""
         self.line = line
         self.column = column
         where = self.path or "<input>"
@@ -69,10 +77,15 @@ class InputError(AdvisorError):
             where += f", line {line}"
             if column is not None:
                 where += f", column {column}"
-        prefix = f"{where}: " + (f"{key}: " if key else "")
+        subject = self._subject()
+        prefix = f"{where}: " + (f"{subject}: " if subject else "")
         # One diagnostic is one line: keys and values quoted from a file may hold line breaks.
         super().__init__((prefix + message).replace("\r", "\\r").replace("\n", "\\n"))
         self.detail = message
+
+    def _subject(self) -> str | None:
+        """What the message is about, before it: the key."""
+        return self.key
 
 
 class AnswersError(InputError):
@@ -87,7 +100,8 @@ class MeasurementsError(InputError):
 
 
 class RuleFileError(InputError):
-    """A rule, question or criteria file is unusable."""
+    """A rule, question or criteria file is unusable. ``rule_id`` names the rule, and ``key``
+    is then the key within it."""
 
     def __init__(
         self,
@@ -98,11 +112,15 @@ class RuleFileError(InputError):
         key: str | None = None,
         line: int | None = None,
         column: int | None = None,
+        at: tuple[Any, ...] = (),
     ) -> None:
         self.rule_id = rule_id
-        if rule_id:
-            key = f"rule {rule_id!r}" + (f" → {key}" if key else "")
-        super().__init__(path, message, key=key, line=line, column=column)
+        super().__init__(path, message, key=key, line=line, column=column, at=at)
+
+    def _subject(self) -> str | None:
+        if not self.rule_id:
+            return self.key
+        return f"rule {self.rule_id!r}" + (f" → {self.key}" if self.key else "")
 
 
 class OutputError(AdvisorError):

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from advisor import load_answers
 from advisor.errors import AnswersError
-from advisor.inputs.answers import Answers, load_answers, normalise_answers
+from advisor.inputs.answers import Answers, normalise_answers
 from advisor.knowledge.loader import bundled_questionnaire
 
 HERE = Path(__file__).resolve().parent

@@ -313,7 +313,7 @@ def test_questions_lists_every_question(capsys):
 
 
 def test_template_saved_unchanged_is_valid_and_all_defaults(run_advisor, tmp_path):
-    from advisor.inputs.answers import load_answers
+    from advisor import load_answers
     from advisor.knowledge.loader import bundled_questionnaire
 
     r = run_advisor("questions", "--template")

@@ -18,16 +18,13 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from advisor import load_answers
 from advisor.errors import AdvisorError, AnswersError, MeasurementsError, RuleFileError
-from advisor.inputs.answers import Answers, load_answers
+from advisor.inputs.answers import Answers
 from advisor.inputs.measurements import Measurements, load_measurements
-from advisor.knowledge.loader import (
-    RuleSet,
-    bundled_questionnaire,
-    bundled_rules_dir,
-    check_rules,
-    load_ruleset,
-)
+from advisor.knowledge.checks import check_rules
+from advisor.knowledge.loader import bundled_questionnaire, bundled_rules_dir, load_ruleset
+from advisor.knowledge.ruleset import RuleSet
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "data"

@@ -20,7 +20,7 @@ def _loaded_after(code: str) -> list[str]:
 
 def test_scoring_and_embedding_import_no_framework_and_no_ui() -> None:
     loaded = _loaded_after(
-        "import advisor, advisor.scoring.formula\nfrom advisor import recommend\n"
+        "import advisor, advisor.scoring\nfrom advisor import recommend\n"
         "recommend({'deployment': ['mobile']})"
     )
     assert not [m for m in loaded if m.split(".")[0] in HEAVY]

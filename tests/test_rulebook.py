@@ -11,15 +11,11 @@ from pathlib import Path
 import pytest
 
 from advisor.errors import RuleFileError
+from advisor.knowledge.checks import STALE_AFTER, check_rules
 from advisor.knowledge.conditions import mentions
 from advisor.knowledge.formats import CRITERION_IDS, MEASURED_CRITERIA, PointsRule
-from advisor.knowledge.loader import (
-    STALE_AFTER,
-    Problem,
-    bundled_rules_dir,
-    check_rules,
-    load_ruleset,
-)
+from advisor.knowledge.loader import bundled_rules_dir, load_ruleset
+from advisor.knowledge.problems import Problem
 
 RULES = Path(__file__).resolve().parent / "data" / "rules"
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "android-app.yaml"

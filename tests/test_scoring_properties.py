@@ -12,15 +12,9 @@ from hypothesis import strategies as st
 from advisor.inputs.answers import Answers, normalise_answers
 from advisor.inputs.measurements import parse_measurements
 from advisor.knowledge.loader import load_ruleset
-from advisor.scoring.formula import (
-    CLOSE_ROBUSTNESS,
-    EITHER_BELOW,
-    EVIDENCE_SCALE,
-    MEASURED_CAP,
-    is_close,
-    result_is_close,
-    score,
-)
+from advisor.scoring import result_is_close, score
+from advisor.scoring.formula import CLOSE_ROBUSTNESS, EITHER_BELOW, EVIDENCE_SCALE, is_close
+from advisor.scoring.measured import MEASURED_CAP
 
 RULES = load_ruleset()
 Q = RULES.questionnaire

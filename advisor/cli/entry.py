@@ -159,7 +159,7 @@ def _say(line: str) -> None:
 def _answers_mode(args: argparse.Namespace) -> int:
     from advisor.inputs.answers import load_answers
     from advisor.knowledge.loader import bundled_rules_dir, load_ruleset
-    from advisor.scoring.formula import score
+    from advisor.scoring import score
 
     base = bundled_rules_dir()  # in a checkout, `--output rules/...` must not replace a rule file
     inputs = [args.answers, args.measurements, *args.rules, base / "questions.yaml",
@@ -211,7 +211,8 @@ def _questions(args: argparse.Namespace) -> int:
 
 
 def _rules_check(args: argparse.Namespace) -> int:
-    from advisor.knowledge.loader import check_rules, load_ruleset
+    from advisor.knowledge.checks import check_rules
+    from advisor.knowledge.loader import load_ruleset
 
     problems = check_rules(args.paths)
     for p in problems.errors:

@@ -160,13 +160,9 @@ def _kind(value: Any) -> str:
     return brief(value)
 
 
-def load_answers(path: str | Path, questionnaire: Questionnaire | None = None) -> Answers:
+def load_answers(path: str | Path, questionnaire: Questionnaire) -> Answers:
     """Read an answers YAML file; raise ``AnswersError`` naming file, key and line."""
-    if questionnaire is None:
-        from advisor.knowledge.loader import bundled_questionnaire
-
-        questionnaire = bundled_questionnaire()
-    elif not isinstance(questionnaire, Questionnaire):
+    if not isinstance(questionnaire, Questionnaire):
         raise AnswersError(
             None, f"questionnaire: expected a Questionnaire or None, got {brief(questionnaire)}"
         )

@@ -13,6 +13,10 @@ from advisor.inputs.files import load_yaml
 from advisor.inputs.validation import convert
 
 ANSWERS_VERSION = 1
+AnswerValue = str | tuple[str, ...]
+"""One answer: a string for a single-choice question, a tuple for a list question."""
+NO_TARGET = "none"
+"""In a list answer, ``none`` stands for the empty list and cannot be combined with a target."""
 SnakeId = Annotated[str, msgspec.Meta(pattern=r"^[a-z][a-z0-9_]*$")]
 
 

@@ -215,4 +215,4 @@ def locate(
         allowed = _literal_values(_struct_at(model, where))
         if allowed and what.startswith("Expected"):  # a value of the wrong type for a choice
             message += "; allowed: " + ", ".join(str(a) for a in allowed)
-    return error(path, message, key=key, line=line)
+    return error(path, message, key=key, line=line, at=full)

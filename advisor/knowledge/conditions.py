@@ -18,9 +18,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from advisor.inputs.answers import NO_TARGET, AnswerValue
 from advisor.inputs.files import KeyPath, brief
-from advisor.inputs.questions import Questionnaire
+from advisor.inputs.questions import NO_TARGET, AnswerValue, Questionnaire
 from advisor.inputs.validation import suggest
 
 COMBINATORS = ("all", "any", "not")

@@ -7,8 +7,8 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 
-Framework = Literal["tensorflow", "pytorch"]
-FRAMEWORKS: tuple[Framework, Framework] = ("tensorflow", "pytorch")
+from advisor.frameworks import Framework
+
 Points = Literal[1, 2, 3, 5]
 CRITERION_IDS = (
     "training_speed",

@@ -1,17 +1,15 @@
 """Loading the rule base: questionnaire, criteria and rule packs into one validated ``RuleSet``.
 
-Two modes share one code path. ``load_ruleset`` fails fast with the first problem as a
-``RuleFileError``; ``check_rules`` (``advisor rules check``) collects every problem and warning.
+Two modes share one code path (``build``). ``load_ruleset`` fails fast with the first problem
+as a ``RuleFileError``; ``advisor.knowledge.checks.check_rules`` (``advisor rules check``)
+collects every problem and warning.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any
@@ -21,33 +19,22 @@ import msgspec
 from advisor.errors import RuleFileError
 from advisor.inputs.files import KeyPath, Locator, as_path, brief, load_yaml
 from advisor.inputs.questions import Questionnaire, load_questionnaire
-from advisor.inputs.validation import locate
-from advisor.knowledge.conditions import (
-    Condition,
-    ConditionError,
-    TooManyCombinations,
-    mentions,
-    parse_condition,
-    witness,
-)
+from advisor.inputs.validation import dotted, locate
+from advisor.knowledge.conditions import Condition, ConditionError, parse_condition
 from advisor.knowledge.formats import (
     CRITERION_IDS,
     MEASURED_CRITERIA,
     Constraint,
     CriteriaFile,
-    Criterion,
     Myth,
     Note,
     PointsRule,
     Rule,
     RuleId,
 )
-from advisor.knowledge.sourcechecks import source_findings
+from advisor.knowledge.problems import Problem, Problems
+from advisor.knowledge.ruleset import LoadedCriterion, LoadedRule, Override, PackInfo, RuleSet
 
-STALE_AFTER = timedelta(days=548)
-"""Sources checked longer ago than this (about 18 months) are reported as stale."""
-
-AnyRule = PointsRule | Note | Myth | Constraint
 RULE_KINDS: dict[str, type] = {
     "rule": PointsRule,
     "note": Note,
@@ -67,133 +54,6 @@ def bundled_rules_dir() -> Path:
     )
 
 
-@dataclass(frozen=True)
-class LoadedRule:
-    rule: AnyRule
-    condition: Condition | None
-    pack: str
-    path: str
-    line: int | None = None
-
-    @property
-    def id(self) -> str:
-        return self.rule.id
-
-
-@dataclass(frozen=True)
-class LoadedCriterion:
-    criterion: Criterion
-    scale: tuple[tuple[Condition, float], ...]
-
-    @property
-    def id(self) -> str:
-        return self.criterion.id
-
-
-@dataclass(frozen=True)
-class PackInfo:
-    pack: str
-    title: str
-    path: str
-    rules: int
-    bundled: bool
-
-
-@dataclass(frozen=True)
-class Override:
-    rule_id: str
-    replaced_pack: str
-    by_pack: str
-    by_path: str
-
-
-@dataclass(frozen=True)
-class RuleSet:
-    """Everything the scoring needs to know, validated; no file handles, no I/O."""
-
-    questionnaire: Questionnaire
-    criteria: tuple[LoadedCriterion, ...]
-    rules: tuple[LoadedRule, ...]
-    packs: tuple[PackInfo, ...]
-    overrides: tuple[Override, ...] = ()
-
-    @property
-    def digest(self) -> str:
-        """A short fingerprint of the whole rule base, for provenance."""
-        payload = {
-            "questions": self.questionnaire,
-            "criteria": [c.criterion for c in self.criteria],
-            "rules": [r.rule for r in self.rules],
-        }
-        blob = json.dumps(
-            msgspec.to_builtins(payload), sort_keys=True, separators=(",", ":")
-        ).encode()
-        return "sha256:" + hashlib.sha256(blob).hexdigest()[:16]
-
-    @property
-    def advice_as_of(self) -> date | None:
-        dates = [s.checked for r in self.rules for s in r.rule.sources]
-        return max(dates) if dates else None
-
-
-@dataclass(frozen=True)
-class Problem:
-    path: str
-    message: str
-    rule_id: str | None = None
-    key: str | None = None
-    line: int | None = None
-    warning: bool = False
-
-    def as_error(self) -> RuleFileError:
-        return RuleFileError(
-            self.path, self.message, rule_id=self.rule_id, key=self.key, line=self.line
-        )
-
-    def __str__(self) -> str:
-        return str(self.as_error())
-
-
-@dataclass
-class Problems:
-    """Collects problems; in fail-fast mode the first error is raised at once."""
-
-    fail_fast: bool = True
-    items: list[Problem] = field(default_factory=list)
-
-    def add(self, problem: Problem) -> None:
-        if self.fail_fast and not problem.warning:
-            raise problem.as_error()
-        self.items.append(problem)
-
-    def add_error(self, error: RuleFileError) -> None:
-        self.add(
-            Problem(
-                error.path or "",
-                error.detail,
-                rule_id=getattr(error, "rule_id", None),
-                key=_strip_rule(error),
-                line=error.line,
-            )
-        )
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.items if not p.warning]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.items if p.warning]
-
-
-def _strip_rule(error: RuleFileError) -> str | None:
-    key = error.key
-    if key and getattr(error, "rule_id", None):
-        prefix = f"rule {error.rule_id!r}"
-        key = key[len(prefix) :].lstrip(" →") or None
-    return key
-
-
 def load_ruleset(
     extra: str | Path | Iterable[str | Path] = (), *, base: str | Path | None = None
 ) -> RuleSet:
@@ -204,9 +64,7 @@ def load_ruleset(
         base = as_path(base, RuleFileError, what="a rule base folder")
     if not paths and base is None:
         return _bundled_ruleset()
-    ruleset, _ = _build(base or bundled_rules_dir(), paths, Problems(fail_fast=True), _today())
-    assert ruleset is not None  # fail-fast mode raises instead of returning None
-    return ruleset
+    return build(base or bundled_rules_dir(), paths, Problems(fail_fast=True), current_date())
 
 
 def rule_paths(extra: object) -> list[Path]:
@@ -227,15 +85,14 @@ def rule_paths(extra: object) -> list[Path]:
     return [as_path(e, RuleFileError, what="a rule pack or a folder of them") for e in items]
 
 
-def _today() -> date:
+def current_date() -> date:
+    """The day sources are judged against (a 'checked' date after it is an error)."""
     return date.today()
 
 
 @lru_cache(maxsize=1)
 def _bundled_ruleset() -> RuleSet:
-    ruleset, _ = _build(bundled_rules_dir(), (), Problems(fail_fast=True), _today())
-    assert ruleset is not None
-    return ruleset
+    return build(bundled_rules_dir(), (), Problems(fail_fast=True), current_date())
 
 
 def bundled_questionnaire() -> Questionnaire:
@@ -245,25 +102,6 @@ def bundled_questionnaire() -> Questionnaire:
 @lru_cache(maxsize=4)
 def _bundled_questionnaire(base: Path) -> Questionnaire:
     return load_questionnaire(base / "questions.yaml")
-
-
-def check_rules(
-    paths: str | Path | Iterable[str | Path] = (), *, today: date | None = None
-) -> Problems:
-    """Validate the bundled rules plus ``paths``; collect every problem and warning."""
-    problems = Problems(fail_fast=False)
-    base = bundled_rules_dir()
-    today = today or _today()
-    try:
-        ruleset, _ = _build(base, rule_paths(paths), problems, today)
-    except RuleFileError as exc:  # the questionnaire or criteria could not be read at all
-        problems.add_error(exc)
-        return problems
-    if ruleset is not None:
-        _check_quality(ruleset, problems, today)
-        _check_sources(ruleset, problems)
-        _check_constraints(ruleset, problems)
-    return problems
 
 
 def _pack_files(p: Path) -> list[Path]:
@@ -278,9 +116,10 @@ def _pack_files(p: Path) -> list[Path]:
     return [p]
 
 
-def _build(
-    base: Path, extra: Iterable[Path], problems: Problems, today: date
-) -> tuple[RuleSet | None, Problems]:
+def build(base: Path, extra: Iterable[Path], problems: Problems, today: date) -> RuleSet:
+    """The rule base under ``base`` plus the packs ``extra``; problems go to ``problems``, which
+    raises the first error in fail-fast mode. Otherwise (``rules check``) the result holds the
+    rules that did load, so the quality checks still report on them."""
     questionnaire = _bundled_questionnaire(base)
     criteria = _load_criteria(base / "criteria.yaml", questionnaire, problems)
     known = {c.id for c in criteria}
@@ -328,12 +167,9 @@ def _build(
                     continue
                 overrides.append(Override(rule.id, previous.pack, pack.pack, str(path)))
             by_id[rule.id] = rule
-    # With errors (check mode only: fail-fast raised already) this holds the rules that did
-    # load, so the quality checks still report on them.
-    ruleset = RuleSet(
+    return RuleSet(
         questionnaire, tuple(criteria), tuple(by_id.values()), tuple(packs), tuple(overrides)
     )
-    return ruleset, problems
 
 
 def _validated(model: Any, path: Path, problems: Problems, what: str) -> tuple[Any, Locator] | None:
@@ -353,23 +189,15 @@ def _validated(model: Any, path: Path, problems: Problems, what: str) -> tuple[A
 
 def _add_with_rule_id(problems: Problems, error: RuleFileError, data: Any) -> None:
     # Name the rule by its id rather than its index, which is what an author searches for.
-    rule_id = None
-    key = error.key or ""
-    if key.startswith("rules[") and isinstance(data, dict):
-        index = int(key[6 : key.index("]")])
+    rule_id, key = None, error.key
+    at = error.at
+    if len(at) >= 2 and at[0] == "rules" and isinstance(at[1], int) and isinstance(data, dict):
         rules = data.get("rules")
-        if isinstance(rules, list) and index < len(rules) and isinstance(rules[index], dict):
-            rule_id = rules[index].get("id")
-            key = key[key.index("]") + 1 :].lstrip(".") or None
-    problems.add(
-        Problem(
-            error.path or "",
-            error.detail,
-            rule_id if isinstance(rule_id, str) else None,
-            key or None,
-            error.line,
-        )
-    )
+        if isinstance(rules, list) and at[1] < len(rules) and isinstance(rules[at[1]], dict):
+            found = rules[at[1]].get("id")
+            rule_id = found if isinstance(found, str) else None
+            key = dotted(at[2:]) or None
+    problems.add(Problem(error.path or "", error.detail, rule_id, key, error.line))
 
 
 def _load_criteria(path: Path, q: Questionnaire, problems: Problems) -> list[LoadedCriterion]:
@@ -485,76 +313,3 @@ def _load_pack(
     return pack, rules
 
 
-def _check_quality(ruleset: RuleSet, problems: Problems, today: date) -> None:
-    """Warnings that do not stop the advisor: stale sources, question values no rule mentions."""
-    for r in ruleset.rules:
-        for s in r.rule.sources:
-            if today - s.checked > STALE_AFTER:
-                problems.add(
-                    Problem(
-                        r.path,
-                        f"source {s.label} was last checked on {s.checked}"
-                        " (over 18 months ago); re-read it and update 'checked'",
-                        r.id,
-                        "sources",
-                        r.line,
-                        warning=True,
-                    )
-                )
-    mentioned = {
-        pair for r in ruleset.rules if r.condition is not None for pair in mentions(r.condition)
-    }
-    for question in ruleset.questionnaire.questions:
-        for value in question.values:
-            if (question.id, value) not in mentioned:
-                problems.add(
-                    Problem(
-                        "rules/",
-                        f"no rule mentions {question.id}: {value}",
-                        key=question.id,
-                        warning=True,
-                    )
-                )
-
-
-def _check_sources(ruleset: RuleSet, problems: Problems) -> None:
-    """What the cited sources are worth: proxies (errors), no primary source and one source
-    behind two rules that count the same thing (warnings); see
-    ``advisor.knowledge.sourcechecks``."""
-    for f in source_findings(ruleset.rules, ruleset.questionnaire):
-        problems.add(
-            Problem(f.rule.path, f.message, f.rule.id, "sources", f.rule.line, warning=f.warning)
-        )
-
-
-def _check_constraints(ruleset: RuleSet, problems: Problems) -> None:
-    """Errors for two constraints that some answers make fire together while they require
-    different frameworks: a run with those answers could not recommend anything."""
-    constraints = [r for r in ruleset.rules if isinstance(r.rule, Constraint)]
-    for i, later in enumerate(constraints):
-        for earlier in constraints[:i]:
-            if earlier.rule.requires == later.rule.requires:  # type: ignore[union-attr]
-                continue
-            assert earlier.condition is not None and later.condition is not None
-            try:
-                found = witness([earlier.condition, later.condition], ruleset.questionnaire)
-            except TooManyCombinations as exc:
-                problems.add(Problem(
-                    later.path, f"could not check whether it contradicts constraint "
-                    f"{earlier.id!r} ({earlier.path}, line {earlier.line}): {exc}",
-                    later.id, "when", later.line, warning=True,
-                ))  # fmt: skip
-                continue
-            if found is None:
-                continue
-            example = ", ".join(
-                f"{k}: [{', '.join(v)}]" if isinstance(v, tuple) else f"{k}: {v}"
-                for k, v in found.items()
-            )
-            problems.add(Problem(
-                later.path,
-                f"contradicts constraint {earlier.id!r} ({earlier.path}, line {earlier.line}): "
-                f"both apply when {example or 'any answers are given'}, and this one requires "
-                f"{later.rule.requires}, that one {earlier.rule.requires}",  # type: ignore[union-attr]
-                later.id, "requires", later.line,
-            ))  # fmt: skip

@@ -9,7 +9,7 @@ Three findings, each about the evidence behind a rule rather than its syntax:
 - two scoring rules that give the same framework points under the same criterion, cite the same
   page and can fire for the same answers get a warning: one fact is probably counted twice.
 
-The checks return plain findings; the rulebook turns them into its ``Problem`` records.
+The checks return plain findings; ``advisor.knowledge.checks`` turns them into ``Problem`` records.
 """
 
 from __future__ import annotations
@@ -17,16 +17,12 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from advisor.inputs.answers import AnswerValue
-from advisor.inputs.questions import Questionnaire
+from advisor.inputs.questions import AnswerValue, Questionnaire
 from advisor.knowledge.conditions import Condition, mentions
 from advisor.knowledge.formats import PointsRule, Source
-
-if TYPE_CHECKING:
-    from advisor.knowledge.loader import LoadedRule
+from advisor.knowledge.ruleset import LoadedRule
 
 PROXY_DOMAINS: dict[str, str] = {
     "vuink.com": "a rot13 proxy that re-serves other sites' pages",

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from advisor.frameworks import NAMES
 from advisor.scoring.recommendation import Recommendation, SourceRef
 from advisor.times import utc_minute
 
 if TYPE_CHECKING:
     from advisor.inputs.measurements import Measurements, Runtime
-
-NAMES = {"tensorflow": "TensorFlow", "pytorch": "PyTorch", "either": "Either framework"}
-
 
 def headline(rec: Recommendation) -> str:
     if rec.recommendation == "either":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from advisor.frameworks import NAMES
 from advisor.report import common
 from advisor.scoring.recommendation import Recommendation
 
@@ -26,7 +27,7 @@ def render_markdown(rec: Recommendation) -> str:
             "",
             "## Policy",
             "",
-            f"**{c.id}** requires {common.NAMES[c.requires]}: {c.because}",
+            f"**{c.id}** requires {NAMES[c.requires]}: {c.because}",
             *[f"- Source: {common.source_text(s)}" for s in c.sources],
         ]
     out += [
@@ -47,7 +48,7 @@ def render_markdown(rec: Recommendation) -> str:
         out.append("No rule gave points for these answers.")
     for i, r in enumerate(rec.reasons, 1):
         out.append(
-            f"{i}. **{common.NAMES[r.favors]}** +{r.points:g} × {r.weight:.2f} = "
+            f"{i}. **{NAMES[r.favors]}** +{r.points:g} × {r.weight:.2f} = "
             f"{r.weighted_points:.2f} ({r.criterion}, `{r.id}`): {r.because}"
         )
         out += [f"   - Source: {common.source_text(s)}" for s in r.sources]

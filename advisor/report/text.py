@@ -10,6 +10,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from advisor.frameworks import NAMES
 from advisor.report import common
 from advisor.scoring.recommendation import Recommendation
 
@@ -139,7 +140,7 @@ def _reasons(rec: Recommendation) -> Group:
         lines.append(Text("No rule gave points for these answers."))
     for i, r in enumerate(rec.reasons, 1):
         head = Text(f"{i:>2}. ")
-        head.append(common.NAMES[r.favors], style=f"bold {COLORS[r.favors]}")
+        head.append(NAMES[r.favors], style=f"bold {COLORS[r.favors]}")
         head.append(
             f" +{r.points:g} × {r.weight:.2f} = {r.weighted_points:.2f}  [{r.criterion}]  {r.id}",
             style="dim",

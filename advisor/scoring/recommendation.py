@@ -7,7 +7,8 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 
-Winner = Literal["tensorflow", "pytorch", "either"]
+from advisor.frameworks import Framework, Winner
+
 RECOMMENDATION_VERSION = 1
 
 
@@ -49,7 +50,7 @@ class Reason(_Out, kw_only=True):
     id: str
     kind: Literal["rule", "measurement"]
     criterion: str
-    favors: Literal["tensorflow", "pytorch"]
+    favors: Framework
     points: float
     weight: float
     weighted_points: float
@@ -76,7 +77,7 @@ class MythOut(_Out, kw_only=True):
 
 class ConstraintOut(_Out, kw_only=True):
     id: str
-    requires: Literal["tensorflow", "pytorch"]
+    requires: Framework
     because: str
     sources: list[SourceRef]
     pack: str
@@ -110,7 +111,7 @@ class Robustness(_Out, kw_only=True):
 
 class MeasuredCriterion(_Out, kw_only=True):
     criterion: str
-    favors: Literal["tensorflow", "pytorch"] | None
+    favors: Framework | None
     points: float
     detail: str
 
@@ -139,7 +140,7 @@ class MeasuredFramework(_Out, kw_only=True):
 class FasterSetting(_Out, kw_only=True):
     """A setting that made a framework faster on the probed machine beyond doubt."""
 
-    framework: Literal["tensorflow", "pytorch"]
+    framework: Framework
     setting: Annotated[str, msgspec.Meta(description="the exact line to add to the environment")]
     applies: Literal["training", "inference"]
     path: str | None = None

@@ -32,7 +32,7 @@ from advisor.tui.screens.base import AdvisorScreen
 from advisor.tui.session import Session
 
 if TYPE_CHECKING:
-    from advisor.knowledge.loader import RuleSet
+    from advisor.knowledge.ruleset import RuleSet
 
 
 class AdvisorApp(App[int]):

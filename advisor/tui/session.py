@@ -7,14 +7,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from advisor.inputs.answers import NO_TARGET, Answers, AnswerValue, normalise_answers
+from advisor.inputs.answers import Answers, normalise_answers
+from advisor.inputs.questions import NO_TARGET, AnswerValue
 from advisor.knowledge.conditions import mentions
 from advisor.knowledge.formats import Note
 
 if TYPE_CHECKING:
     from advisor.inputs.measurements import Measurements
     from advisor.inputs.questions import Question, Questionnaire
-    from advisor.knowledge.loader import LoadedRule, RuleSet
+    from advisor.knowledge.ruleset import LoadedRule, RuleSet
     from advisor.scoring.recommendation import Recommendation
 
 
@@ -91,7 +92,7 @@ class Session:
         return _answers(self.values, self.questionnaire)
 
     def recommendation(self) -> Recommendation:
-        from advisor.scoring.formula import score
+        from advisor.scoring import score
 
         return score(self.answers(), self.ruleset, self.measurements)
 
@@ -102,7 +103,8 @@ class Session:
         fired = rules_fired_by(self.ruleset, question.id, values)
         if not any(isinstance(r.rule, Note) and r.rule.only_if_close for r in fired):
             return fired  # nothing depends on closeness: no need to score
-        from advisor.scoring.formula import result_is_close, shown_note
+        from advisor.scoring import result_is_close
+        from advisor.scoring.formula import shown_note
 
         close = result_is_close(_answers(values, self.questionnaire), self.ruleset,
                                 self.measurements)

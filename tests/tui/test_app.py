@@ -12,8 +12,8 @@ from tui_fakes import MEASUREMENTS, FakeRunner, measurements_without, script
 from tui_pilots import EXAMPLES, SIZE, app_with, settle, through_questions, to_question, to_result
 from tui_text import plain
 
+from advisor import load_answers
 from advisor.errors import ProbeError
-from advisor.inputs.answers import load_answers
 from advisor.report import render
 from advisor.tui import AdvisorApp
 from advisor.tui.dialogs import ConfirmModal, ErrorModal, PathModal

@@ -21,8 +21,7 @@ from textual.widgets import Checkbox, OptionList, RadioButton, RadioSet, Selecti
 from textual.widgets.option_list import OptionDoesNotExist
 from textual.widgets.selection_list import Selection
 
-from advisor.inputs.answers import NO_TARGET
-from advisor.inputs.questions import Question
+from advisor.inputs.questions import NO_TARGET, Question
 
 TICKED, UNTICKED = "[x]", "[ ]"
 PRESSED, UNPRESSED = "(•)", "( )"

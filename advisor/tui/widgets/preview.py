@@ -12,8 +12,8 @@ from rich.console import Group, RenderableType
 from rich.text import Text
 from textual.widgets import Static
 
-from advisor.knowledge.loader import LoadedRule
-from advisor.report.common import NAMES
+from advisor.frameworks import NAMES
+from advisor.knowledge.ruleset import LoadedRule
 from advisor.report.text import COLORS
 from advisor.tui.hanging import hanging
 from advisor.tui.widgets.keys import ScrollPane

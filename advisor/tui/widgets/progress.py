@@ -12,7 +12,7 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from advisor.report.common import NAMES
+from advisor.frameworks import NAMES
 from advisor.report.text import COLORS
 from probes.settings import ProbeProgressState
 
