@@ -35,6 +35,10 @@ class AdvisorError(Exception):
     """Root of every error the advisor reports to a user."""
 
     exit_code = ExitCode.BAD_INPUT
+    prefix = "error: "
+    """What the command line says before the message (after ``advisor: ``)."""
+    more: tuple[AdvisorError, ...] = ()
+    """Further problems of the same run, reported with this one so a user sees them all."""
 
     def __init__(self, message: str, *, title: str = "") -> None:
         super().__init__(message)
@@ -92,8 +96,6 @@ class AnswersError(InputError):
     """An answers file is unusable. A file with several problems raises the first, with the
     others in ``more``, so that the user sees them all at once."""
 
-    more: tuple[AnswersError, ...] = ()
-
 
 class MeasurementsError(InputError):
     """A measurements file is unusable."""
@@ -132,6 +134,8 @@ class RuleConflictError(AdvisorError):
 
 
 class ProbeError(AdvisorError):
-    """A probe could not measure a framework it was asked to."""
+    """A probe could not measure a framework it was asked to (one error per framework, the
+    others in ``more``)."""
 
     exit_code = ExitCode.PROBE_FAILED
+    prefix = ""  # what could not be measured is an outcome of the run, said as it is

@@ -1,7 +1,7 @@
 """The command line: the app, ``--answers FILE``, ``questions``, ``rules check``, ``probe``.
 
 Reports go to stdout (or ``--output``), progress and diagnostics to stderr. Errors become
-exit codes here and nowhere else (see ``advisor.errors.ExitCode``). Heavy modules (rich,
+exit codes here (``main``) and nowhere else (see ``advisor.errors.ExitCode``). Heavy modules (rich,
 textual, the probes) are imported only by the paths that need them, so ``--format json`` stays
 fast.
 """
@@ -12,19 +12,23 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from advisor import __version__
+from advisor.cli.args import path_arg
 from advisor.errors import AdvisorError, ExitCode
 from advisor.system.interrupts import describe, exit_code, signals_as_interrupts
 from advisor.system.output import check_output_path, write_output
 
 PROG = "advisor"
+_STOPPED = {"probe": "; every probe worker was stopped"}
+"""What an interrupted command cleaned up, said after how it was interrupted."""
 
 
 class _Parser(argparse.ArgumentParser):
     """argparse that reports usage errors through our exit code, with its usage line."""
 
-    def error(self, message: str) -> None:  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
         print(f"{self.prog}: error: {message}", file=sys.stderr)
         raise SystemExit(ExitCode.BAD_INPUT)
@@ -101,14 +105,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def path_arg(text: str) -> str:
-    """A file or folder option's value: any name but the empty one (which would mean the
-    current folder, or nothing at all)."""
-    if not text:
-        raise argparse.ArgumentTypeError("the file name is empty")
-    return text
-
-
 def _add_probe_parser(sub: argparse._SubParsersAction) -> None:
     from advisor.cli import probe as probe_cli
 
@@ -122,11 +118,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         with signals_as_interrupts():
             return _dispatch(args)
     except AdvisorError as exc:
-        for problem in (exc, *getattr(exc, "more", ())):
-            print(f"{PROG}: error: {problem}", file=sys.stderr)
+        for problem in (exc, *exc.more):
+            print(f"{PROG}: {problem.prefix}{problem}", file=sys.stderr)
         return int(exc.exit_code)
     except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM/SIGHUP (advisor.system.interrupts)
-        _say(f"{PROG}: {describe(exc)}")
+        _say(f"{PROG}: {describe(exc)}" + _STOPPED.get(args.command, ""))
         return exit_code(exc)
     except BrokenPipeError:
         # The reader went away (e.g. `advisor ... | head`); nothing left to say.

@@ -6,20 +6,19 @@
 Progress goes to stderr, the result to stdout or --output (written atomically, and not at
 all when no result was produced). Exit 0 when every framework asked for was measured, 3 when
 one could not be (the result still lists why), 2 for bad arguments, 130 on Ctrl-C, 143 on
-SIGTERM, 129 on SIGHUP.
+SIGTERM, 129 on SIGHUP: the command raises, and ``advisor.cli`` maps errors to exit codes.
 """
 
 from __future__ import annotations
 
 import argparse
-import difflib
 import json
 import math
 import sys
 from typing import TYPE_CHECKING
 
-from advisor.errors import AdvisorError, ExitCode, UsageError
-from advisor.system.interrupts import describe, exit_code
+from advisor.errors import ExitCode, ProbeError, UsageError
+from advisor.inputs.validation import closest
 from advisor.system.output import check_output_path, write_output
 
 if TYPE_CHECKING:  # rich is imported where it is used: building the parser must stay cheap
@@ -29,7 +28,7 @@ ALIASES = {"pytorch": "pytorch", "torch": "pytorch", "tensorflow": "tensorflow",
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    from advisor.cli.entry import path_arg
+    from advisor.cli.args import path_arg
     from probes import BUDGET_FLOOR_S, DEFAULT_BUDGET_S, QUICK_BUDGET_S
     from probes.settings import BUDGET_MAX_S
 
@@ -110,8 +109,8 @@ def parse_frameworks(text: str) -> tuple[str, ...]:
             continue
         name = ALIASES.get(raw)
         if name is None:
-            close = difflib.get_close_matches(raw, list(ALIASES), n=1)
-            hint = f"; did you mean {ALIASES[close[0]]!r}?" if close else ""
+            close = closest(raw, ALIASES)
+            hint = f"; did you mean {ALIASES[close]!r}?" if close else ""
             raise UsageError(
                 f"--frameworks: unknown framework {raw!r} (choose from pytorch, tensorflow){hint}"
             )
@@ -139,7 +138,9 @@ def settings_from_args(args: argparse.Namespace):  # -> probes.ProbeSettings
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run the probe command; returns the exit code (errors are printed, never raised)."""
+    """Run the probe command and return 0; raise ``UsageError`` or ``OutputError`` for bad
+    arguments, and ``ProbeError`` when a framework asked for was not measured (after writing
+    the result, which says why)."""
     from rich.console import Console
     from rich.markup import escape
 
@@ -148,41 +149,32 @@ def run(args: argparse.Namespace) -> int:
     from advisor.report.measured import render_measurements
 
     err = Console(stderr=True, highlight=False, soft_wrap=True)  # one message, one line
+    settings = settings_from_args(args)
+    check_output_path(args.probe_output, label="--output")
     try:
-        settings = settings_from_args(args)
-        check_output_path(args.probe_output, label="--output")
         measured = _measure(settings, refresh=args.refresh, console=err)
-        result = measured.result
-        if measured.cached:
-            err.print(escape(f"Using the cached result from {result.get('created')} "
-                             "(--refresh measures again)."))  # fmt: skip
-        if args.probe_format == "json":
-            text = json.dumps(result, indent=2, sort_keys=True) + "\n"
-        else:
-            color = not args.probe_output and sys.stdout.isatty()
-            text = render_measurements(parse_measurements(result, "the probe result"),
-                                       color=color)  # fmt: skip
-        write_output(text, args.probe_output, label="--output")
     except probes.ProbesNotInstalled as exc:
-        err.print(escape(f"advisor: {exc}"))
-        return int(ExitCode.PROBE_FAILED)
-    except AdvisorError as exc:
-        err.print(escape(f"advisor: error: {exc}"))
-        return int(exc.exit_code)
-    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM/SIGHUP (advisor.system.interrupts)
-        try:
-            err.print(f"advisor: {describe(exc)}; every probe worker was stopped")
-        except OSError:
-            pass  # a hang-up may have closed stderr
-        return exit_code(exc)
+        raise ProbeError(str(exc)) from None
+    result = measured.result
+    if measured.cached:
+        err.print(escape(f"Using the cached result from {result.get('created')} "
+                         "(--refresh measures again)."))  # fmt: skip
+    if args.probe_format == "json":
+        text = json.dumps(result, indent=2, sort_keys=True) + "\n"
+    else:
+        color = not args.probe_output and sys.stdout.isatty()
+        text = render_measurements(parse_measurements(result, "the probe result"),
+                                   color=color)  # fmt: skip
+    write_output(text, args.probe_output, label="--output")
     failed = [
-        fw for fw in settings.frameworks if result["frameworks"].get(fw, {}).get("status") != "ok"
+        ProbeError(f"{fw} not measured ({entry.get('status')}): {entry.get('message')}")
+        for fw in settings.frameworks
+        if (entry := result["frameworks"].get(fw, {})).get("status") != "ok"
     ]
-    for fw in failed:
-        entry = result["frameworks"].get(fw, {})
-        err.print(escape(f"advisor: {fw} not measured ({entry.get('status')}): "
-                         f"{entry.get('message')}"))  # fmt: skip
-    return int(ExitCode.PROBE_FAILED if failed else ExitCode.OK)
+    if failed:
+        failed[0].more = tuple(failed[1:])
+        raise failed[0]
+    return int(ExitCode.OK)
 
 
 def measure_for_answers() -> dict | None:

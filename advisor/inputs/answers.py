@@ -25,7 +25,9 @@ class Answers(Mapping[str, AnswerValue]):
     "no target" as the empty tuple.
     """
 
-    values: Mapping[str, AnswerValue]
+    # The answers by question id: a public name since the first release, though it hides
+    # Mapping.values() (which iterating the mapping's items replaces).
+    values: Mapping[str, AnswerValue]  # type: ignore[assignment]
     defaulted: tuple[str, ...] = field(default=())
 
     def __getitem__(self, key: str) -> AnswerValue:

@@ -45,7 +45,7 @@ class _LimitError(_Error):
     """A document that is well-formed YAML but beyond what the advisor reads."""
 
 
-class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+class _Loader(_BaseLoader):
     """SafeLoader that rejects duplicate keys and reports malformed scalars with their line."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:

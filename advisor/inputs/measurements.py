@@ -64,7 +64,7 @@ def _ordered(name: str, interval: tuple[float, float] | None, estimate: float | 
             raise ValueError(f"{name} [{lo:g}, {hi:g}] does not contain the {what} {estimate:g}")
 
 
-class Throughput(_Record, kw_only=True):
+class Throughput(_Record, frozen=True, kw_only=True):
     median: Positive
     iqr: Quartiles
     ci95: Annotated[
@@ -81,7 +81,7 @@ class Throughput(_Record, kw_only=True):
         _ordered("ci95", self.ci95, None, "")
 
 
-class Latency(_Record, kw_only=True):
+class Latency(_Record, frozen=True, kw_only=True):
     p50: Positive
     p95: Annotated[Positive, msgspec.Meta(description="finite, >= p50")]
 
@@ -91,7 +91,7 @@ class Latency(_Record, kw_only=True):
             raise ValueError(f"p50 {self.p50:g} ms exceeds p95 {self.p95:g} ms")
 
 
-class Speedup(_Record, kw_only=True):
+class Speedup(_Record, frozen=True, kw_only=True):
     """Tuned ÷ out of the box, from paired windows."""
 
     estimate: Positive
@@ -103,7 +103,7 @@ class Speedup(_Record, kw_only=True):
         _ordered("ci95", self.ci95, self.estimate, "estimate")
 
 
-class Sensitivity(_Record, kw_only=True):
+class Sensitivity(_Record, frozen=True, kw_only=True):
     """One setting a user can add, measured against the out-of-the-box state."""
 
     setting: Annotated[
@@ -118,7 +118,7 @@ class Sensitivity(_Record, kw_only=True):
     train_samples_per_s: Throughput | None = None
 
 
-class Runtime(_Record, kw_only=True):
+class Runtime(_Record, frozen=True, kw_only=True):
     """The process state the primary figures were taken in."""
 
     state: str
@@ -137,7 +137,7 @@ WORTH_ADDING_ABOVE = 1.10
 """A setting is worth telling a user about when its whole interval lies above this speedup."""
 
 
-class FrameworkResult(_Record, kw_only=True):
+class FrameworkResult(_Record, frozen=True, kw_only=True):
     status: Status
     message: str = ""
     version: str | None = None
@@ -183,14 +183,14 @@ class FrameworkResult(_Record, kw_only=True):
             if s.status == "ok" and s.speedup is not None and s.speedup.ci95 is not None
             and s.speedup.ci95[0] > WORTH_ADDING_ABOVE
         ]  # fmt: skip
-        return sorted(found, key=lambda s: -s.speedup.estimate)  # type: ignore[union-attr]
+        return sorted(found, key=lambda s: -(s.speedup.estimate if s.speedup else 0.0))
 
     def tuned(self, applies: str = "training") -> list[Sensitivity]:
         """The tuned states measured for the primary path (status ok)."""
         return [s for s in self.sensitivity
                 if s.applies == applies and s.status == "ok" and s.path in (None, self.path)]
 
-class Ratio(_Record, kw_only=True):
+class Ratio(_Record, frozen=True, kw_only=True):
     """pytorch ÷ tensorflow; ``estimate`` is null with a ``reason`` when it cannot be formed."""
 
     estimate: Positive | None = None
@@ -212,14 +212,14 @@ class Ratio(_Record, kw_only=True):
         _ordered("ci95", self.ci95, self.estimate, "estimate")
 
 
-class Equivalence(_Record, kw_only=True):
+class Equivalence(_Record, frozen=True, kw_only=True):
     ok: bool
     params: dict[str, int] = msgspec.field(default_factory=dict)
     max_abs_logit_diff: float | None = None
     reason: str | None = None
 
 
-class ProbeRun(_Record, kw_only=True):
+class ProbeRun(_Record, frozen=True, kw_only=True):
     """How the probe ran: its budget, what it timed, why it stopped."""
 
     budget_s: float | None = None
@@ -231,7 +231,7 @@ class ProbeRun(_Record, kw_only=True):
     tuning: str | None = None
 
 
-class Machine(_Record, kw_only=True):
+class Machine(_Record, frozen=True, kw_only=True):
     cpu: str | None = None
     logical_cores: int | None = None
     physical_cores: int | None = None
@@ -243,7 +243,7 @@ class Machine(_Record, kw_only=True):
     probe: ProbeRun | None = None
 
 
-class WorkloadResult(_Record, kw_only=True):
+class WorkloadResult(_Record, frozen=True, kw_only=True):
     """One workload's figures, as the top level has them for the chosen workload."""
 
     equivalence: Equivalence

@@ -30,10 +30,16 @@ _AT = re.compile(r"^(?P<what>.*?)(?: - at `(?P<path>[^`]*)`(?: in `(?P<parent>[^
 _STEP = re.compile(r"\.([^.\[]+)|\[(\d+|\.\.\.)\]")
 
 
+def closest(word: str, options: Iterable[str]) -> str | None:
+    """The option ``word`` is most likely a misspelling of, if any is close enough."""
+    match = difflib.get_close_matches(str(word), list(options), n=1, cutoff=0.6)
+    return match[0] if match else None
+
+
 def suggest(word: str, options: Iterable[str]) -> str:
     """' (did you mean 'x'?)' when a close option exists, else ''."""
-    match = difflib.get_close_matches(str(word), list(options), n=1, cutoff=0.6)
-    return f" (did you mean {match[0]!r}?)" if match else ""
+    match = closest(word, options)
+    return f" (did you mean {match!r}?)" if match else ""
 
 
 def dotted(path: KeyPath) -> str:
@@ -97,7 +103,7 @@ def _struct_at(model: Any, path: KeyPath) -> Any:
             args = typing.get_args(current)
             current = args[0] if args else None
         elif _tags(current, part):
-            return typing.Literal[_tags(current, part)]  # type: ignore[misc]
+            return typing.Literal[_tags(current, part)]
         elif isinstance(current, type) and issubclass(current, msgspec.Struct):
             hints = typing.get_type_hints(current, include_extras=True)
             field = next(

@@ -82,10 +82,10 @@ def _check_sources(ruleset: RuleSet, problems: Problems) -> None:
 def _check_constraints(ruleset: RuleSet, problems: Problems) -> None:
     """Errors for two constraints that some answers make fire together while they require
     different frameworks: a run with those answers could not recommend anything."""
-    constraints = [r for r in ruleset.rules if isinstance(r.rule, Constraint)]
-    for i, later in enumerate(constraints):
-        for earlier in constraints[:i]:
-            if earlier.rule.requires == later.rule.requires:  # type: ignore[union-attr]
+    constraints = [(r, r.rule) for r in ruleset.rules if isinstance(r.rule, Constraint)]
+    for i, (later, later_rule) in enumerate(constraints):
+        for earlier, earlier_rule in constraints[:i]:
+            if earlier_rule.requires == later_rule.requires:
                 continue
             assert earlier.condition is not None and later.condition is not None
             try:
@@ -107,6 +107,6 @@ def _check_constraints(ruleset: RuleSet, problems: Problems) -> None:
                 later.path,
                 f"contradicts constraint {earlier.id!r} ({earlier.path}, line {earlier.line}): "
                 f"both apply when {example or 'any answers are given'}, and this one requires "
-                f"{later.rule.requires}, that one {earlier.rule.requires}",  # type: ignore[union-attr]
+                f"{later_rule.requires}, that one {earlier_rule.requires}",
                 later.id, "requires", later.line,
             ))  # fmt: skip

@@ -174,7 +174,7 @@ class Scale(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=Tru
 
 
 class Criterion(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
-    id: Literal[CRITERION_IDS]  # type: ignore[valid-type]
+    id: Literal[CRITERION_IDS]  # type: ignore[valid-type]  # the ids, listed once above
     title: str
     description: str = ""
     weight: Annotated[float, msgspec.Meta(gt=0, le=10)]

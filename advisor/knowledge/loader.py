@@ -16,7 +16,7 @@ from typing import Annotated, Any
 
 import msgspec
 
-from advisor.errors import RuleFileError
+from advisor.errors import InputError, RuleFileError
 from advisor.inputs.files import KeyPath, Locator, as_path, brief, load_yaml
 from advisor.inputs.questions import Questionnaire, load_questionnaire
 from advisor.inputs.validation import dotted, locate
@@ -187,7 +187,7 @@ def _validated(model: Any, path: Path, problems: Problems, what: str) -> tuple[A
         return None
 
 
-def _add_with_rule_id(problems: Problems, error: RuleFileError, data: Any) -> None:
+def _add_with_rule_id(problems: Problems, error: InputError, data: Any) -> None:
     # Name the rule by its id rather than its index, which is what an author searches for.
     rule_id, key = None, error.key
     at = error.at

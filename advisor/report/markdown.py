@@ -37,11 +37,11 @@ def render_markdown(rec: Recommendation) -> str:
         "| Criterion | Weight | TensorFlow | PyTorch | Contributions |",
         "|---|---:|---:|---:|---|",
     ]
-    for c in rec.criteria.values():
+    for score in rec.criteria.values():
         out.append(
-            f"| {c.title}{' (measured)' if c.measured else ''} | {c.weight:.2f} | "
-            f"{c.weighted.tensorflow:.2f} | {c.weighted.pytorch:.2f} | "
-            f"{', '.join(c.rules) or '—'} |"
+            f"| {score.title}{' (measured)' if score.measured else ''} | {score.weight:.2f} | "
+            f"{score.weighted.tensorflow:.2f} | {score.weighted.pytorch:.2f} | "
+            f"{', '.join(score.rules) or '—'} |"
         )
     out += ["", "## Reasons", ""]
     if not rec.reasons:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from io import StringIO
 
-from rich.console import Console, Group
+from rich.console import Console, Group, RenderableType
 from rich.padding import Padding
 from rich.panel import Panel
 from rich.table import Table
@@ -135,7 +135,7 @@ def criteria_table(rec: Recommendation) -> Table:
 
 
 def _reasons(rec: Recommendation) -> Group:
-    lines: list[object] = [Text("Reasons", style="bold underline")]
+    lines: list[RenderableType] = [Text("Reasons", style="bold underline")]
     if not rec.reasons:
         lines.append(Text("No rule gave points for these answers."))
     for i, r in enumerate(rec.reasons, 1):

@@ -120,7 +120,9 @@ def evaluate(
 
 
 def decide(weights: dict[str, float], points: Points, fired: list[LoadedRule]) -> Evaluation:
-    scores = {f: sum(weights[c] * points[c][f] for c in points) for f in FRAMEWORKS}
+    scores: dict[str, float] = {
+        f: sum(weights[c] * points[c][f] for c in points) for f in FRAMEWORKS
+    }
     points_winner, conf = verdict(scores)
     constraints = [(r, r.rule) for r in fired if isinstance(r.rule, Constraint)]
     required = {rule.requires for _, rule in constraints}
@@ -167,7 +169,9 @@ def robustness(ev: Evaluation) -> Robustness:
                 * rng.uniform(1 - ROBUSTNESS_PERTURBATION, 1 + ROBUSTNESS_PERTURBATION)
                 for c in ev.weights
             }
-            scores = {f: sum(w[c] * ev.points[c][f] for c in w) for f in FRAMEWORKS}
+            scores: dict[str, float] = {
+                f: sum(w[c] * ev.points[c][f] for c in w) for f in FRAMEWORKS
+            }
             draw, _ = verdict(scores)
             kept += draw == ev.winner
         share = kept / ROBUSTNESS_DRAWS

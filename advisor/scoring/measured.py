@@ -14,6 +14,7 @@ from advisor.scoring.recommendation import (
     MeasuredCriterion,
     MeasuredFramework,
     MeasurementUse,
+    TrainingRatio,
 )
 
 MEASURED_CAP = 0.20
@@ -173,7 +174,7 @@ def _measured_framework(r: FrameworkResult) -> MeasuredFramework:
     )
 
 
-def _training_ratio(measurements: Measurements) -> tuple[str, str]:
+def _training_ratio(measurements: Measurements) -> tuple[TrainingRatio, str]:
     """Which training ratio scores, and how the report names it: each framework in its
     fastest measured setting when both were measured tuned (the report then says how to
     reach that setting), else both out of the box, as a plain script runs them."""
@@ -210,7 +211,7 @@ def _from_ratio(
             "a tie within noise",
         )
     pytorch_better = (r > 1) == higher_is_better
-    favors = "pytorch" if pytorch_better else "tensorflow"
+    favors: Framework = "pytorch" if pytorch_better else "tensorflow"
     raw = min(MEASURED_MAX_POINTS, POINTS_PER_DOUBLING * abs(math.log(r)) / math.log(2))
     points = round(raw * scale, 4)
     detail = (
@@ -239,7 +240,7 @@ def _startup(
         if ratio < STARTUP_MIN_RATIO:
             parts.append(f"{label}: within {STARTUP_MIN_RATIO}× ({ratio:.2f}×), no points")
             continue
-        favors = "tensorflow" if a < b else "pytorch"
+        favors: Framework = "tensorflow" if a < b else "pytorch"
         detail = f"{label}: {NAMES[favors]} lower by {ratio:.2f}× (1 point × {scale:g})"
         out.append(
             Contribution(
@@ -249,11 +250,10 @@ def _startup(
         )
         parts.append(detail)
     total = sum(c.points for c in out)
-    favors_set = {c.favors for c in out}
-    favors = next(iter(favors_set)) if len(favors_set) == 1 else None
+    favoured = {c.favors for c in out}
     return out, MeasuredCriterion(
         criterion="startup_memory",
-        favors=favors,
+        favors=next(iter(favoured)) if len(favoured) == 1 else None,
         points=total,
         detail="; ".join(parts),
     )

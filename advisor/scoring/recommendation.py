@@ -10,13 +10,14 @@ import msgspec
 from advisor.frameworks import Framework, Winner
 
 RECOMMENDATION_VERSION = 1
+TrainingRatio = Literal["train", "train_tuned"]
 
 
 class _Out(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """Output records: built by the scoring, read by the renderers."""
 
 
-class SourceRef(_Out, kw_only=True):
+class SourceRef(_Out, frozen=True, kw_only=True):
     url: str | None = None
     title: str | None = None
     checked: date
@@ -26,12 +27,12 @@ class SourceRef(_Out, kw_only=True):
         return self.url or self.title or ""
 
 
-class PerFramework(_Out, kw_only=True):
+class PerFramework(_Out, frozen=True, kw_only=True):
     tensorflow: float
     pytorch: float
 
 
-class CriterionScore(_Out, kw_only=True):
+class CriterionScore(_Out, frozen=True, kw_only=True):
     title: str
     base_weight: float
     weight: Annotated[
@@ -46,7 +47,7 @@ class CriterionScore(_Out, kw_only=True):
     ]
 
 
-class Reason(_Out, kw_only=True):
+class Reason(_Out, frozen=True, kw_only=True):
     id: str
     kind: Literal["rule", "measurement"]
     criterion: str
@@ -59,7 +60,7 @@ class Reason(_Out, kw_only=True):
     pack: str
 
 
-class NoteOut(_Out, kw_only=True):
+class NoteOut(_Out, frozen=True, kw_only=True):
     id: str
     text: str
     criterion: str | None = None
@@ -67,7 +68,7 @@ class NoteOut(_Out, kw_only=True):
     pack: str
 
 
-class MythOut(_Out, kw_only=True):
+class MythOut(_Out, frozen=True, kw_only=True):
     id: str
     claim: str
     truth: str
@@ -75,7 +76,7 @@ class MythOut(_Out, kw_only=True):
     pack: str
 
 
-class ConstraintOut(_Out, kw_only=True):
+class ConstraintOut(_Out, frozen=True, kw_only=True):
     id: str
     requires: Framework
     because: str
@@ -86,7 +87,7 @@ class ConstraintOut(_Out, kw_only=True):
     ]
 
 
-class Flip(_Out, kw_only=True):
+class Flip(_Out, frozen=True, kw_only=True):
     question: str
     change: Annotated[
         str, msgspec.Meta(description="the single answer change, e.g. 'deployment: remove mobile'")
@@ -98,7 +99,7 @@ class Flip(_Out, kw_only=True):
     text: str
 
 
-class Robustness(_Out, kw_only=True):
+class Robustness(_Out, frozen=True, kw_only=True):
     share: Annotated[
         float, msgspec.Meta(ge=0, le=1, description="share of perturbed draws keeping the winner")
     ]
@@ -109,14 +110,14 @@ class Robustness(_Out, kw_only=True):
     seed: int
 
 
-class MeasuredCriterion(_Out, kw_only=True):
+class MeasuredCriterion(_Out, frozen=True, kw_only=True):
     criterion: str
     favors: Framework | None
     points: float
     detail: str
 
 
-class MeasuredFramework(_Out, kw_only=True):
+class MeasuredFramework(_Out, frozen=True, kw_only=True):
     """One framework's figures as the probe reported them (the default code path)."""
 
     status: Literal["ok", "not_installed", "failed", "timeout"]
@@ -137,7 +138,7 @@ class MeasuredFramework(_Out, kw_only=True):
     accuracy: float | None = None
 
 
-class FasterSetting(_Out, kw_only=True):
+class FasterSetting(_Out, frozen=True, kw_only=True):
     """A setting that made a framework faster on the probed machine beyond doubt."""
 
     framework: Framework
@@ -148,7 +149,7 @@ class FasterSetting(_Out, kw_only=True):
     ci95: tuple[float, float]
 
 
-class MeasurementUse(_Out, kw_only=True):
+class MeasurementUse(_Out, frozen=True, kw_only=True):
     used: bool
     created: str
     machine: str | None = None
@@ -182,7 +183,7 @@ class MeasurementUse(_Out, kw_only=True):
 
 
     training_ratio: Annotated[
-        Literal["train", "train_tuned"],
+        TrainingRatio,
         msgspec.Meta(description="train_tuned when both frameworks were measured tuned"),
     ] = "train"
     faster: Annotated[
@@ -191,21 +192,21 @@ class MeasurementUse(_Out, kw_only=True):
     ] = msgspec.field(default_factory=list)
 
 
-class PackRef(_Out, kw_only=True):
+class PackRef(_Out, frozen=True, kw_only=True):
     pack: str
     path: str
     rules: int
     bundled: bool
 
 
-class OverrideRef(_Out, kw_only=True):
+class OverrideRef(_Out, frozen=True, kw_only=True):
     rule_id: str
     replaced_pack: str
     by_pack: str
     by_path: str
 
 
-class Provenance(_Out, kw_only=True):
+class Provenance(_Out, frozen=True, kw_only=True):
     advisor_version: str
     rules_digest: str
     advice_as_of: date | None
@@ -213,7 +214,7 @@ class Provenance(_Out, kw_only=True):
     overrides: list[OverrideRef]
 
 
-class Recommendation(_Out, kw_only=True):
+class Recommendation(_Out, frozen=True, kw_only=True):
     version: int = RECOMMENDATION_VERSION
     recommendation: Winner
     confidence: Annotated[float, msgspec.Meta(ge=0, le=1)]

@@ -24,7 +24,10 @@ from typing import Any
 from advisor.errors import ExitCode
 
 HANDLED = (signal.SIGTERM, signal.SIGHUP)
-_NAMES = {signal.SIGTERM: "terminated (SIGTERM)", signal.SIGHUP: "hung up (SIGHUP)"}
+_NAMES: dict[int, str] = {
+    signal.SIGTERM: "terminated (SIGTERM)",
+    signal.SIGHUP: "hung up (SIGHUP)",
+}
 
 
 class Terminated(KeyboardInterrupt):

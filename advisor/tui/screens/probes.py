@@ -267,7 +267,7 @@ class ProbesScreen(AdvisorScreen):
         problems = []
         for fw in FRAMEWORKS_SHOWN:
             row = self.query_one(f"#fw-{fw}", FrameworkProgress)
-            result = measurements.frameworks.get(fw)  # type: ignore[call-overload]
+            result = measurements.frameworks.get(fw)
             if result is None:
                 row.mark("skipped", "not measured")
                 problems.append(f"{NAMES[fw]} was not measured")

@@ -220,7 +220,7 @@ class ResultScreen(AdvisorScreen):
                       highlight_lines={n for n, _ in marked}, background_color="default")
         if not marked:
             return code
-        notes = [Text("\n❱ differs from the article:", style="bold")]
+        notes: list[RenderableType] = [Text("\n❱ differs from the article:", style="bold")]
         notes += [hanging(f"line {n:>2}:", Text(note)) for n, note in marked]
         return Group(code, *notes)
 

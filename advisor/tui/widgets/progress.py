@@ -36,6 +36,7 @@ class FrameworkState(ProbeProgressState):
     def advanced(self, event: Any) -> FrameworkState:
         """The state after ``event`` (a ``ProbeEvent``); the bar never moves backwards."""
         state = super().advanced(event)
+        assert isinstance(state, FrameworkState)  # the probe's state advances by replace()
         paths = self.paths
         if event.phase in ("warm-up", "training") and event.message and event.message not in paths:
             paths = (*paths, event.message)
