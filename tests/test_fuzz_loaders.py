@@ -56,7 +56,7 @@ def expect_own_error(error: AdvisorError, path: Path, expected: type[AdvisorErro
     assert str(path) in message, message
     if "syntax error" in message:
         assert f"{path}, line " in message, message
-    if "YAML error:" not in message:  # reader errors span two lines: test_yamlfile pins that bug
+    if "YAML error:" not in message:  # reader errors span two lines (inputs/test_files.py)
         assert "\n" not in message.strip(), "one line, so it reads as one diagnostic on stderr"
 
 

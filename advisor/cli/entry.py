@@ -17,6 +17,7 @@ from typing import NoReturn
 from advisor import __version__
 from advisor.cli.args import path_arg
 from advisor.errors import AdvisorError, ExitCode
+from advisor.report import FORMATS
 from advisor.system.interrupts import describe, exit_code, signals_as_interrupts
 from advisor.system.output import check_output_path, write_output
 
@@ -58,7 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--format",
-        choices=("text", "markdown", "json"),
+        choices=FORMATS,
         default="text",
         help="report format (default: text)",
     )

@@ -19,10 +19,10 @@ import advisor.system.output
 from advisor.errors import OutputError
 from advisor.system.output import check_output_path, write_atomic
 
-HERE = Path(__file__).resolve().parent
-EXAMPLE = HERE.parent / "examples" / "android-app.yaml"
-MEASUREMENTS = HERE / "data" / "measurements-ok.json"
-POLICIES = HERE.parent / "examples" / "policies"
+TESTS = Path(__file__).resolve().parents[1]
+EXAMPLE = TESTS.parent / "examples" / "android-app.yaml"
+MEASUREMENTS = TESTS / "data" / "measurements-ok.json"
+POLICIES = TESTS.parent / "examples" / "policies"
 
 
 def refused(r: subprocess.CompletedProcess[str], *needles: str) -> str:

@@ -12,9 +12,9 @@ from advisor.errors import AnswersError
 from advisor.inputs.answers import Answers, normalise_answers
 from advisor.knowledge.loader import bundled_questionnaire
 
-HERE = Path(__file__).resolve().parent
-ANSWERS = HERE / "data" / "answers"
-EXAMPLE = HERE.parent / "examples" / "android-app.yaml"
+TESTS = Path(__file__).resolve().parents[1]
+ANSWERS = TESTS / "data" / "answers"
+EXAMPLE = TESTS.parent / "examples" / "android-app.yaml"
 
 
 @pytest.fixture(scope="module")

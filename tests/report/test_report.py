@@ -9,7 +9,7 @@ from advisor import recommend
 from advisor.inputs.measurements import parse_measurements
 from advisor.report import render
 
-EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "measurements.json"
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "measurements.json"
 
 
 def _flagged() -> object:

@@ -12,7 +12,7 @@ import pytest
 from advisor.errors import MeasurementsError
 from advisor.inputs.measurements import Measurements, load_measurements, parse_measurements
 
-DATA = Path(__file__).resolve().parent / "data"
+DATA = Path(__file__).resolve().parents[1] / "data"
 OK = DATA / "measurements-ok.json"
 TF_MISSING = DATA / "measurements-tf-missing.json"
 

@@ -15,7 +15,7 @@ from advisor.cli.schemas import all_schemas
 from advisor.knowledge.loader import bundled_questionnaire
 from advisor.report import render
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SCHEMAS = ROOT / "schemas"
 
 

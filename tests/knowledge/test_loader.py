@@ -17,8 +17,8 @@ from advisor.knowledge.formats import CRITERION_IDS, MEASURED_CRITERIA, PointsRu
 from advisor.knowledge.loader import bundled_rules_dir, load_ruleset
 from advisor.knowledge.problems import Problem
 
-RULES = Path(__file__).resolve().parent / "data" / "rules"
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "android-app.yaml"
+RULES = Path(__file__).resolve().parents[1] / "data" / "rules"
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "android-app.yaml"
 TODAY = date(2027, 6, 1)  # after every bundled 'checked' date, so none is in the future
 
 
@@ -500,7 +500,7 @@ def test_a_run_that_hits_the_contradiction_names_both_files_and_lines(write, run
 
 
 def test_the_bundled_and_example_constraints_do_not_contradict():
-    examples = Path(__file__).resolve().parent.parent / "examples" / "policies"
+    examples = Path(__file__).resolve().parents[2] / "examples" / "policies"
     assert check_rules([examples], today=TODAY).errors == []
 
 

@@ -11,9 +11,9 @@ import pytest
 from advisor.cli.entry import main
 from advisor.errors import OutputError
 
-HERE = Path(__file__).resolve().parent
-DATA = HERE / "data"
-EXAMPLE = HERE.parent / "examples" / "android-app.yaml"
+TESTS = Path(__file__).resolve().parents[1]
+DATA = TESTS / "data"
+EXAMPLE = TESTS.parent / "examples" / "android-app.yaml"
 CONTRACT_4 = {"recommendation", "confidence", "scores", "criteria", "reasons", "notes", "myths",
               "flips", "robustness", "answers", "defaulted", "measurements", "provenance",
               "version"}
