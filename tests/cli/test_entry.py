@@ -387,3 +387,65 @@ def test_the_exit_codes_are_listed_in_the_help(run_advisor):
     for code in ExitCode:
         assert f"{int(code)} " in text.split("Exit codes:")[1], code
     assert "143 terminated (SIGTERM)" in text and "129 hung up (SIGHUP)" in text
+
+
+# --- advisor probe: its errors become exit codes here, in main ----------------------------------
+
+@pytest.fixture
+def probe_returns(monkeypatch: pytest.MonkeyPatch):
+    """Make ``probes.measure`` return ``result`` (or raise it), without running a worker."""
+    import probes
+
+    def set_outcome(outcome: object) -> None:
+        def fake_measure(settings, **kw):
+            if isinstance(outcome, BaseException):
+                raise outcome
+            return probes.Measured(outcome, False)
+
+        monkeypatch.setattr(probes, "measure", fake_measure)
+
+    return set_outcome
+
+
+def test_a_framework_the_probe_could_not_measure_exits_3_after_the_result(probe_returns,
+                                                                           capsys) -> None:
+    result = {"frameworks": {"pytorch": {"status": "ok"},
+                             "tensorflow": {"status": "timeout", "message": "no answer in 1 s"}}}
+    probe_returns(result)
+    assert main(["probe", "--format", "json"]) == 3
+    out = capsys.readouterr()
+    assert json.loads(out.out) == result  # the result is written all the same
+    assert out.err.splitlines() == ["advisor: tensorflow not measured (timeout): no answer in 1 s"]
+
+
+def test_every_unmeasured_framework_gets_its_line(probe_returns, capsys) -> None:
+    probe_returns({"frameworks": {}})
+    assert main(["probe", "--format", "json"]) == 3
+    assert capsys.readouterr().err.splitlines() == [
+        "advisor: pytorch not measured (None): None",
+        "advisor: tensorflow not measured (None): None",
+    ]
+
+
+def test_missing_probe_frameworks_exit_3_in_one_line(probe_returns, capsys) -> None:
+    import probes
+
+    probe_returns(probes.ProbesNotInstalled("the probe frameworks are not installed"))
+    assert main(["probe"]) == 3
+    out = capsys.readouterr()
+    assert out.out == ""
+    assert out.err == "advisor: the probe frameworks are not installed\n"
+
+
+def test_an_interrupted_probe_says_its_workers_were_stopped(probe_returns, capsys) -> None:
+    probe_returns(KeyboardInterrupt())
+    assert main(["probe"]) == 130
+    assert capsys.readouterr().err == "advisor: interrupted; every probe worker was stopped\n"
+
+
+def test_a_probe_usage_error_exits_2_with_the_did_you_mean(probe_returns, capsys) -> None:
+    assert main(["probe", "--frameworks", "pytorh"]) == 2
+    assert capsys.readouterr().err == (
+        "advisor: error: --frameworks: unknown framework 'pytorh' (choose from pytorch, "
+        "tensorflow); did you mean 'pytorch'?\n"
+    )

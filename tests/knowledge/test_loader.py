@@ -1,61 +1,20 @@
-"""Rule files (contract 2): the bundled base loads; `check_rules` lists every problem with file,
-rule id, key and line; extra packs override bundled rules by id and the RuleSet says so."""
+"""Loading rule files (contract 2, advisor/knowledge/loader.py): the bundled base loads; every
+problem is reported with file, rule id, key and line (all at once by `check_rules`, the first
+by `load_ruleset`); extra packs override bundled rules by id and the RuleSet says so."""
 
 from __future__ import annotations
 
 import re
 import shutil
-from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from rule_files import EXAMPLE, RULES, TODAY, find, pack, rule
 
 from advisor.errors import RuleFileError
-from advisor.knowledge.checks import STALE_AFTER, check_rules
-from advisor.knowledge.conditions import mentions
+from advisor.knowledge.checks import check_rules
 from advisor.knowledge.formats import CRITERION_IDS, MEASURED_CRITERIA, PointsRule
 from advisor.knowledge.loader import bundled_rules_dir, load_ruleset
-from advisor.knowledge.problems import Problem
-
-RULES = Path(__file__).resolve().parents[1] / "data" / "rules"
-EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "android-app.yaml"
-TODAY = date(2027, 6, 1)  # after every bundled 'checked' date, so none is in the future
-
-
-def pack(rules: str, name: str = "extra") -> str:
-    return f"pack: {name}\ntitle: Test pack {name}\nrules:\n{rules}"
-
-
-def rule(rule_id: str, *, when: str = "{domain: llm}", points: int = 2,
-         criterion: str = "ecosystem", checked: str = "2026-01-15", favors: str = "pytorch") -> str:
-    return (
-        f"  - id: {rule_id}\n"
-        f"    kind: rule\n"
-        f"    when: {when}\n"
-        f"    favors: {favors}\n"
-        f"    criterion: {criterion}\n"
-        f"    points: {points}\n"
-        f"    because: A sentence long enough to explain the rule.\n"
-        f"    sources:\n"
-        f"      - {{url: 'https://example.org/{rule_id}', checked: {checked}}}\n"
-    )
-
-
-def find(problems, rule_id: str) -> Problem:
-    found = [p for p in problems.items if p.rule_id == rule_id]
-    assert found, f"no problem reported for {rule_id}: {[str(p) for p in problems.items]}"
-    return found[0]
-
-
-@pytest.fixture(scope="module")
-def bundled():
-    return load_ruleset()
-
-
-@pytest.fixture(scope="module")
-def bundled_point_rule(bundled):
-    return next(r for r in bundled.rules if isinstance(r.rule, PointsRule))
-
 
 # --- the bundled base ------------------------------------------------------------------------
 
@@ -69,17 +28,6 @@ def test_bundled_rules_load(bundled):
     assert bundled.overrides == ()
     ids = [r.id for r in bundled.rules]
     assert len(ids) == len(set(ids))
-
-
-def test_every_question_is_used_by_some_rule(bundled):
-    asked = {k for r in bundled.rules if r.condition is not None for k, _ in mentions(r.condition)}
-    assert asked == set(bundled.questionnaire.ids)
-
-
-def test_bundled_rules_check_clean():
-    problems = check_rules(today=TODAY)
-    assert problems.errors == []
-    assert problems.warnings == [], [str(w) for w in problems.warnings]
 
 
 def test_rules_carry_their_file_and_line(bundled):
@@ -320,195 +268,8 @@ def test_load_ruleset_fails_fast_with_a_located_error(write):
 
 # --- staleness -------------------------------------------------------------------------------
 
-def test_stale_sources_are_warnings_not_errors():
-    problems = check_rules([RULES / "stale.yaml"], today=TODAY)
-    assert problems.errors == []
-    w = find(problems, "stale-source")
-    assert w.warning and w.key == "sources" and w.line == 4
-    assert w.path == str(RULES / "stale.yaml")
-    assert "2020-03-01" in w.message and "18 months" in w.message
-
-
-def test_staleness_boundary(write):
-    fresh = (TODAY - STALE_AFTER).isoformat()
-    stale = (TODAY - STALE_AFTER - timedelta(days=1)).isoformat()
-    p = write("edge.yaml",
-              pack(rule("just-fresh", checked=fresh) + rule("just-stale", checked=stale)))
-    problems = check_rules([p], today=TODAY)
-    stale_ids = {w.rule_id for w in problems.warnings}
-    assert "just-stale" in stale_ids and "just-fresh" not in stale_ids
-    assert STALE_AFTER >= timedelta(days=540)  # "about 18 months"
-
 
 # --- what the sources are worth -----------------------------------------------------------------
 
-def sourced(rule_id: str, sources: str, *, when: str = "{domain: llm}", favors: str = "pytorch",
-            criterion: str = "ecosystem", points: int = 2, kind: str = "rule") -> str:
-    scoring = (f"    favors: {favors}\n    criterion: {criterion}\n    points: {points}\n"
-               if kind == "rule" else "")
-    return (f"  - id: {rule_id}\n    kind: {kind}\n    when: {when}\n{scoring}"
-            f"    because: A sentence long enough to explain the rule.\n    sources:\n{sources}")
 
-
-def src(url: str, kind: str | None = None) -> str:
-    return (f"      - url: {url}\n" + (f"        kind: {kind}\n" if kind else "")
-            + "        checked: 2026-11-01\n")
-
-
-@pytest.mark.parametrize("url, domain", [
-    ("https://vuink.com/post/clgbepu-d-dbet/blog/x", "vuink.com"),
-    ("https://www.theaicatchup.com/article/whats-new/", "theaicatchup.com"),
-    ("http://hacknews-clone.netlify.app/post?id=1", "hacknews-clone.netlify.app"),
-])
-def test_a_proxy_or_aggregator_source_is_an_error(write, url, domain):
-    p = write("proxy.yaml", pack(sourced("proxied-fact", src(url), kind="note")))
-    problems = check_rules([p], today=TODAY)
-    f = find(problems, "proxied-fact")
-    assert not f.warning and f.key == "sources" and f.line == 4 and f.path == str(p)
-    assert url in f.message and domain in f.message and "primary page" in f.message
-
-
-def test_a_page_that_merely_mentions_a_proxy_domain_is_not_one(write):
-    p = write("ok.yaml", pack(sourced("fine-fact", src("https://example.org/vuink.com/notes"))))
-    assert check_rules([p], today=TODAY).items == []
-
-
-def test_a_scoring_rule_without_a_primary_source_is_a_warning(write):
-    text = pack(
-        sourced("only-news", src("https://news.example.org/a", "secondary"), points=1)
-        + sourced("heavy-news", src("https://news.example.org/b", "secondary"), points=3,
-                  when="{domain: nlp}")
-        + sourced("news-note", src("https://news.example.org/c", "secondary"), kind="note")
-        + sourced("mixed", src("https://news.example.org/d", "secondary")
-                  + src("https://docs.example.org/d", "primary"), when="{domain: vision}"))
-    problems = check_rules([write("kinds.yaml", text)], today=TODAY)
-    assert problems.errors == []
-    assert {w.rule_id for w in problems.warnings} == {"only-news", "heavy-news"}
-    light, heavy = find(problems, "only-news"), find(problems, "heavy-news")
-    assert light.key == "sources" and "no primary source" in light.message
-    assert "weighs 1 at most" not in light.message
-    assert "gives 3 points" in heavy.message and "weighs 1 at most" in heavy.message
-
-
-def test_a_source_without_kind_counts_as_primary(write):
-    """The documented default: rule files written before `kind` existed keep passing."""
-    text = pack(sourced("untyped", src("https://docs.example.org/x"))
-                + sourced("titled", "      - {title: Our platform handbook, checked: 2026-11-01}\n",
-                          when="{domain: audio}"))
-    assert check_rules([write("untyped.yaml", text)], today=TODAY).items == []
-    rs = load_ruleset([write("untyped2.yaml", text)])
-    assert {s.kind for r in rs.rules if r.pack == "extra" for s in r.rule.sources} == {"primary"}
-
-
-@pytest.mark.parametrize("value", ["tertiary", "Primary", "true"])
-def test_source_kind_is_primary_or_secondary(write, value):
-    p = write("bad-kind.yaml", pack(sourced("odd-kind", src("https://docs.example.org/x", value))))
-    f = find(check_rules([p], today=TODAY), "odd-kind")
-    assert not f.warning and f.key.startswith("sources") and f.key.endswith("kind")
-    assert "primary" in f.message and "secondary" in f.message
-    assert f.line == 13, "the line of the offending kind"
-
-
-def test_one_source_behind_two_rules_for_the_same_thing_is_a_warning(write):
-    text = pack(
-        sourced("fact-once", src("https://docs.example.org/release-notes/"))
-        + sourced("fact-twice", src("http://www.docs.example.org/release-notes#2-0"),
-                  when="{pretrained: central}"))
-    problems = check_rules([write("twice.yaml", text)], today=TODAY)
-    assert problems.errors == []
-    w = find(problems, "fact-twice")
-    assert w.warning and w.key == "sources" and w.line == 14
-    assert "'fact-once'" in w.message and "line 4" in w.message
-    assert "docs.example.org/release-notes" in w.message and "pytorch" in w.message
-    assert {x.rule_id for x in problems.warnings} == {"fact-twice"}
-
-
-@pytest.mark.parametrize("second", [
-    {"when": "{domain: nlp}"},                              # never fires with domain: llm
-    {"when": "{pretrained: central}", "criterion": "maintenance"},
-    {"when": "{pretrained: central}", "favors": "tensorflow"},
-])
-def test_a_shared_source_is_fine_when_the_rules_cannot_count_the_same_thing(write, second):
-    url = "https://docs.example.org/page"
-    text = pack(sourced("first-rule", src(url)) + sourced("second-rule", src(url), **second))
-    assert check_rules([write("fine.yaml", text)], today=TODAY).items == []
-
-
-def test_shared_sources_are_found_across_packs_and_notes_do_not_count(write):
-    url = "https://docs.example.org/shared"
-    a = write("a/one.yaml", pack(sourced("in-one", src(url), when="{deployment: {has: mobile}}"),
-                                 "one"))
-    b = write("b/two.yaml", pack(sourced("in-two", src(url), when="{deployment: [browser, mobile]}")
-                                 + sourced("a-note", src(url), kind="note"), "two"))
-    problems = check_rules([a, b], today=TODAY)
-    assert [(w.rule_id, w.path) for w in problems.warnings] == [("in-two", str(b))]
 # --- contradicting constraints (issue 10, item 9) ----------------------------------------------
-
-def constraint(rule_id: str, *, when: str, requires: str) -> str:
-    return (
-        f"  - id: {rule_id}\n"
-        f"    kind: constraint\n"
-        f"    when: {when}\n"
-        f"    requires: {requires}\n"
-        f"    because: An organisation policy, for the test.\n"
-        f"    sources:\n"
-        f"      - {{title: 'Policy handbook', checked: 2026-01-15}}\n"
-    )
-
-
-def test_rules_check_reports_constraints_that_can_fire_together(write):
-    a = write("a.yaml", pack(constraint("serve-on-tf", when="{deployment: {has: server}}",
-                                        requires="tensorflow"), "serving"))
-    b = write("b.yaml", pack(constraint("llm-on-torch", when="{domain: llm}",
-                                        requires="pytorch"), "research"))
-    problems = check_rules([a, b], today=TODAY)
-    f = find(problems, "llm-on-torch")
-    assert not f.warning and f.path == str(b) and f.line == 4 and f.key == "requires"
-    assert f"contradicts constraint 'serve-on-tf' ({a}, line 4)" in f.message
-    assert "deployment: [server], domain: llm" in f.message, "an example of the answers"
-
-
-@pytest.mark.parametrize("first, second", [
-    ("{domain: llm}", "{domain: vision}"),  # one answer cannot be both
-    ("{deployment: [none]}", "{deployment: {has: mobile}}"),  # nothing deployed vs mobile
-    ("{all: [{os: linux}, {not: {hardware: cpu}}]}", "{any: [{os: windows}, {hardware: cpu}]}"),
-])  # fmt: skip
-def test_constraints_that_cannot_fire_together_are_fine(write, first, second):
-    p = write("c.yaml", pack(constraint("one", when=first, requires="tensorflow")
-                             + constraint("two", when=second, requires="pytorch")))
-    assert check_rules([p], today=TODAY).errors == []
-
-
-def test_constraints_requiring_the_same_framework_never_contradict(write):
-    p = write("c.yaml", pack(constraint("one", when="{domain: llm}", requires="pytorch")
-                             + constraint("two", when="{domain: llm}", requires="pytorch")))
-    assert check_rules([p], today=TODAY).errors == []
-
-
-def test_a_run_that_hits_the_contradiction_names_both_files_and_lines(write, run_advisor):
-    a = write("a.yaml", pack(constraint("serve-on-tf", when="{deployment: {has: server}}",
-                                        requires="tensorflow"), "serving"))
-    b = write("b.yaml", pack(constraint("llm-on-torch", when="{domain: llm}",
-                                        requires="pytorch"), "research"))
-    answers = write("llm.yaml", "domain: llm\ndeployment: [server]\n")
-    r = run_advisor("--answers", answers, "--no-probe", "--rules", a, "--rules", b)
-    assert r.returncode == 2 and r.stderr.count("\n") == 1
-    assert f"serve-on-tf ({a}, line 4) requires tensorflow" in r.stderr
-    assert f"llm-on-torch ({b}, line 4) requires pytorch" in r.stderr
-    check = run_advisor("rules", "check", a, b)
-    assert check.returncode == 1 and f"error: {b}, line 4: rule 'llm-on-torch'" in check.stdout
-
-
-def test_the_bundled_and_example_constraints_do_not_contradict():
-    examples = Path(__file__).resolve().parents[2] / "examples" / "policies"
-    assert check_rules([examples], today=TODAY).errors == []
-
-
-def test_constraints_too_broad_to_search_get_a_warning_not_silence(write, bundled):
-    every = "{all: [" + ", ".join(
-        f"{{{q.id}: [{', '.join(q.values)}]}}" for q in bundled.questionnaire.questions) + "]}"
-    p = write("c.yaml", pack(constraint("one", when=every, requires="tensorflow")
-                             + constraint("two", when="{domain: llm}", requires="pytorch")))
-    problems = check_rules([p], today=TODAY)
-    w = find(problems, "two")
-    assert w.warning and "could not check whether it contradicts constraint 'one'" in w.message
