@@ -22,12 +22,15 @@ $(STAMP): pyproject.toml constraints.txt
 	$(PY) -m pip install --quiet -c constraints.txt -e '.[probes,dev]'
 	touch $(STAMP)
 
+# Style (ruff), the import contracts in pyproject.toml (lint-imports) and types (mypy).
 lint: $(STAMP)
 	$(VENV)/bin/ruff check advisor probes tests bench
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
 
 # Regenerate the JSON Schemas under schemas/ from the models (a test checks they are current).
 schemas: $(STAMP)
-	$(PY) -m advisor.schemas schemas
+	$(PY) -m advisor.cli.schemas schemas
 
 # Regenerate the TUI pictures in docs/screenshots from the Pilot scripts the snapshot tests use.
 screenshots: $(STAMP)

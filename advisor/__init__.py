@@ -44,19 +44,18 @@ _WHERE = {
     "MeasurementsError": "advisor.errors",
     "RuleConflictError": "advisor.errors",
     "RuleFileError": "advisor.errors",
-    "Answers": "advisor.answers",
-    "load_answers": "advisor.answers",
-    "Measurements": "advisor.measurements",
-    "load_measurements": "advisor.measurements",
-    "Recommendation": "advisor.recommendation",
-    "RuleSet": "advisor.rulebook",
-    "load_ruleset": "advisor.rulebook",
+    "Answers": "advisor.inputs.answers",
+    "load_answers": "advisor.api",
+    "Measurements": "advisor.inputs.measurements",
+    "load_measurements": "advisor.inputs.measurements",
+    "Recommendation": "advisor.scoring.recommendation",
+    "RuleSet": "advisor.knowledge.ruleset",
+    "load_ruleset": "advisor.knowledge.loader",
     "recommend": "advisor.api",
 }
 
 if TYPE_CHECKING:  # pragma: no cover
-    from advisor.answers import Answers, load_answers
-    from advisor.api import recommend
+    from advisor.api import load_answers, recommend
     from advisor.errors import (
         AdvisorError,
         AnswersError,
@@ -66,9 +65,11 @@ if TYPE_CHECKING:  # pragma: no cover
         RuleConflictError,
         RuleFileError,
     )
-    from advisor.measurements import Measurements, load_measurements
-    from advisor.recommendation import Recommendation
-    from advisor.rulebook import RuleSet, load_ruleset
+    from advisor.inputs.answers import Answers
+    from advisor.inputs.measurements import Measurements, load_measurements
+    from advisor.knowledge.loader import load_ruleset
+    from advisor.knowledge.ruleset import RuleSet
+    from advisor.scoring.recommendation import Recommendation
 
 
 def __getattr__(name: str) -> Any:

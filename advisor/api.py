@@ -1,4 +1,5 @@
-"""The embedding API: one call from answers to a Recommendation."""
+"""The embedding API: one call from answers to a Recommendation, and the answers loader with
+the bundled questionnaire as its default."""
 
 from __future__ import annotations
 
@@ -6,13 +7,16 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from advisor.answers import Answers, normalise_answers
 from advisor.errors import MeasurementsError, RuleFileError
-from advisor.measurements import Measurements, parse_measurements
-from advisor.recommendation import Recommendation
-from advisor.rulebook import RuleSet, load_ruleset
+from advisor.inputs import answers as answers_file
+from advisor.inputs.answers import Answers, normalise_answers
+from advisor.inputs.files import brief
+from advisor.inputs.measurements import Measurements, parse_measurements
+from advisor.inputs.questions import Questionnaire
+from advisor.knowledge.loader import bundled_questionnaire, load_ruleset
+from advisor.knowledge.ruleset import RuleSet
 from advisor.scoring import score
-from advisor.yamlfile import brief
+from advisor.scoring.recommendation import Recommendation
 
 
 def recommend(
@@ -53,3 +57,9 @@ def recommend(
             )  # fmt: skip
         measurements = parse_measurements(measurements)
     return score(normalised, rules, measurements)
+
+
+def load_answers(path: str | Path, questionnaire: Questionnaire | None = None) -> Answers:
+    """Read an answers YAML file, checked against ``questionnaire`` (the bundled one when
+    None); raise ``AnswersError`` naming file, key and line."""
+    return answers_file.load_answers(path, questionnaire or bundled_questionnaire())

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from enum import IntEnum
 from pathlib import Path
+from typing import Any
 
 
 class ExitCode(IntEnum):
@@ -34,6 +35,10 @@ class AdvisorError(Exception):
     """Root of every error the advisor reports to a user."""
 
     exit_code = ExitCode.BAD_INPUT
+    prefix = "error: "
+    """What the command line says before the message (after ``advisor: ``)."""
+    more: tuple[AdvisorError, ...] = ()
+    """Further problems of the same run, reported with this one so a user sees them all."""
 
     def __init__(self, message: str, *, title: str = "") -> None:
         super().__init__(message)
@@ -49,7 +54,10 @@ class UsageError(AdvisorError):
 
 
 class InputError(AdvisorError):
-    """A user-supplied file is unusable; the message names the file (and key and line if known)."""
+    """A user-supplied file is unusable; the message names the file (and key and line if known).
+
+    The location is kept as fields too (``path``, ``key``, ``at``, ``line``, ``column``), so
+    code that needs it reads them rather than parsing the message."""
 
     def __init__(
         self,
@@ -59,9 +67,13 @@ class InputError(AdvisorError):
         key: str | None = None,
         line: int | None = None,
         column: int | None = None,
+        at: tuple[Any, ...] = (),
     ) -> None:
         self.path = str(path) if path is not None else None
         self.key = key
+        """The key as the file spells it, e.g. ``rules[2].points``."""
+        self.at = at
+        """The same key as a path of keys and indexes, ``("rules", 2, "points")``, where known."""
         self.line = line
         self.column = column
         where = self.path or "<input>"
@@ -69,17 +81,20 @@ class InputError(AdvisorError):
             where += f", line {line}"
             if column is not None:
                 where += f", column {column}"
-        prefix = f"{where}: " + (f"{key}: " if key else "")
+        subject = self._subject()
+        prefix = f"{where}: " + (f"{subject}: " if subject else "")
         # One diagnostic is one line: keys and values quoted from a file may hold line breaks.
         super().__init__((prefix + message).replace("\r", "\\r").replace("\n", "\\n"))
         self.detail = message
+
+    def _subject(self) -> str | None:
+        """What the message is about, before it: the key."""
+        return self.key
 
 
 class AnswersError(InputError):
     """An answers file is unusable. A file with several problems raises the first, with the
     others in ``more``, so that the user sees them all at once."""
-
-    more: tuple[AnswersError, ...] = ()
 
 
 class MeasurementsError(InputError):
@@ -87,7 +102,8 @@ class MeasurementsError(InputError):
 
 
 class RuleFileError(InputError):
-    """A rule, question or criteria file is unusable."""
+    """A rule, question or criteria file is unusable. ``rule_id`` names the rule, and ``key``
+    is then the key within it."""
 
     def __init__(
         self,
@@ -98,11 +114,15 @@ class RuleFileError(InputError):
         key: str | None = None,
         line: int | None = None,
         column: int | None = None,
+        at: tuple[Any, ...] = (),
     ) -> None:
         self.rule_id = rule_id
-        if rule_id:
-            key = f"rule {rule_id!r}" + (f" → {key}" if key else "")
-        super().__init__(path, message, key=key, line=line, column=column)
+        super().__init__(path, message, key=key, line=line, column=column, at=at)
+
+    def _subject(self) -> str | None:
+        if not self.rule_id:
+            return self.key
+        return f"rule {self.rule_id!r}" + (f" → {self.key}" if self.key else "")
 
 
 class OutputError(AdvisorError):
@@ -114,6 +134,8 @@ class RuleConflictError(AdvisorError):
 
 
 class ProbeError(AdvisorError):
-    """A probe could not measure a framework it was asked to."""
+    """A probe could not measure a framework it was asked to (one error per framework, the
+    others in ``more``)."""
 
     exit_code = ExitCode.PROBE_FAILED
+    prefix = ""  # what could not be measured is an outcome of the run, said as it is

@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 
 from advisor import load_answers, load_measurements, load_ruleset, recommend
 from advisor.errors import AdvisorError, AnswersError, MeasurementsError, RuleFileError
-from advisor.rulebook import check_rules
-from advisor.yamlfile import MAX_DEPTH
+from advisor.inputs.files import MAX_DEPTH
+from advisor.knowledge.checks import check_rules
 
 HERE = Path(__file__).resolve().parent
 EXAMPLE = HERE.parent / "examples" / "android-app.yaml"

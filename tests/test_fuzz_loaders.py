@@ -18,16 +18,13 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from advisor.answers import Answers, load_answers
+from advisor import load_answers
 from advisor.errors import AdvisorError, AnswersError, MeasurementsError, RuleFileError
-from advisor.measurements import Measurements, load_measurements
-from advisor.rulebook import (
-    RuleSet,
-    bundled_questionnaire,
-    bundled_rules_dir,
-    check_rules,
-    load_ruleset,
-)
+from advisor.inputs.answers import Answers
+from advisor.inputs.measurements import Measurements, load_measurements
+from advisor.knowledge.checks import check_rules
+from advisor.knowledge.loader import bundled_questionnaire, bundled_rules_dir, load_ruleset
+from advisor.knowledge.ruleset import RuleSet
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "data"
@@ -59,7 +56,7 @@ def expect_own_error(error: AdvisorError, path: Path, expected: type[AdvisorErro
     assert str(path) in message, message
     if "syntax error" in message:
         assert f"{path}, line " in message, message
-    if "YAML error:" not in message:  # reader errors span two lines: test_yamlfile pins that bug
+    if "YAML error:" not in message:  # reader errors span two lines (inputs/test_files.py)
         assert "\n" not in message.strip(), "one line, so it reads as one diagnostic on stderr"
 
 

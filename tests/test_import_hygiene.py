@@ -1,4 +1,8 @@
-"""The embedding API and the non-interactive path stay light: no UI toolkit, no framework."""
+"""The embedding API and the non-interactive path stay light: no UI toolkit, no framework.
+
+Each check runs in a fresh interpreter, so none depends on what another test (or pytest
+itself) imported before it.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-HEAVY = ("tensorflow", "torch", "textual", "keras", "sklearn")
+FRAMEWORKS = ("tensorflow", "torch", "keras", "sklearn")
+HEAVY = (*FRAMEWORKS, "textual", "rich")
 
 
 def _loaded_after(code: str) -> list[str]:
@@ -18,12 +23,16 @@ def _loaded_after(code: str) -> list[str]:
     return json.loads(out)
 
 
+def _of(loaded: list[str], packages: tuple[str, ...]) -> list[str]:
+    return [m for m in loaded if m.split(".")[0] in packages]
+
+
 def test_scoring_and_embedding_import_no_framework_and_no_ui() -> None:
     loaded = _loaded_after(
         "import advisor, advisor.scoring\nfrom advisor import recommend\n"
         "recommend({'deployment': ['mobile']})"
     )
-    assert not [m for m in loaded if m.split(".")[0] in HEAVY]
+    assert not _of(loaded, HEAVY)
 
 
 def test_json_answers_mode_imports_no_framework_and_no_ui() -> None:
@@ -33,8 +42,16 @@ def test_json_answers_mode_imports_no_framework_and_no_ui() -> None:
         "with contextlib.redirect_stdout(io.StringIO()):\n"
         f"    main(['--answers', {str(example)!r}, '--no-probe', '--format', 'json'])"
     )
-    assert not [m for m in loaded if m.split(".")[0] in (*HEAVY, "rich")]
+    assert not _of(loaded, HEAVY)
 
 
-def test_the_pytest_process_never_imports_a_framework() -> None:
-    assert not [m for m in ("tensorflow", "torch") if m in sys.modules]
+def test_the_app_imports_no_framework() -> None:
+    loaded = _loaded_after("from advisor.tui import make_app\nmake_app(no_probe=True)")
+    assert "textual" in loaded  # the check is about the app, which did load
+    assert not _of(loaded, FRAMEWORKS)
+
+
+def test_the_scoring_never_loads_the_rule_loader() -> None:
+    loaded = _loaded_after("import advisor.scoring")
+    assert "advisor.scoring" in loaded
+    assert not [m for m in loaded if m in ("advisor.knowledge.loader", "advisor.knowledge.checks")]

@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from advisor import recommend
-from advisor.rulebook import load_ruleset
+from advisor.knowledge.loader import load_ruleset
 
 SCENARIOS = sorted((Path(__file__).parent / "scenarios").glob("*.yaml"))
 RULES = load_ruleset()

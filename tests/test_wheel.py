@@ -40,7 +40,8 @@ def test_wheel_installs_and_runs_outside_the_checkout(tmp_path: Path) -> None:
     check = advisor("rules", "check")
     assert check.returncode == 0, check.stdout + check.stderr
     where = subprocess.run([str(bin_dir / "python"), "-c",
-                            "import advisor.rulebook as r, probes; print(r.bundled_rules_dir()); "
+                            "import advisor.knowledge.loader as r, probes; "
+                            "print(r.bundled_rules_dir()); "
                             "print(probes.__file__)"],
                            cwd=elsewhere, env=env, capture_output=True, text=True, check=True)
     assert str(ROOT) not in where.stdout, "the installed advisor must not read the checkout"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Literal
 
-from advisor.recommendation import Recommendation
+from advisor.scoring.recommendation import Recommendation
 
 Format = Literal["text", "markdown", "json"]
 FORMATS: tuple[Format, ...] = ("text", "markdown", "json")

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from advisor.recommendation import Recommendation, SourceRef
+from advisor.frameworks import NAMES
+from advisor.scoring.recommendation import Recommendation, SourceRef
 from advisor.times import utc_minute
 
 if TYPE_CHECKING:
-    from advisor.measurements import Measurements, Runtime
-
-NAMES = {"tensorflow": "TensorFlow", "pytorch": "PyTorch", "either": "Either framework"}
-
+    from advisor.inputs.measurements import Measurements, Runtime
 
 def headline(rec: Recommendation) -> str:
     if rec.recommendation == "either":
@@ -141,10 +139,12 @@ def faster_text(
 def faster_lines(m: Measurements) -> list[str]:
     """The 'make it faster on this machine' advice of a measurements file."""
     lines = [
-        faster_text(fw, s.applies, s.setting, s.speedup.estimate, s.speedup.ci95)  # type: ignore[union-attr, arg-type]
+        faster_text(fw, s.applies, s.setting, speedup.estimate, speedup.ci95)
         for fw, entry in m.frameworks.items()
         if entry.ok
         for s in entry.worth_adding()
+        # worth_adding keeps only settings measured with an interval
+        if (speedup := s.speedup) is not None and speedup.ci95 is not None
     ]
     return [*lines, ALLOCATOR_GUIDE] if lines else []
 

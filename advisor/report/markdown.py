@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from advisor.recommendation import Recommendation
+from advisor.frameworks import NAMES
 from advisor.report import common
+from advisor.scoring.recommendation import Recommendation
 
 
 def _cell(text: str) -> str:
@@ -26,7 +27,7 @@ def render_markdown(rec: Recommendation) -> str:
             "",
             "## Policy",
             "",
-            f"**{c.id}** requires {common.NAMES[c.requires]}: {c.because}",
+            f"**{c.id}** requires {NAMES[c.requires]}: {c.because}",
             *[f"- Source: {common.source_text(s)}" for s in c.sources],
         ]
     out += [
@@ -36,18 +37,18 @@ def render_markdown(rec: Recommendation) -> str:
         "| Criterion | Weight | TensorFlow | PyTorch | Contributions |",
         "|---|---:|---:|---:|---|",
     ]
-    for c in rec.criteria.values():
+    for score in rec.criteria.values():
         out.append(
-            f"| {c.title}{' (measured)' if c.measured else ''} | {c.weight:.2f} | "
-            f"{c.weighted.tensorflow:.2f} | {c.weighted.pytorch:.2f} | "
-            f"{', '.join(c.rules) or '—'} |"
+            f"| {score.title}{' (measured)' if score.measured else ''} | {score.weight:.2f} | "
+            f"{score.weighted.tensorflow:.2f} | {score.weighted.pytorch:.2f} | "
+            f"{', '.join(score.rules) or '—'} |"
         )
     out += ["", "## Reasons", ""]
     if not rec.reasons:
         out.append("No rule gave points for these answers.")
     for i, r in enumerate(rec.reasons, 1):
         out.append(
-            f"{i}. **{common.NAMES[r.favors]}** +{r.points:g} × {r.weight:.2f} = "
+            f"{i}. **{NAMES[r.favors]}** +{r.points:g} × {r.weight:.2f} = "
             f"{r.weighted_points:.2f} ({r.criterion}, `{r.id}`): {r.because}"
         )
         out += [f"   - Source: {common.source_text(s)}" for s in r.sources]

@@ -10,7 +10,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from advisor.measurements import FrameworkResult, Measurements, Ratio, Sensitivity
+from advisor.frameworks import NAMES
+from advisor.inputs.measurements import FrameworkResult, Measurements, Ratio, Sensitivity
 from advisor.report import common
 
 Cell = Callable[[FrameworkResult, FrameworkResult], str]
@@ -58,9 +59,9 @@ def columns(m: Measurements) -> list[tuple[str, FrameworkResult, FrameworkResult
     """(heading, entry, its framework's entry) for every primary path and variant."""
     cols = []
     for fw, entry in m.frameworks.items():
-        cols.append((f"{common.NAMES[fw]}\n{entry.path or ''}", entry, entry))
+        cols.append((f"{NAMES[fw]}\n{entry.path or ''}", entry, entry))
         for name, variant in (entry.variants or {}).items():
-            cols.append((f"{common.NAMES[fw]}\n{name}", variant, entry))
+            cols.append((f"{NAMES[fw]}\n{name}", variant, entry))
     return cols
 
 
@@ -82,7 +83,7 @@ def ratio_line(name: str, ratio: Ratio, *, lower_is_better: bool = False) -> str
 
 
 def sensitivity_line(fw: str, s: Sensitivity) -> str:
-    what = f"{common.NAMES[fw]} {s.path or ''} {s.applies}, {s.setting}"
+    what = f"{NAMES[fw]} {s.path or ''} {s.applies}, {s.setting}"
     if s.status != "ok":
         return f"{what}: {s.status.replace('_', ' ')} ({s.message})"
     if s.speedup is None:
@@ -123,7 +124,7 @@ def render_measurements(m: Measurements, *, color: bool = False, width: int = 12
                + (f" ({eq.reason})" if eq.reason else "")))  # fmt: skip
     for fw, entry in m.frameworks.items():
         if entry.runtime is not None:
-            say(escape(f"{common.NAMES[fw]} primary figures: {common.runtime_text(entry.runtime)}"))
+            say(escape(f"{NAMES[fw]} primary figures: {common.runtime_text(entry.runtime)}"))
     say("[bold]Ratios PyTorch ÷ TensorFlow[/] (throughput: > 1 favours PyTorch; "
         "latency: < 1 favours PyTorch)")  # fmt: skip
     for name in ("train", "train_lean", "train_tuned"):

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from io import StringIO
 
-from rich.console import Console, Group
+from rich.console import Console, Group, RenderableType
 from rich.padding import Padding
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from advisor.recommendation import Recommendation
+from advisor.frameworks import NAMES
 from advisor.report import common
+from advisor.scoring.recommendation import Recommendation
 
 COLORS = {"tensorflow": "dark_orange", "pytorch": "red3", "either": "cyan"}
 BAR = 24
@@ -134,12 +135,12 @@ def criteria_table(rec: Recommendation) -> Table:
 
 
 def _reasons(rec: Recommendation) -> Group:
-    lines: list[object] = [Text("Reasons", style="bold underline")]
+    lines: list[RenderableType] = [Text("Reasons", style="bold underline")]
     if not rec.reasons:
         lines.append(Text("No rule gave points for these answers."))
     for i, r in enumerate(rec.reasons, 1):
         head = Text(f"{i:>2}. ")
-        head.append(common.NAMES[r.favors], style=f"bold {COLORS[r.favors]}")
+        head.append(NAMES[r.favors], style=f"bold {COLORS[r.favors]}")
         head.append(
             f" +{r.points:g} × {r.weight:.2f} = {r.weighted_points:.2f}  [{r.criterion}]  {r.id}",
             style="dim",

@@ -32,7 +32,7 @@ from advisor.tui.screens.base import AdvisorScreen
 from advisor.tui.session import Session
 
 if TYPE_CHECKING:
-    from advisor.rulebook import RuleSet
+    from advisor.knowledge.ruleset import RuleSet
 
 
 class AdvisorApp(App[int]):
@@ -195,14 +195,14 @@ def make_app(
     ``runner`` defaults to the real probes; ``workdir`` is where files are saved by default;
     ``ruleset`` replaces the bundled rule base (tests pin a small one)."""
     if ruleset is None:
-        from advisor.rulebook import load_ruleset
+        from advisor.knowledge.loader import load_ruleset
 
         ruleset = load_ruleset(list(rule_paths))
     session = Session(ruleset, measure=not no_probe, probe_settings=probe_settings,
                       workdir=Path(workdir) if workdir is not None else Path.cwd())
     errors: list[tuple[str, str]] = []
     if answers_path is not None:
-        from advisor.answers import load_answers
+        from advisor.inputs.answers import load_answers
 
         try:
             session.load(load_answers(answers_path, ruleset.questionnaire), str(answers_path))
@@ -210,7 +210,7 @@ def make_app(
             errors.append((exc.title or "Cannot use the answers file",
                            problems_text(exc) + "\n\nThe questions start from their defaults."))
     if measurements_path is not None:
-        from advisor.measurements import load_measurements
+        from advisor.inputs.measurements import load_measurements
 
         # Asked for measurements from a file, the user chose not to measure: keep that choice
         # even when the file cannot be used, and say so.
@@ -235,7 +235,7 @@ def run_app(
     measurements_path: str | Path | None = None,
 ) -> int:
     """Run the app in this terminal; the exit code for ``advisor``."""
-    from advisor.interrupts import app_exits_on_signals
+    from advisor.system.interrupts import app_exits_on_signals
 
     app = make_app(answers_path=answers_path, rule_paths=rule_paths, no_probe=no_probe,
                    measurements_path=measurements_path)

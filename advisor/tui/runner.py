@@ -11,11 +11,13 @@ import threading
 from collections.abc import Callable
 from typing import Any, Protocol, runtime_checkable
 
+from advisor.frameworks import FRAMEWORKS, Framework
+
 ProbeEventHandler = Callable[[Any], None]
 """Called with each progress event (``probes.ProbeEvent`` or alike); possibly from a thread."""
 
-FRAMEWORKS: tuple[str, str] = ("pytorch", "tensorflow")
-"""The order in which the app shows the frameworks."""
+FRAMEWORKS_SHOWN: tuple[Framework, ...] = tuple(reversed(FRAMEWORKS))
+"""The order in which the app shows the frameworks: PyTorch first, as the probes measure them."""
 
 
 class ProbeRunCancelled(Exception):

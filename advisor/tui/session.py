@@ -7,15 +7,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from advisor.answers import NO_TARGET, Answers, AnswerValue, normalise_answers
-from advisor.conditions import mentions
-from advisor.rulemodels import Note
+from advisor.inputs.answers import Answers, normalise_answers
+from advisor.inputs.questions import NO_TARGET, AnswerValue
+from advisor.knowledge.conditions import mentions
+from advisor.knowledge.formats import Note
 
 if TYPE_CHECKING:
-    from advisor.measurements import Measurements
-    from advisor.questions import Question, Questionnaire
-    from advisor.recommendation import Recommendation
-    from advisor.rulebook import LoadedRule, RuleSet
+    from advisor.inputs.measurements import Measurements
+    from advisor.inputs.questions import Question, Questionnaire
+    from advisor.knowledge.ruleset import LoadedRule, RuleSet
+    from advisor.scoring.recommendation import Recommendation
 
 
 def default_values(questionnaire: Questionnaire) -> dict[str, AnswerValue]:
@@ -102,7 +103,8 @@ class Session:
         fired = rules_fired_by(self.ruleset, question.id, values)
         if not any(isinstance(r.rule, Note) and r.rule.only_if_close for r in fired):
             return fired  # nothing depends on closeness: no need to score
-        from advisor.scoring import result_is_close, shown_note
+        from advisor.scoring import result_is_close
+        from advisor.scoring.formula import shown_note
 
         close = result_is_close(_answers(values, self.questionnaire), self.ruleset,
                                 self.measurements)

@@ -11,12 +11,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from advisor.measurements import parse_measurements
+from advisor.progress import ProbeProgress
 from rich.console import Console
 
 import probes
 from advisor import probe_cli
-from advisor.measurements import parse_measurements
-from advisor.progress import ProbeProgress
 from probes import ProbeEvent, model_source
 from probes.workloads import WORKLOADS
 

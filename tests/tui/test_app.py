@@ -12,7 +12,7 @@ from tui_fakes import MEASUREMENTS, FakeRunner, measurements_without, script
 from tui_pilots import EXAMPLES, SIZE, app_with, settle, through_questions, to_question, to_result
 from tui_text import plain
 
-from advisor.answers import load_answers
+from advisor import load_answers
 from advisor.errors import ProbeError
 from advisor.report import render
 from advisor.tui import AdvisorApp
@@ -323,7 +323,7 @@ async def test_export_refuses_what_the_cli_refuses(tmp_path: Path, what: str) ->
         "long name": (tmp_path / ("x" * 300), "too long"),
     }[what]
     before = pack.read_text()
-    from advisor.rulebook import load_ruleset
+    from advisor.knowledge.loader import load_ruleset
 
     app = app_with(answers_path=answers, ruleset=load_ruleset([pack.parent]))
     async with app.run_test(size=SIZE) as pilot:

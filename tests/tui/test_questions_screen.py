@@ -7,7 +7,7 @@ from textual.widgets import RadioButton, Static
 from tui_pilots import SIZE, app_with, to_question, to_two_targets
 from tui_text import footer_keys, plain, shown
 
-from advisor.rulebook import load_ruleset
+from advisor.knowledge.loader import load_ruleset
 from advisor.tui.dialogs import QuestionListModal, RulesModal
 from advisor.tui.screens import QuestionsScreen
 from advisor.tui.widgets import ChoiceRadioSet, ChoiceSelectionList, RulePreview

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from advisor.answers import normalise_answers
-from advisor.conditions import mentions
-from advisor.rulebook import load_ruleset
+from advisor.inputs.answers import normalise_answers
+from advisor.knowledge.conditions import mentions
+from advisor.knowledge.loader import load_ruleset
 from advisor.tui.session import (
     Session,
     answer_label,

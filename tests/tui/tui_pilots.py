@@ -9,7 +9,8 @@ from typing import Any
 from textual.pilot import Pilot
 from tui_fakes import FakeRunner, flagged_measurements, script
 
-from advisor.rulebook import RuleSet, load_ruleset
+from advisor.knowledge.loader import load_ruleset
+from advisor.knowledge.ruleset import RuleSet
 from advisor.tui import AdvisorApp, make_app
 from advisor.tui.screens import ProbesScreen, ResultScreen, WelcomeScreen
 

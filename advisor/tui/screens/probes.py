@@ -13,8 +13,8 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Footer, Static
 
 from advisor.errors import AdvisorError
-from advisor.measurements import FrameworkResult, Measurements, parse_measurements
-from advisor.report.common import NAMES
+from advisor.frameworks import NAMES
+from advisor.inputs.measurements import FrameworkResult, Measurements, parse_measurements
 from advisor.times import local_minute
 from advisor.tui.dialogs import ErrorModal
 from advisor.tui.messages import (
@@ -25,7 +25,7 @@ from advisor.tui.messages import (
     QuestionsRequested,
     ResultRequested,
 )
-from advisor.tui.runner import FRAMEWORKS, ProbeRunCancelled, ProbeRunner
+from advisor.tui.runner import FRAMEWORKS_SHOWN, ProbeRunCancelled, ProbeRunner
 from advisor.tui.screens.base import QUIT, AdvisorScreen
 from advisor.tui.session import Session
 from advisor.tui.widgets.progress import FrameworkProgress, FrameworkState
@@ -90,7 +90,7 @@ class ProbesScreen(AdvisorScreen):
                 f"process; the app stays responsive.{about}",
                 classes="lead",
             )
-            for fw in FRAMEWORKS:
+            for fw in FRAMEWORKS_SHOWN:
                 yield FrameworkProgress(fw, id=f"fw-{fw}")
             yield Static("", id="probe-status", markup=False)  # may quote a cached file
             # For the mouse: the keys on each button work anyway, so the buttons take no focus
@@ -265,9 +265,9 @@ class ProbesScreen(AdvisorScreen):
 
     def _show(self, measurements: Measurements) -> None:
         problems = []
-        for fw in FRAMEWORKS:
+        for fw in FRAMEWORKS_SHOWN:
             row = self.query_one(f"#fw-{fw}", FrameworkProgress)
-            result = measurements.frameworks.get(fw)  # type: ignore[call-overload]
+            result = measurements.frameworks.get(fw)
             if result is None:
                 row.mark("skipped", "not measured")
                 problems.append(f"{NAMES[fw]} was not measured")

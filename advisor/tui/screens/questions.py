@@ -8,8 +8,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Footer, ProgressBar, RadioSet, SelectionList, Static
 
-from advisor.answers import NO_TARGET
-from advisor.questions import Question
+from advisor.inputs.questions import NO_TARGET, Question
 from advisor.tui.dialogs import QuestionListModal, RulesModal
 from advisor.tui.messages import QuestionsAnswered, WelcomeRequested
 from advisor.tui.screens.base import QUIT, AdvisorScreen

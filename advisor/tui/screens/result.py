@@ -21,19 +21,20 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Static, TabbedContent, TabPane
 
-from advisor.answers import normalise_answers
 from advisor.errors import AdvisorError
-from advisor.output import check_output_path, write_atomic
-from advisor.questions import Questionnaire
-from advisor.recommendation import Flip, MeasuredFramework, Recommendation, SourceRef
+from advisor.frameworks import NAMES, capitalised
+from advisor.inputs.answers import normalise_answers
+from advisor.inputs.questions import Questionnaire
 from advisor.report import common
 from advisor.report.text import COLORS
+from advisor.scoring.recommendation import Flip, MeasuredFramework, Recommendation, SourceRef
+from advisor.system.output import check_output_path, write_atomic
 from advisor.times import local_minute
 from advisor.tui.article import corrections
 from advisor.tui.dialogs import ConfirmModal, ErrorModal, PathModal
 from advisor.tui.hanging import hanging
 from advisor.tui.messages import AnswerChangeRequested, AnswersSaved, StartOverRequested
-from advisor.tui.runner import FRAMEWORKS
+from advisor.tui.runner import FRAMEWORKS_SHOWN
 from advisor.tui.screens.base import QUIT, AdvisorScreen
 from advisor.tui.session import ReadFiles, answer_label
 from advisor.tui.widgets.bars import CriterionBars
@@ -103,9 +104,9 @@ class ResultScreen(AdvisorScreen):
             with TabPane(TABS["change"], id="change"), ScrollPane():
                 yield Static(self._change())
             with TabPane(TABS["code"], id="code"), ScrollPane(), Horizontal(id="code-panes"):
-                for fw in FRAMEWORKS:
+                for fw in FRAMEWORKS_SHOWN:
                     with Vertical(classes="code-pane"):
-                        yield Static(common.NAMES[fw], classes=f"code-title {fw}")
+                        yield Static(NAMES[fw], classes=f"code-title {fw}")
                         yield Static(self._code(fw), classes="code")
         yield Footer()
 
@@ -119,7 +120,7 @@ class ResultScreen(AdvisorScreen):
         parts: list[RenderableType] = []
         if rec.constraint:
             c = rec.constraint
-            text = Text(f"Policy {c.id} requires {common.NAMES[c.requires]}: ", style="bold")
+            text = Text(f"Policy {c.id} requires {NAMES[c.requires]}: ", style="bold")
             text.append(c.because)
             parts.append(text)
         parts += [hanging("•", Text(line)) for line in rec.explanation]
@@ -137,17 +138,17 @@ class ResultScreen(AdvisorScreen):
                         "to compare both frameworks on this machine.")
         table = Table(expand=False, box=None, padding=(0, 2, 0, 0), show_edge=False)
         table.add_column("", style="dim")
-        for fw in FRAMEWORKS:
-            table.add_column(common.NAMES[fw], justify="right", style=COLORS[fw],
+        for fw in FRAMEWORKS_SHOWN:
+            table.add_column(NAMES[fw], justify="right", style=COLORS[fw],
                              header_style=f"bold {COLORS[fw]}")
-        columns = [_measured_cells(m.frameworks.get(fw)) for fw in FRAMEWORKS]
+        columns = [_measured_cells(m.frameworks.get(fw)) for fw in FRAMEWORKS_SHOWN]
         for label in columns[0]:
             table.add_row(label, *[column[label] for column in columns])
         parts: list[RenderableType] = [table, Text("")]
-        for fw in FRAMEWORKS:
+        for fw in FRAMEWORKS_SHOWN:
             r = m.frameworks.get(fw)
             if r is not None and r.status != "ok":
-                parts.append(Text(f"{common.NAMES[fw]}: {r.status.replace('_', ' ')}: "
+                parts.append(Text(f"{NAMES[fw]}: {r.status.replace('_', ' ')}: "
                                   f"{r.message}", style="red"))
         for line in common.measurement_lines(self.rec):
             if line.startswith("  "):  # a flag: why the stability scale applies
@@ -167,7 +168,7 @@ class ResultScreen(AdvisorScreen):
             parts.append(Text("No rule gave points for these answers."))
         for i, r in enumerate(rec.reasons, 1):
             body = Text()
-            body.append(common.NAMES[r.favors], style=f"bold {COLORS[r.favors]}")
+            body.append(NAMES[r.favors], style=f"bold {COLORS[r.favors]}")
             body.append(f" +{round(r.points, 2):g} × {r.weight:.2f} = {r.weighted_points:.2f} · "
                         f"{titles.get(r.criterion, r.criterion)}\n", style="dim")
             body.append(f"id: {r.id}\n", style="dim italic")
@@ -205,7 +206,7 @@ class ResultScreen(AdvisorScreen):
         text = Text(f"{q.prompt} ", style="dim")
         text.append(answer_label(q, value))
         text.append(" → ")
-        text.append(common.NAMES[flip.recommendation],
+        text.append(capitalised(NAMES[flip.recommendation]),
                     style=f"bold {COLORS[flip.recommendation]}")
         return text
 
@@ -219,7 +220,7 @@ class ResultScreen(AdvisorScreen):
                       highlight_lines={n for n, _ in marked}, background_color="default")
         if not marked:
             return code
-        notes = [Text("\n❱ differs from the article:", style="bold")]
+        notes: list[RenderableType] = [Text("\n❱ differs from the article:", style="bold")]
         notes += [hanging(f"line {n:>2}:", Text(note)) for n, note in marked]
         return Group(code, *notes)
 
@@ -275,7 +276,7 @@ class ResultScreen(AdvisorScreen):
 
     def export_text(self, what: Export) -> str:
         if what == "answers":
-            from advisor.template import dump_answers
+            from advisor.inputs.template import dump_answers
 
             answers = normalise_answers(self.rec.answers, self.questionnaire)
             return dump_answers(answers, self.questionnaire)

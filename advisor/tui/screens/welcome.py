@@ -130,7 +130,7 @@ class WelcomeScreen(AdvisorScreen):
             hint="The questions will be pre-filled from it."))
         if path is None:
             return
-        from advisor.answers import load_answers
+        from advisor.inputs.answers import load_answers
 
         try:
             answers = load_answers(path, session.questionnaire)

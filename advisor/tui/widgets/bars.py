@@ -12,7 +12,7 @@ from textual.widget import Widget
 from advisor.report.text import COLORS
 
 if TYPE_CHECKING:
-    from advisor.recommendation import Recommendation
+    from advisor.scoring.recommendation import Recommendation
 
 _TITLE = 24
 _NET = 9

@@ -10,6 +10,7 @@ choose with Space, and say which option is under the cursor, so the screen can p
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from rich.segment import Segment
 from rich.style import Style
@@ -21,8 +22,7 @@ from textual.widgets import Checkbox, OptionList, RadioButton, RadioSet, Selecti
 from textual.widgets.option_list import OptionDoesNotExist
 from textual.widgets.selection_list import Selection
 
-from advisor.answers import NO_TARGET
-from advisor.questions import Question
+from advisor.inputs.questions import NO_TARGET, Question
 
 TICKED, UNTICKED = "[x]", "[ ]"
 PRESSED, UNPRESSED = "(•)", "( )"
@@ -73,11 +73,11 @@ class ChoiceRadioSet(RadioSet):
         Binding("enter", "choose", "Next", key_display="Enter"),
     ]
 
-    def __init__(self, question: Question, value: str, **kwargs: object) -> None:
+    def __init__(self, question: Question, value: str, **kwargs: Any) -> None:
         self.question = question
         buttons = [ChoiceButton(c.label, value=c.value == value, name=c.value)
                    for c in question.choices]
-        super().__init__(*buttons, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*buttons, **kwargs)
 
     @property
     def value(self) -> str:
@@ -120,12 +120,12 @@ class ChoiceSelectionList(SelectionList[str]):
         Binding("enter", "choose", "Next", key_display="Enter"),
     ]
 
-    def __init__(self, question: Question, values: tuple[str, ...], **kwargs: object) -> None:
+    def __init__(self, question: Question, values: tuple[str, ...], **kwargs: Any) -> None:
         self.question = question
         chosen = set(values) or {NO_TARGET}
         super().__init__(
             *[Selection(c.label, c.value, c.value in chosen) for c in question.choices],
-            **kwargs,  # type: ignore[arg-type]
+            **kwargs,
         )
 
     @property

@@ -7,14 +7,17 @@ the same list on a screen of its own when the pane is too small for all of it.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from rich.console import Group, RenderableType
 from rich.text import Text
+from textual.app import ComposeResult
 from textual.widgets import Static
 
-from advisor.report.common import NAMES
+from advisor.frameworks import NAMES
+from advisor.knowledge.formats import Constraint, Myth, PointsRule
+from advisor.knowledge.ruleset import LoadedRule
 from advisor.report.text import COLORS
-from advisor.rulebook import LoadedRule
 from advisor.tui.hanging import hanging
 from advisor.tui.widgets.keys import ScrollPane
 
@@ -23,13 +26,13 @@ def rule_text(rule: LoadedRule, titles: Mapping[str, str]) -> Text:
     """One rule in words: who it favours (or what kind it is), then its whole text."""
     r = rule.rule
     text = Text()
-    if r.kind == "rule":
+    if isinstance(r, PointsRule):
         text.append(f"{NAMES[r.favors]} +{r.points}", style=f"bold {COLORS[r.favors]}")
         text.append(f" {titles.get(r.criterion, r.criterion)}: ", style="dim")
-    elif r.kind == "constraint":
+    elif isinstance(r, Constraint):
         text.append(f"Policy: requires {NAMES[r.requires]}", style=f"bold {COLORS[r.requires]}")
         text.append(": ", style="dim")
-    elif r.kind == "myth":
+    elif isinstance(r, Myth):
         text.append("Myth", style="bold")
         text.append(": ", style="dim")
         text.append(f"“{r.claim}” ", style="italic")
@@ -56,13 +59,13 @@ class RulePreview(ScrollPane):
     """The rules in play for the highlighted answer; its border title counts them and, when
     they do not all fit, says that ``p`` shows them all."""
 
-    def __init__(self, titles: Mapping[str, str], **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+    def __init__(self, titles: Mapping[str, str], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
         self.titles = titles
         self.heading = ""
         self.rules: list[LoadedRule] = []
 
-    def compose(self):  # type: ignore[no-untyped-def]
+    def compose(self) -> ComposeResult:
         yield Static(id="preview-body")
 
     def show(self, answer_label: str, rules: list[LoadedRule]) -> None:

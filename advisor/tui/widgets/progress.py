@@ -12,7 +12,7 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from advisor.report.common import NAMES
+from advisor.frameworks import NAMES
 from advisor.report.text import COLORS
 from probes.settings import ProbeProgressState
 
@@ -36,6 +36,7 @@ class FrameworkState(ProbeProgressState):
     def advanced(self, event: Any) -> FrameworkState:
         """The state after ``event`` (a ``ProbeEvent``); the bar never moves backwards."""
         state = super().advanced(event)
+        assert isinstance(state, FrameworkState)  # the probe's state advances by replace()
         paths = self.paths
         if event.phase in ("warm-up", "training") and event.message and event.message not in paths:
             paths = (*paths, event.message)

@@ -1,0 +1,210 @@
+"""``advisor probe``: measure both frameworks on this machine and print what was measured.
+
+    advisor probe [--budget SECONDS] [--quick] [--frameworks pytorch,tensorflow] [--compiled]
+                  [--tuning] [--format text|json] [--output FILE] [--refresh]
+
+Progress goes to stderr, the result to stdout or --output (written atomically, and not at
+all when no result was produced). Exit 0 when every framework asked for was measured, 3 when
+one could not be (the result still lists why), 2 for bad arguments, 130 on Ctrl-C, 143 on
+SIGTERM, 129 on SIGHUP: the command raises, and ``advisor.cli`` maps errors to exit codes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from typing import TYPE_CHECKING
+
+from advisor.errors import ExitCode, ProbeError, UsageError
+from advisor.inputs.validation import closest
+from advisor.system.output import check_output_path, write_output
+
+if TYPE_CHECKING:  # rich is imported where it is used: building the parser must stay cheap
+    from rich.console import Console
+
+ALIASES = {"pytorch": "pytorch", "torch": "pytorch", "tensorflow": "tensorflow", "tf": "tensorflow"}
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    from advisor.cli.args import path_arg
+    from probes import BUDGET_FLOOR_S, DEFAULT_BUDGET_S, QUICK_BUDGET_S
+    from probes.settings import BUDGET_MAX_S
+
+    parser = subparsers.add_parser(
+        "probe",
+        help="measure PyTorch and TensorFlow on this machine",
+        description="Train the same small CNN in PyTorch and TensorFlow on this machine, in "
+        "alternating timed windows, and report throughput, latency, memory and their ratios "
+        "with 95 %% intervals. Results are cached per machine and settings.",
+    )
+    parser.add_argument(
+        "--budget",
+        type=budget_arg,
+        metavar="SECONDS",
+        help=f"seconds for the timed phases, {BUDGET_FLOOR_S:g} to {BUDGET_MAX_S:g} (default "
+        f"{DEFAULT_BUDGET_S:g}, --quick {QUICK_BUDGET_S:g}); imports and warm-up come on top",
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="a shorter run (about 30 s in all) with wider intervals",
+    )
+    parser.add_argument(
+        "--frameworks",
+        default="pytorch,tensorflow",
+        metavar="LIST",
+        help="comma-separated: pytorch, tensorflow (default both)",
+    )
+    parser.add_argument(
+        "--compiled",
+        action="store_true",
+        help="also measure torch.compile and Keras jit_compile (compile time "
+        "is reported apart; may take minutes)",
+    )
+    parser.add_argument(
+        "--tuning",
+        action="store_true",
+        help="also measure every tuned state this machine offers (jemalloc, tcmalloc where "
+        "installed; the lean path and batch inference tuned); the default run measures the "
+        "glibc allocator thresholds for each framework's main path",
+    )
+    parser.add_argument(
+        "--format",
+        dest="probe_format",
+        choices=("text", "json"),
+        default="text",
+        help="result format (default: text)",
+    )
+    parser.add_argument(
+        "--output",
+        dest="probe_output",
+        metavar="FILE",
+        type=path_arg,
+        help="write the result here instead of stdout (atomically; through a symlink to its "
+        "target; never onto a device, pipe or folder)",
+    )
+    parser.add_argument(
+        "--refresh", action="store_true", help="measure again even when a cached result exists"
+    )
+    return parser
+
+
+def budget_arg(text: str) -> float:
+    """--budget: a number of seconds (the range is checked with the other settings)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a finite number of seconds")
+    return value
+
+
+def parse_frameworks(text: str) -> tuple[str, ...]:
+    chosen: list[str] = []
+    for raw in (t.strip().lower() for t in text.split(",")):
+        if not raw:
+            continue
+        name = ALIASES.get(raw)
+        if name is None:
+            close = closest(raw, ALIASES)
+            hint = f"; did you mean {ALIASES[close]!r}?" if close else ""
+            raise UsageError(
+                f"--frameworks: unknown framework {raw!r} (choose from pytorch, tensorflow){hint}"
+            )
+        if name not in chosen:
+            chosen.append(name)
+    if not chosen:
+        raise UsageError("--frameworks: give pytorch, tensorflow or both")
+    return tuple(chosen)
+
+
+def settings_from_args(args: argparse.Namespace):  # -> probes.ProbeSettings
+    from probes import ProbeSettings, ProbeSettingsError
+
+    try:
+        return ProbeSettings(
+            budget_s=args.budget,
+            quick=args.quick,
+            frameworks=parse_frameworks(args.frameworks),
+            compiled=args.compiled,
+            tuning=args.tuning,
+        )
+    except ProbeSettingsError as exc:
+        raise UsageError(f"--budget/--frameworks: {exc}") from None
+
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the probe command and return 0; raise ``UsageError`` or ``OutputError`` for bad
+    arguments, and ``ProbeError`` when a framework asked for was not measured (after writing
+    the result, which says why)."""
+    from rich.console import Console
+    from rich.markup import escape
+
+    import probes
+    from advisor.inputs.measurements import parse_measurements
+    from advisor.report.measured import render_measurements
+
+    err = Console(stderr=True, highlight=False, soft_wrap=True)  # one message, one line
+    settings = settings_from_args(args)
+    check_output_path(args.probe_output, label="--output")
+    try:
+        measured = _measure(settings, refresh=args.refresh, console=err)
+    except probes.ProbesNotInstalled as exc:
+        raise ProbeError(str(exc)) from None
+    result = measured.result
+    if measured.cached:
+        err.print(escape(f"Using the cached result from {result.get('created')} "
+                         "(--refresh measures again)."))  # fmt: skip
+    if args.probe_format == "json":
+        text = json.dumps(result, indent=2, sort_keys=True) + "\n"
+    else:
+        color = not args.probe_output and sys.stdout.isatty()
+        text = render_measurements(parse_measurements(result, "the probe result"),
+                                   color=color)  # fmt: skip
+    write_output(text, args.probe_output, label="--output")
+    failed = [
+        ProbeError(f"{fw} not measured ({entry.get('status')}): {entry.get('message')}")
+        for fw in settings.frameworks
+        if (entry := result["frameworks"].get(fw, {})).get("status") != "ok"
+    ]
+    if failed:
+        failed[0].more = tuple(failed[1:])
+        raise failed[0]
+    return int(ExitCode.OK)
+
+
+def measure_for_answers() -> dict | None:
+    """The default probe for ``advisor --answers``: a cached result, or a run with progress;
+    None (after one line on stderr) when the probe frameworks are not installed."""
+    from rich.console import Console
+    from rich.markup import escape
+
+    import probes
+
+    err = Console(stderr=True, highlight=False, soft_wrap=True)  # one message, one line
+    try:
+        measured = _measure(probes.ProbeSettings(), refresh=False, console=err)
+    except probes.ProbesNotInstalled as exc:
+        err.print(escape(f"advisor: {exc}; the recommendation uses the rules alone"))
+        return None
+    if measured.cached:
+        err.print(escape(f"Using the cached probe result from {measured.result.get('created')} "
+                         "(`advisor probe --refresh` measures again)."))  # fmt: skip
+    return measured.result
+
+
+def _measure(settings, *, refresh: bool, console: Console):  # -> probes.Measured
+    from rich.markup import escape
+
+    import probes
+    from advisor.cli.progress import ProbeProgress
+
+    with ProbeProgress(console, settings.frameworks) as progress:
+        measured = probes.measure(settings, refresh=refresh, on_event=progress)
+    for warning in measured.warnings:
+        console.print(escape(f"advisor: warning: {warning}"))
+    return measured

@@ -1,0 +1,302 @@
+"""The measurements file (contract 3): what the hardware probes measured, as validated data."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import msgspec
+
+from advisor.errors import MeasurementsError
+from advisor.inputs.files import Locator, brief, check_depth, parse_json, parse_yaml, read_text
+from advisor.inputs.validation import NON_BLANK, convert
+
+Status = Literal["ok", "not_installed", "failed", "timeout"]
+# Every number in a measurements file is finite: JSON has no infinity, but Python's reader
+# takes "Infinity" and turns 1e999 into one, and an infinite ratio would score the maximum.
+# The schema's "number" says finite; each record's __post_init__ makes sure.
+Positive = Annotated[float, msgspec.Meta(gt=0, description="finite, > 0")]
+NonNegative = Annotated[float, msgspec.Meta(ge=0, description="finite, >= 0")]
+Interval = Annotated[
+    tuple[Positive, Positive],
+    msgspec.Meta(description="[low, high], low <= high; an interval around an estimate "
+                 "contains it"),
+]
+Quartiles = Annotated[
+    tuple[NonNegative, NonNegative],
+    msgspec.Meta(description="[first quartile, third quartile], around the median"),
+]
+Device = Annotated[
+    str,
+    msgspec.Meta(pattern=NON_BLANK, description="cpu, cuda:0, mps, ...: the device kind "
+                 "first; not blank"),
+]
+_SLACK = 1e-9
+"""Relative slack for "contains": the probe rounds nothing, but a file may have been."""
+
+
+class _Record(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
+    """Probe records may carry diagnostics this version does not know; those are ignored."""
+
+    def __post_init__(self) -> None:
+        for name in self.__struct_fields__:
+            value = getattr(self, name)
+            numbers = value if isinstance(value, tuple) else (value,)
+            for x in numbers:
+                if isinstance(x, float) and not math.isfinite(x):
+                    raise ValueError(f"{name} is not a finite number ({x})")
+
+
+def _ordered(name: str, interval: tuple[float, float] | None, estimate: float | None,
+             what: str) -> None:  # fmt: skip
+    """``interval`` is [low, high] and, with ``estimate``, contains it."""
+    if interval is None:
+        return
+    lo, hi = interval
+    if lo > hi:
+        raise ValueError(f"{name} [{lo:g}, {hi:g}] is reversed: low must not exceed high")
+    if estimate is not None:
+        slack = _SLACK * abs(estimate)
+        if not lo - slack <= estimate <= hi + slack:
+            raise ValueError(f"{name} [{lo:g}, {hi:g}] does not contain the {what} {estimate:g}")
+
+
+class Throughput(_Record, frozen=True, kw_only=True):
+    median: Positive
+    iqr: Quartiles
+    ci95: Annotated[
+        Interval,
+        msgspec.Meta(description="[low, high], low <= high: the 95 % interval of the windows' "
+                     "geometric mean (which need not contain the median)"),
+    ]
+    windows: Annotated[int, msgspec.Meta(ge=1)]
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        _ordered("iqr", self.iqr, self.median, "median")
+        # The interval is the geometric mean's, which need not contain the median.
+        _ordered("ci95", self.ci95, None, "")
+
+
+class Latency(_Record, frozen=True, kw_only=True):
+    p50: Positive
+    p95: Annotated[Positive, msgspec.Meta(description="finite, >= p50")]
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.p50 > self.p95:
+            raise ValueError(f"p50 {self.p50:g} ms exceeds p95 {self.p95:g} ms")
+
+
+class Speedup(_Record, frozen=True, kw_only=True):
+    """Tuned ÷ out of the box, from paired windows."""
+
+    estimate: Positive
+    ci95: Interval | None = None
+    pairs: int | None = None
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        _ordered("ci95", self.ci95, self.estimate, "estimate")
+
+
+class Sensitivity(_Record, frozen=True, kw_only=True):
+    """One setting a user can add, measured against the out-of-the-box state."""
+
+    setting: Annotated[
+        str, msgspec.Meta(description="the exact line to add to the environment")
+    ]
+    state: str
+    path: str | None = None
+    applies: Literal["training", "inference"]
+    status: Status = "ok"
+    message: str = ""
+    speedup: Speedup | None = None
+    train_samples_per_s: Throughput | None = None
+
+
+class Runtime(_Record, frozen=True, kw_only=True):
+    """The process state the primary figures were taken in."""
+
+    state: str
+    setting: str = ""
+    allocator: str
+    mmap_threshold: str | None = None
+    trim_threshold: str | None = None
+    env: dict[str, str] = msgspec.field(default_factory=dict)
+    untouched: Annotated[
+        bool | None,
+        msgspec.Meta(description="nothing but loading and training ran before a timed window"),
+    ] = None
+
+
+WORTH_ADDING_ABOVE = 1.10
+"""A setting is worth telling a user about when its whole interval lies above this speedup."""
+
+
+class FrameworkResult(_Record, frozen=True, kw_only=True):
+    status: Status
+    message: str = ""
+    version: str | None = None
+    device: Device | None = None
+    path: str | None = None
+    threads: int | None = None
+    import_s: NonNegative | None = None
+    build_s: NonNegative | None = None
+    first_step_s: NonNegative | None = None
+    compile_s: NonNegative | None = None
+    train_samples_per_s: Throughput | None = None
+    train_cv: NonNegative | None = None
+    efficiency_pct: NonNegative | None = None
+    infer_latency_ms: Latency | None = None
+    infer_samples_per_s: NonNegative | None = None
+    peak_rss_mb: NonNegative | None = None
+    params: int | None = None
+    accuracy: Annotated[float, msgspec.Meta(ge=0, le=1)] | None = None
+    flags: list[str] = msgspec.field(default_factory=list)
+    variants: dict[str, FrameworkResult] | None = None
+    runtime: Runtime | None = None
+    sensitivity: list[Sensitivity] = msgspec.field(default_factory=list)
+    log_tail: Annotated[
+        list[str], msgspec.Meta(description="the worker's last log lines when it failed")
+    ] = msgspec.field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+    @property
+    def device_kind(self) -> str:
+        """cpu, cuda, mps, xpu, ... (the part of ``device`` before any index or name)."""
+        device = (self.device or "cpu").strip()
+        head = device.split(":")[0].split()
+        return (head[0] if head else device).lower()
+
+    def worth_adding(self) -> list[Sensitivity]:
+        """The settings that make this framework faster here beyond doubt: measured, and
+        with the whole speedup interval above WORTH_ADDING_ABOVE; fastest first."""
+        found = [
+            s for s in self.sensitivity
+            if s.status == "ok" and s.speedup is not None and s.speedup.ci95 is not None
+            and s.speedup.ci95[0] > WORTH_ADDING_ABOVE
+        ]  # fmt: skip
+        return sorted(found, key=lambda s: -(s.speedup.estimate if s.speedup else 0.0))
+
+    def tuned(self, applies: str = "training") -> list[Sensitivity]:
+        """The tuned states measured for the primary path (status ok)."""
+        return [s for s in self.sensitivity
+                if s.applies == applies and s.status == "ok" and s.path in (None, self.path)]
+
+class Ratio(_Record, frozen=True, kw_only=True):
+    """pytorch ÷ tensorflow; ``estimate`` is null with a ``reason`` when it cannot be formed."""
+
+    estimate: Positive | None = None
+    ci95: Interval | None = None
+    pairs: int | None = None
+    reason: str | None = None
+    against: str | None = None
+    settings: Annotated[
+        dict[str, str] | None,
+        msgspec.Meta(description="train_tuned: the setting each framework was measured in"),
+    ] = None
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.estimate is None and not self.reason:
+            raise ValueError("a ratio without an estimate needs a reason")
+        if self.estimate is None and self.ci95 is not None:
+            raise ValueError("a ratio without an estimate cannot have an interval")
+        _ordered("ci95", self.ci95, self.estimate, "estimate")
+
+
+class Equivalence(_Record, frozen=True, kw_only=True):
+    ok: bool
+    params: dict[str, int] = msgspec.field(default_factory=dict)
+    max_abs_logit_diff: float | None = None
+    reason: str | None = None
+
+
+class ProbeRun(_Record, frozen=True, kw_only=True):
+    """How the probe ran: its budget, what it timed, why it stopped."""
+
+    budget_s: float | None = None
+    timed_s: float | None = None
+    wall_s: float | None = None
+    rounds: int | None = None
+    stopped: str | None = None
+    quick: bool = False
+    tuning: str | None = None
+
+
+class Machine(_Record, frozen=True, kw_only=True):
+    cpu: str | None = None
+    logical_cores: int | None = None
+    physical_cores: int | None = None
+    threads_used: int | None = None
+    memory_gb: float | None = None
+    os: str | None = None
+    python: str | None = None
+    accelerators: list[str] = msgspec.field(default_factory=list)
+    probe: ProbeRun | None = None
+
+
+class WorkloadResult(_Record, frozen=True, kw_only=True):
+    """One workload's figures, as the top level has them for the chosen workload."""
+
+    equivalence: Equivalence
+    frameworks: dict[Literal["pytorch", "tensorflow"], FrameworkResult]
+    ratios: dict[str, Ratio] = msgspec.field(default_factory=dict)
+    probe: ProbeRun | None = None
+
+
+class Measurements(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True,
+                   omit_defaults=True):
+    schema_version: Literal[1] = msgspec.field(name="schema")
+    created: datetime
+    workload: Annotated[
+        str, msgspec.Meta(description="what the top-level figures trained (files before "
+                                      "workloads existed measured the CNN)")
+    ] = "cnn"
+    machine: Machine
+    equivalence: Equivalence
+    frameworks: dict[Literal["pytorch", "tensorflow"], FrameworkResult]
+    ratios: dict[str, Ratio] = msgspec.field(default_factory=dict)
+    workloads: Annotated[
+        dict[str, WorkloadResult],
+        msgspec.Meta(description="every workload measured, the chosen one included"),
+    ] = msgspec.field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return msgspec.json.decode(msgspec.json.encode(self))
+
+
+def parse_measurements(
+    data: object, path: str | Path | None = None, locator: Locator | None = None
+) -> Measurements:
+    """Validate a contract-3 mapping; raise ``MeasurementsError`` naming the key (and line)."""
+    if not isinstance(data, Mapping):
+        raise MeasurementsError(
+            path, "expected a JSON object with schema, frameworks and ratios, got "
+            f"{brief(data)}", line=1 if path is not None else None,
+        )  # fmt: skip
+    if locator is None:  # a file was checked as it was parsed; a caller's dict is checked here
+        check_depth(data, path, MeasurementsError)
+    return convert(dict(data), Measurements, path, locator, MeasurementsError)
+
+
+def load_measurements(path: str | Path) -> Measurements:
+    """Read a measurements JSON file; raise ``MeasurementsError`` naming file, key and line."""
+    text = read_text(path, MeasurementsError, what="a measurements file (JSON)")
+    data = parse_json(text, path, MeasurementsError)
+    try:
+        return parse_measurements(data, path)
+    except MeasurementsError as unlocated:
+        # JSON is YAML, and the YAML composer knows lines: worth it only to point at a problem.
+        try:
+            _, locator = parse_yaml(text, path, MeasurementsError)
+        except MeasurementsError:  # valid JSON that YAML reads differently: no line, then
+            raise unlocated from None
+        return parse_measurements(data, path, locator)

@@ -1,0 +1,78 @@
+"""The questionnaire: what the advisor asks, read from ``rules/questions.yaml``."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+from typing import Annotated, Literal
+
+import msgspec
+
+from advisor.errors import RuleFileError
+from advisor.inputs.files import load_yaml
+from advisor.inputs.validation import convert
+
+ANSWERS_VERSION = 1
+AnswerValue = str | tuple[str, ...]
+"""One answer: a string for a single-choice question, a tuple for a list question."""
+NO_TARGET = "none"
+"""In a list answer, ``none`` stands for the empty list and cannot be combined with a target."""
+SnakeId = Annotated[str, msgspec.Meta(pattern=r"^[a-z][a-z0-9_]*$")]
+
+
+class Choice(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
+    value: SnakeId
+    label: str
+
+
+class Question(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True, dict=True):
+    id: SnakeId
+    prompt: str
+    help: str
+    type: Literal["one", "many"]
+    default: str | list[str]
+    choices: Annotated[list[Choice], msgspec.Meta(min_length=2)]
+
+    def __post_init__(self) -> None:
+        defaults = self.default if isinstance(self.default, list) else [self.default]
+        if self.type == "one" and isinstance(self.default, list):
+            raise ValueError("a single-choice question needs a single default")
+        unknown = [d for d in defaults if d not in self.values]
+        if unknown:
+            raise ValueError(f"default {unknown[0]!r} is not one of the choices {self.values}")
+
+    @cached_property
+    def values(self) -> list[str]:
+        return [c.value for c in self.choices]
+
+    def label(self, value: str) -> str:
+        return next((c.label for c in self.choices if c.value == value), value)
+
+
+class Questionnaire(
+    msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True, dict=True
+):
+    version: int = ANSWERS_VERSION
+    questions: Annotated[list[Question], msgspec.Meta(min_length=1)]
+
+    def __post_init__(self) -> None:
+        ids = [q.id for q in self.questions]
+        dup = next((i for i in ids if ids.count(i) > 1), None)
+        if dup:
+            raise ValueError(f"question id {dup!r} is used twice")
+
+    @cached_property
+    def by_id(self) -> dict[str, Question]:
+        return {q.id: q for q in self.questions}
+
+    @property
+    def ids(self) -> list[str]:
+        return [q.id for q in self.questions]
+
+    def __getitem__(self, question_id: str) -> Question:
+        return self.by_id[question_id]
+
+
+def load_questionnaire(path: str | Path) -> Questionnaire:
+    data, locator = load_yaml(path, RuleFileError, what="a questionnaire (YAML)")
+    return convert(data, Questionnaire, path, locator, RuleFileError)

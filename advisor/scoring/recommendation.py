@@ -1,0 +1,250 @@
+"""The Recommendation (contract 4): what the scoring concludes, in a form every renderer reads."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, Literal
+
+import msgspec
+
+from advisor.frameworks import Framework, Winner
+
+RECOMMENDATION_VERSION = 1
+TrainingRatio = Literal["train", "train_tuned"]
+
+
+class _Out(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """Output records: built by the scoring, read by the renderers."""
+
+
+class SourceRef(_Out, frozen=True, kw_only=True):
+    url: str | None = None
+    title: str | None = None
+    checked: date
+
+    @property
+    def label(self) -> str:
+        return self.url or self.title or ""
+
+
+class PerFramework(_Out, frozen=True, kw_only=True):
+    tensorflow: float
+    pytorch: float
+
+
+class CriterionScore(_Out, frozen=True, kw_only=True):
+    title: str
+    base_weight: float
+    weight: Annotated[
+        float,
+        msgspec.Meta(description="base weight × matching answer factors (× the measured cap)"),
+    ]
+    measured: bool
+    points: PerFramework
+    weighted: PerFramework
+    rules: Annotated[
+        list[str], msgspec.Meta(description="ids of the rules and measurements that contributed")
+    ]
+
+
+class Reason(_Out, frozen=True, kw_only=True):
+    id: str
+    kind: Literal["rule", "measurement"]
+    criterion: str
+    favors: Framework
+    points: float
+    weight: float
+    weighted_points: float
+    because: str
+    sources: list[SourceRef]
+    pack: str
+
+
+class NoteOut(_Out, frozen=True, kw_only=True):
+    id: str
+    text: str
+    criterion: str | None = None
+    sources: list[SourceRef]
+    pack: str
+
+
+class MythOut(_Out, frozen=True, kw_only=True):
+    id: str
+    claim: str
+    truth: str
+    sources: list[SourceRef]
+    pack: str
+
+
+class ConstraintOut(_Out, frozen=True, kw_only=True):
+    id: str
+    requires: Framework
+    because: str
+    sources: list[SourceRef]
+    pack: str
+    points_winner: Annotated[
+        Winner, msgspec.Meta(description="what the points alone would have recommended")
+    ]
+
+
+class Flip(_Out, frozen=True, kw_only=True):
+    question: str
+    change: Annotated[
+        str, msgspec.Meta(description="the single answer change, e.g. 'deployment: remove mobile'")
+    ]
+    answer: Annotated[str | list[str], msgspec.Meta(description="the changed answer")]
+    recommendation: Annotated[
+        Winner, msgspec.Meta(description="the recommendation after the change")
+    ]
+    text: str
+
+
+class Robustness(_Out, frozen=True, kw_only=True):
+    share: Annotated[
+        float, msgspec.Meta(ge=0, le=1, description="share of perturbed draws keeping the winner")
+    ]
+    draws: int
+    perturbation: Annotated[
+        float, msgspec.Meta(description="each criterion weight is scaled by U(1-p, 1+p)")
+    ]
+    seed: int
+
+
+class MeasuredCriterion(_Out, frozen=True, kw_only=True):
+    criterion: str
+    favors: Framework | None
+    points: float
+    detail: str
+
+
+class MeasuredFramework(_Out, frozen=True, kw_only=True):
+    """One framework's figures as the probe reported them (the default code path)."""
+
+    status: Literal["ok", "not_installed", "failed", "timeout"]
+    message: str = ""
+    version: str | None = None
+    device: str | None = None
+    path: Annotated[
+        str | None, msgspec.Meta(description="the timed code path, e.g. keras-fit")
+    ] = None
+    train_samples_per_s: Annotated[
+        float | None, msgspec.Meta(description="median training throughput over the windows")
+    ] = None
+    train_ci95: tuple[float, float] | None = None
+    infer_p50_ms: float | None = None
+    infer_p95_ms: float | None = None
+    import_s: float | None = None
+    peak_rss_mb: float | None = None
+    accuracy: float | None = None
+
+
+class FasterSetting(_Out, frozen=True, kw_only=True):
+    """A setting that made a framework faster on the probed machine beyond doubt."""
+
+    framework: Framework
+    setting: Annotated[str, msgspec.Meta(description="the exact line to add to the environment")]
+    applies: Literal["training", "inference"]
+    path: str | None = None
+    speedup: float
+    ci95: tuple[float, float]
+
+
+class MeasurementUse(_Out, frozen=True, kw_only=True):
+    used: bool
+    created: str
+    machine: str | None = None
+    cap_share: Annotated[
+        float, msgspec.Meta(description="measured criteria never exceed this share of the weight")
+    ]
+    cap_scale: Annotated[
+        float, msgspec.Meta(description="factor applied to measured weights to honour the cap")
+    ]
+    device_scale: Annotated[
+        float, msgspec.Meta(description="1 when the probe ran on the hardware you train on")
+    ]
+    stability_scale: Annotated[
+        float, msgspec.Meta(description="below 1 when the probe flagged instability")
+    ]
+    flags: Annotated[
+        list[str],
+        msgspec.Meta(
+            description="why the stability scale applies: each instability flag the probe "
+            "raised, after the framework it concerns (the flag names the code path)"
+        ),
+    ] = msgspec.field(default_factory=list)
+    criteria: list[MeasuredCriterion]
+    missing: Annotated[
+        list[str], msgspec.Meta(description="measurements that could not be used, and why")
+    ]
+    frameworks: Annotated[
+        dict[str, MeasuredFramework],
+        msgspec.Meta(description="each measured framework's figures, as the probe gave them"),
+    ] = msgspec.field(default_factory=dict)
+
+
+    training_ratio: Annotated[
+        TrainingRatio,
+        msgspec.Meta(description="train_tuned when both frameworks were measured tuned"),
+    ] = "train"
+    faster: Annotated[
+        list[FasterSetting],
+        msgspec.Meta(description="settings whose speedup interval lies above 1.10 here"),
+    ] = msgspec.field(default_factory=list)
+
+
+class PackRef(_Out, frozen=True, kw_only=True):
+    pack: str
+    path: str
+    rules: int
+    bundled: bool
+
+
+class OverrideRef(_Out, frozen=True, kw_only=True):
+    rule_id: str
+    replaced_pack: str
+    by_pack: str
+    by_path: str
+
+
+class Provenance(_Out, frozen=True, kw_only=True):
+    advisor_version: str
+    rules_digest: str
+    advice_as_of: date | None
+    packs: list[PackRef]
+    overrides: list[OverrideRef]
+
+
+class Recommendation(_Out, frozen=True, kw_only=True):
+    version: int = RECOMMENDATION_VERSION
+    recommendation: Winner
+    confidence: Annotated[float, msgspec.Meta(ge=0, le=1)]
+    close: Annotated[
+        bool,
+        msgspec.Meta(
+            description="the result is close: confidence under the 'either' threshold (0.10) "
+            "or robustness under 0.80; notes marked only_if_close are shown only then"
+        ),
+    ] = False
+    decided_by: Literal["points", "constraint"]
+    scores: PerFramework
+    margin: Annotated[
+        float, msgspec.Meta(description="weighted score of the leader minus the other's")
+    ]
+    criteria: dict[str, CriterionScore]
+    reasons: list[Reason]
+    explanation: Annotated[
+        list[str], msgspec.Meta(description="plain sentences on what decided the result")
+    ]
+    constraint: ConstraintOut | None
+    notes: list[NoteOut]
+    myths: list[MythOut]
+    flips: list[Flip]
+    robustness: Robustness
+    answers: dict[str, str | list[str]]
+    defaulted: list[str]
+    measurements: MeasurementUse | None
+    provenance: Provenance
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON-ready form (contract 4)."""
+        return msgspec.json.decode(msgspec.json.encode(self))

@@ -1,0 +1,56 @@
+"""The text and Markdown reports say the same things: here, why a measurement weighs less."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from advisor import recommend
+from advisor.inputs.measurements import parse_measurements
+from advisor.report import render
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "measurements.json"
+
+
+def _flagged() -> object:
+    data = json.loads(EXAMPLE.read_text())
+    data["frameworks"]["pytorch"]["flags"] = ["eager-loop: throughput falling across windows"]
+    data["frameworks"]["tensorflow"]["flags"] = ["keras-fit: window CV 36% > 10%"]
+    # Both start-up figures beyond 1.5×: two measured reasons under the same criterion.
+    frameworks = data["frameworks"]
+    frameworks["pytorch"]["peak_rss_mb"] = 3 * frameworks["tensorflow"]["peak_rss_mb"]
+    return parse_measurements(data)
+
+
+def test_every_flag_is_named_wherever_the_stability_scale_is() -> None:
+    rec = recommend({"hardware": "cpu"}, measurements=_flagged())  # type: ignore[arg-type]
+    assert rec.measurements is not None and rec.measurements.stability_scale == 0.5
+    assert rec.measurements.flags == [
+        "TensorFlow: keras-fit: window CV 36% > 10%",
+        "PyTorch: eager-loop: throughput falling across windows",
+    ]
+    text = render(rec, "text", width=200)
+    markdown = render(rec, "markdown")
+    for flag in rec.measurements.flags:
+        assert flag in text
+        assert f"  - {flag}" in markdown
+    assert "stability scale 0.5, because the probe flagged:" in text
+
+
+def test_an_unflagged_run_says_so() -> None:
+    data = json.loads(EXAMPLE.read_text())
+    data["frameworks"]["tensorflow"]["flags"] = []
+    rec = recommend({"hardware": "cpu"}, measurements=parse_measurements(data))
+    assert rec.measurements is not None and rec.measurements.flags == []
+    assert "stability scale 1 (no instability flagged)" in render(rec, "text", width=200)
+
+
+def test_measured_reasons_each_say_their_own_number_in_words() -> None:
+    rec = recommend({"hardware": "cpu"}, measurements=_flagged())  # type: ignore[arg-type]
+    measured = [r for r in rec.reasons if r.kind == "measurement"]
+    assert sum(r.criterion == "startup_memory" for r in measured) == 2
+    assert len({r.because for r in measured}) == len(measured)
+    for r in measured:
+        assert "pytorch" not in r.because and "tensorflow" not in r.because  # names, not keys
+    text = render(rec, "text", width=200)
+    assert "training_speed:" not in text and "Training speed: training throughput" in text

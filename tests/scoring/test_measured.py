@@ -1,0 +1,96 @@
+"""What measurements add to the score (advisor/scoring/measured.py), over random answer sets."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scoring_inputs import GLIBC, RULES, SWAP, Q, answer_sets, measurements
+
+from advisor.inputs.answers import Answers, normalise_answers
+from advisor.scoring import score
+from advisor.scoring.measured import MEASURED_CAP
+
+
+@settings(max_examples=60, deadline=None)
+@given(answer_sets())
+def test_a_tie_within_noise_changes_nothing(answers: Answers) -> None:
+    tie = measurements((1.03, 0.95, 1.12), (0.98, 0.90, 1.07))
+    with_tie = score(answers, RULES, tie)  # type: ignore[arg-type]
+    without = score(answers, RULES)
+    assert with_tie.scores == without.scores
+    assert with_tie.recommendation == without.recommendation
+    assert with_tie.measurements is not None and with_tie.measurements.used
+
+
+@settings(max_examples=60, deadline=None)
+@given(answer_sets(), st.sampled_from([(2.0, 1.8, 2.2), (0.5, 0.45, 0.55)]))
+def test_a_decisive_measured_advantage_raises_that_frameworks_score(
+    answers: Answers, train: tuple[float, float, float]
+) -> None:
+    answers = answers.replace("hardware", "cpu")  # the probe ran where the user trains
+    faster = "pytorch" if train[0] > 1 else "tensorflow"
+    rec = score(answers, RULES, measurements(train, (1.0, 0.9, 1.1)))  # type: ignore[arg-type]
+    base = score(answers, RULES)
+    assert getattr(rec.scores, faster) > getattr(base.scores, faster)
+    assert getattr(rec.scores, SWAP[faster]) == getattr(base.scores, SWAP[faster])
+
+
+def test_a_probe_on_other_hardware_and_an_unstable_one_weigh_less() -> None:
+    answers = normalise_answers({"hardware": "cpu"}, Q)
+    decisive = ((2.0, 1.8, 2.2), (1.0, 0.9, 1.1))
+    full = score(answers, RULES, measurements(*decisive))  # type: ignore[arg-type]
+    gpu_user = score(answers.replace("hardware", "nvidia"), RULES, measurements(*decisive))  # type: ignore[arg-type]
+    flagged = score(answers, RULES, measurements(*decisive, flags=("window CV 14 %",)))  # type: ignore[arg-type]
+    pts = lambda r: r.criteria["training_speed"].points.pytorch  # noqa: E731
+    assert pts(gpu_user) == pytest.approx(pts(full) * 0.25)
+    assert pts(flagged) == pytest.approx(pts(full) * 0.5)
+    assert gpu_user.measurements is not None and gpu_user.measurements.device_scale == 0.25
+
+
+@settings(max_examples=60, deadline=None)
+@given(answer_sets())
+def test_measured_criteria_never_exceed_their_cap(answers: Answers) -> None:
+    rec = score(answers, RULES, measurements((2.0, 1.8, 2.2), (0.5, 0.4, 0.6)))  # type: ignore[arg-type]
+    measured = sum(c.weight for c in rec.criteria.values() if c.measured)
+    total = sum(c.weight for c in rec.criteria.values())
+    assert measured / total <= MEASURED_CAP + 1e-3  # weights are reported rounded
+
+
+def test_the_tuned_ratio_scores_when_both_frameworks_were_measured_tuned() -> None:
+    answers = normalise_answers({"hardware": "cpu"}, Q)
+    out_of_the_box = (0.95, 0.85, 1.05)  # a tie: no points
+    speedups = {"pytorch": (1.8, 1.6, 2.0), "tensorflow": (1.05, 0.98, 1.12)}
+    tuned = score(answers, RULES, measurements(out_of_the_box, (1.0, 0.9, 1.1), tuned=(1.6, 1.4,
+                  1.8), speedups=speedups))  # type: ignore[arg-type]  # fmt: skip
+    plain = score(answers, RULES, measurements(out_of_the_box, (1.0, 0.9, 1.1)))  # type: ignore[arg-type]
+    assert tuned.measurements is not None and plain.measurements is not None
+    assert tuned.measurements.training_ratio == "train_tuned"
+    assert plain.measurements.training_ratio == "train"
+    assert tuned.criteria["training_speed"].points.pytorch > 0
+    assert plain.criteria["training_speed"].points.pytorch == 0
+    detail = next(c.detail for c in tuned.measurements.criteria if c.criterion == "training_speed")
+    assert "fastest setting" in detail and GLIBC in detail  # the report says which and why
+    # Only PyTorch's gain is beyond doubt (its interval lies above 1.10): one piece of advice.
+    (faster,) = tuned.measurements.faster
+    assert (faster.framework, faster.setting, faster.speedup) == ("pytorch", GLIBC, 1.8)
+    assert plain.measurements.faster == []
+
+
+def test_the_faster_section_appears_in_every_report_only_when_it_applies() -> None:
+    from advisor.report import render
+
+    answers = normalise_answers({"hardware": "cpu"}, Q)
+    speedups = {"pytorch": (1.8, 1.6, 2.0), "tensorflow": (1.05, 0.98, 1.12)}
+    rec = score(answers, RULES, measurements((1.0, 0.9, 1.1), (1.0, 0.9, 1.1), tuned=(1.7, 1.5,
+                1.9), speedups=speedups))  # type: ignore[arg-type]  # fmt: skip
+    none = score(answers, RULES, measurements((1.0, 0.9, 1.1), (1.0, 0.9, 1.1)))  # type: ignore[arg-type]
+    for fmt in ("text", "markdown"):
+        text = render(rec, fmt, width=200)  # type: ignore[arg-type]
+        assert "Make it faster on this machine" in text
+        assert f"PyTorch trains 1.8× faster here (95 % CI 1.60–2.00) with `{GLIBC}`" in text
+        assert "Make it faster" not in render(none, fmt, width=200)  # type: ignore[arg-type]
+    data = json.loads(render(rec, "json"))
+    assert data["measurements"]["faster"][0]["setting"] == GLIBC
