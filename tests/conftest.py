@@ -11,6 +11,14 @@ from pathlib import Path
 import pytest
 
 
+@pytest.fixture(autouse=True)
+def cache_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """No test reads or writes the probe cache of the user running the tests."""
+    d = tmp_path_factory.mktemp("cache")
+    monkeypatch.setenv("ADVISOR_CACHE_DIR", str(d))
+    return d
+
+
 @pytest.fixture
 def write(tmp_path: Path) -> Callable[..., Path]:
     """write(name, text_or_bytes) -> path of a new file under tmp_path."""

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import psutil
 import pytest
-from advisor.measurements import parse_measurements
 
+from advisor.inputs.measurements import parse_measurements
 from probes import ProbeSettings, run_probes
 from probes.cpus import cpu_budget
 from probes.workloads import WORKLOADS

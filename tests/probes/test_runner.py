@@ -12,9 +12,9 @@ import time
 from pathlib import Path
 
 import pytest
-from advisor.measurements import parse_measurements
 from probe_fakes import FAKE_WORKER
 
+from advisor.inputs.measurements import parse_measurements
 from probes import ProbeCancelled, ProbeSettings, ProbeSettingsError
 from probes.runner import Runner
 from probes.schedule import plan_rounds

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from probes.schedule import first_order, window_sequence
+from probes.schedule import window_sequence
 from probes.stats import (
     geometric_ci95,
     paired_log_ratio,
@@ -118,21 +118,6 @@ def test_flags_name_noise_outliers_and_trends() -> None:
     trend = window_flags([100, 98, 96, 94, 92, 90], "p")
     assert any("falling" in f for f in trend)
     assert not any("falling" in f for f in window_flags([100, 98, 96, 94], "p"))  # too few
-
-
-def test_first_slot_is_drawn_from_the_seed() -> None:
-    firsts = {first_order(["pytorch", "tensorflow"], seed)[0] for seed in range(20)}
-    assert firsts == {"pytorch", "tensorflow"}
-    assert first_order([1, 2, 3], 5) == first_order([1, 2, 3], 5)
-
-
-def test_window_sequence_is_abba() -> None:
-    assert "".join(window_sequence("AB", 4)) == "ABBAABBA"
-    assert "".join(window_sequence("ABC", 2)) == "ABCCBA"
-    # Over an even number of rounds every slot has the same mean position.
-    seq = window_sequence("ABC", 4)
-    means = {s: sum(i for i, x in enumerate(seq) if x == s) / 4 for s in "ABC"}
-    assert len(set(means.values())) == 1
 
 
 def test_the_between_process_term_widens_the_interval_but_not_its_windows_part() -> None:
