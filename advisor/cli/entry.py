@@ -12,7 +12,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from advisor import __version__
 from advisor.cli.args import path_arg
@@ -20,6 +20,9 @@ from advisor.errors import AdvisorError, ExitCode
 from advisor.report import FORMATS
 from advisor.system.interrupts import describe, exit_code, signals_as_interrupts
 from advisor.system.output import check_output_path, write_output
+
+if TYPE_CHECKING:
+    from advisor.inputs.answers import Answers
 
 PROG = "advisor"
 _STOPPED = {"probe": "; every probe worker was stopped"}
@@ -164,7 +167,7 @@ def _answers_mode(args: argparse.Namespace) -> int:
     check_output_path(args.output, inputs=inputs)
     ruleset = load_ruleset(args.rules)
     answers = load_answers(args.answers, ruleset.questionnaire)
-    measurements = _measurements(args)
+    measurements = _measurements(args, answers)
     rec = score(answers, ruleset, measurements)
 
     from advisor.report import render
@@ -178,7 +181,7 @@ def _answers_mode(args: argparse.Namespace) -> int:
     return int(ExitCode.OK)
 
 
-def _measurements(args: argparse.Namespace):  # -> Measurements | None
+def _measurements(args: argparse.Namespace, answers: Answers):  # -> Measurements | None
     from advisor.inputs.measurements import load_measurements, parse_measurements
 
     if args.measurements:
@@ -187,7 +190,7 @@ def _measurements(args: argparse.Namespace):  # -> Measurements | None
         return None
     from advisor.cli.probe import measure_for_answers
 
-    result = measure_for_answers()
+    result = measure_for_answers(answers)
     return None if result is None else parse_measurements(result, "the probe result")
 
 

@@ -1,6 +1,7 @@
 """``advisor probe``: measure both frameworks on this machine and print what was measured.
 
-    advisor probe [--budget SECONDS] [--quick] [--frameworks pytorch,tensorflow] [--compiled]
+    advisor probe [--workload auto|cnn|transformer|rnn|mlp|all] [--answers FILE]
+                  [--budget SECONDS] [--quick] [--frameworks pytorch,tensorflow] [--compiled]
                   [--tuning] [--format text|json] [--output FILE] [--refresh]
 
 Progress goes to stderr, the result to stdout or --output (written atomically, and not at
@@ -15,10 +16,12 @@ import argparse
 import json
 import math
 import sys
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from advisor.errors import ExitCode, ProbeError, UsageError
 from advisor.inputs.validation import closest
+from advisor.knowledge.workloads import DEFAULT_WORKLOAD, WORKLOADS, describe, workload_for
 from advisor.system.output import check_output_path, write_output
 
 if TYPE_CHECKING:  # rich is imported where it is used: building the parser must stay cheap
@@ -35,9 +38,25 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     parser = subparsers.add_parser(
         "probe",
         help="measure PyTorch and TensorFlow on this machine",
-        description="Train the same small CNN in PyTorch and TensorFlow on this machine, in "
+        description="Train the same model in PyTorch and TensorFlow on this machine, in "
         "alternating timed windows, and report throughput, latency, memory and their ratios "
-        "with 95 %% intervals. Results are cached per machine and settings.",
+        "with 95 %% intervals. Results are cached per machine, settings and workload.",
+    )
+    parser.add_argument(
+        "--workload",
+        choices=("auto", *WORKLOADS, "all"),
+        default="auto",
+        help="what to train: cnn (the article's CNN), transformer (a small encoder), rnn (a GRU "
+        "forecaster), mlp (a tabular network); auto (default) picks the one matching the "
+        "domain of --answers (cnn without it); all measures the four in turn, which takes "
+        "about four times as long",
+    )
+    parser.add_argument(
+        "--answers",
+        dest="probe_answers",
+        metavar="FILE",
+        type=path_arg,
+        help="answers file (YAML) whose domain --workload auto follows",
     )
     parser.add_argument(
         "--budget",
@@ -121,7 +140,8 @@ def parse_frameworks(text: str) -> tuple[str, ...]:
     return tuple(chosen)
 
 
-def settings_from_args(args: argparse.Namespace):  # -> probes.ProbeSettings
+def settings_from_args(args: argparse.Namespace, workloads: tuple[str, ...]
+                       ):  # -> probes.ProbeSettings  # fmt: skip
     from probes import ProbeSettings, ProbeSettingsError
 
     try:
@@ -131,9 +151,34 @@ def settings_from_args(args: argparse.Namespace):  # -> probes.ProbeSettings
             frameworks=parse_frameworks(args.frameworks),
             compiled=args.compiled,
             tuning=args.tuning,
+            workloads=workloads,
         )
     except ProbeSettingsError as exc:
         raise UsageError(f"--budget/--frameworks: {exc}") from None
+
+
+def workloads_from_args(args: argparse.Namespace) -> tuple[tuple[str, ...], str]:
+    """The workloads to measure, the first heading the result, and a sentence saying why."""
+    path = args.probe_answers or args.answers
+    if path is not None:
+        from advisor.inputs.answers import load_answers
+        from advisor.knowledge.loader import bundled_questionnaire
+
+        answers = load_answers(path, bundled_questionnaire())
+        matching = workload_for(answers)
+        because = f"it matches the domain in {path} ({answers['domain']})"
+    else:
+        matching = DEFAULT_WORKLOAD
+        because = "no answers file was given (--answers FILE picks the one matching its domain)"
+    if args.workload == "all":
+        rest = [w for w in WORKLOADS if w != matching]
+        return (matching, *rest), (
+            f"all {len(WORKLOADS)} workloads, one after another, {matching} first because "
+            f"{because}"
+        )
+    if args.workload == "auto":
+        return (matching,), f"{describe(matching)}, because {because}"
+    return (args.workload,), f"{describe(args.workload)}, as asked"
 
 
 
@@ -149,15 +194,17 @@ def run(args: argparse.Namespace) -> int:
     from advisor.report.measured import render_measurements
 
     err = Console(stderr=True, highlight=False, soft_wrap=True)  # one message, one line
-    settings = settings_from_args(args)
+    workloads, why = workloads_from_args(args)
+    settings = settings_from_args(args, workloads)
     check_output_path(args.probe_output, label="--output")
     try:
-        measured = _measure(settings, refresh=args.refresh, console=err)
+        measured = _measure(settings, refresh=args.refresh, console=err,
+                            intro=f"Probing {why}: {_duration(settings)}.")  # fmt: skip
     except probes.ProbesNotInstalled as exc:
         raise ProbeError(str(exc)) from None
     result = measured.result
     if measured.cached:
-        err.print(escape(f"Using the cached result from {result.get('created')} "
+        err.print(escape(f"Using the cached result of {why}, from {result.get('created')} "
                          "(--refresh measures again)."))  # fmt: skip
     if args.probe_format == "json":
         text = json.dumps(result, indent=2, sort_keys=True) + "\n"
@@ -177,34 +224,54 @@ def run(args: argparse.Namespace) -> int:
     return int(ExitCode.OK)
 
 
-def measure_for_answers() -> dict | None:
-    """The default probe for ``advisor --answers``: a cached result, or a run with progress;
-    None (after one line on stderr) when the probe frameworks are not installed."""
+def measure_for_answers(answers: Mapping[str, object]) -> dict | None:
+    """The default probe for ``advisor --answers``, of the workload that matches the answers'
+    domain: a cached result, or a run with progress; None (after one line on stderr) when the
+    probe frameworks are not installed."""
     from rich.console import Console
     from rich.markup import escape
 
     import probes
 
     err = Console(stderr=True, highlight=False, soft_wrap=True)  # one message, one line
+    workload = workload_for(answers)
+    settings = probes.ProbeSettings(workloads=(workload,))
+    intro = (f"Probing {describe(workload)}, which matches your domain "
+             f"({answers.get('domain')}): {_duration(settings)}.")  # fmt: skip
     try:
-        measured = _measure(probes.ProbeSettings(), refresh=False, console=err)
+        measured = _measure(settings, refresh=False, console=err, intro=intro)
     except probes.ProbesNotInstalled as exc:
         err.print(escape(f"advisor: {exc}; the recommendation uses the rules alone"))
         return None
     if measured.cached:
-        err.print(escape(f"Using the cached probe result from {measured.result.get('created')} "
+        err.print(escape(f"Using the cached probe result of {describe(workload)}, which "
+                         f"matches your domain, from {measured.result.get('created')} "
                          "(`advisor probe --refresh` measures again)."))  # fmt: skip
     return measured.result
 
 
-def _measure(settings, *, refresh: bool, console: Console):  # -> probes.Measured
+def _measure(settings, *, refresh: bool, console: Console, intro: str
+             ):  # -> probes.Measured  # fmt: skip
     from rich.markup import escape
 
     import probes
     from advisor.cli.progress import ProbeProgress
 
-    with ProbeProgress(console, settings.frameworks) as progress:
+    with ProbeProgress(console, settings.frameworks, settings.workloads, intro) as progress:
         measured = probes.measure(settings, refresh=refresh, on_event=progress)
     for warning in measured.warnings:
         console.print(escape(f"advisor: warning: {warning}"))
     return measured
+
+
+def _duration(settings) -> str:  # settings: probes.ProbeSettings
+    """How long the run will take, said before it starts (a cached result takes none)."""
+    each = settings.wall_target_s or settings.effective_budget_s + _SETUP_S
+    n = len(settings.workloads)
+    if n == 1:
+        return f"about {each:.0f} s"
+    return f"about {n} × {each:.0f} s, so {n * each / 60:.0f} minutes in all"
+
+
+# Imports, builds, warm-ups and checks on top of an explicit --budget, on a small machine.
+_SETUP_S = 20.0

@@ -1,4 +1,5 @@
-"""Live progress of a probe run on stderr: per framework its phase, windows and samples/s.
+"""Live progress of a probe run on stderr: per workload and framework its phase, windows and
+samples/s.
 
     with ProbeProgress(Console(stderr=True)) as progress:
         result = probes.run_probes(settings, on_event=progress)
@@ -30,9 +31,18 @@ _PHASE_STYLE = {
 
 
 class ProbeProgress:
-    def __init__(self, console: Console, frameworks: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self,
+        console: Console,
+        frameworks: tuple[str, ...] = (),
+        workloads: tuple[str, ...] = (),
+        intro: str = "",
+    ) -> None:
         self.console = console
-        self._rows = {fw: ProbeProgressState() for fw in frameworks}
+        self._intro = intro
+        """Said once, before the first event: a cached result, which has none, says nothing."""
+        # One row per framework and workload, in the order they run.
+        self._rows = {(w, fw): ProbeProgressState() for w in workloads for fw in frameworks}
         self._lock = threading.Lock()
         self._live: Live | None = None
 
@@ -53,22 +63,27 @@ class ProbeProgress:
 
     def __call__(self, event: ProbeEvent) -> None:
         with self._lock:
+            if self._intro:
+                self.console.print(self._intro, highlight=False, markup=False)
+                self._intro = ""
             if self._live is None and self.console.is_terminal:
                 self._live = Live(
                     self._render(), console=self.console, refresh_per_second=8, transient=False
                 )
                 self._live.__enter__()
-            before = self._rows.get(event.framework, ProbeProgressState())
-            row = self._rows[event.framework] = before.advanced(event)
+            key = (event.workload, event.framework)
+            before = self._rows.get(key, ProbeProgressState())
+            row = self._rows[key] = before.advanced(event)
             changed = row.phase != before.phase
             if self._live is not None:
                 self._live.update(self._render())
             elif changed:
-                self.console.print(self._line(event.framework, row), highlight=False, markup=False)
+                self.console.print(self._line(key, row), highlight=False, markup=False)
 
     @staticmethod
-    def _line(framework: str, row: ProbeProgressState) -> str:
-        text = f"probe {framework}: {row.phase}"
+    def _line(key: tuple[str, str], row: ProbeProgressState) -> str:
+        workload, framework = key
+        text = f"probe {framework}" + (f" ({workload})" if workload else "") + f": {row.phase}"
         if row.message:
             text += f" ({row.message})"
         return text
@@ -76,13 +91,15 @@ class ProbeProgress:
     def _render(self) -> Table:
         table = Table(title="Probing this machine", title_justify="left", expand=False)
         table.add_column("framework")
+        table.add_column("workload")
         table.add_column("phase")
         table.add_column("windows", justify="right")
         table.add_column("samples/s", justify="right")
         table.add_column("", overflow="ellipsis", max_width=60)
-        for framework, row in self._rows.items():
+        for (workload, framework), row in self._rows.items():
             style = _PHASE_STYLE.get(row.phase, "cyan")
             windows = f"{row.windows_done}/{row.windows_planned}" if row.windows_planned else ""
             rate = f"{row.samples_per_s:,.0f}" if row.samples_per_s else ""
-            table.add_row(framework, f"[{style}]{row.phase}[/]", windows, rate, escape(row.message))
+            table.add_row(framework, workload, f"[{style}]{row.phase}[/]", windows, rate,
+                          escape(row.message))
         return table

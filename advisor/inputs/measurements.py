@@ -137,6 +137,20 @@ WORTH_ADDING_ABOVE = 1.10
 """A setting is worth telling a user about when its whole interval lies above this speedup."""
 
 
+class Quality(_Record, frozen=True, kw_only=True):
+    """The held-out check that proves the model trained."""
+
+    metric: Literal["accuracy", "error ratio"]
+    value: NonNegative
+    bar: NonNegative
+    steps: int | None = None
+    topped_up: int | None = None
+
+    @property
+    def passed(self) -> bool:
+        return self.value >= self.bar if self.metric == "accuracy" else self.value <= self.bar
+
+
 class FrameworkResult(_Record, frozen=True, kw_only=True):
     status: Status
     message: str = ""
@@ -153,9 +167,13 @@ class FrameworkResult(_Record, frozen=True, kw_only=True):
     efficiency_pct: NonNegative | None = None
     infer_latency_ms: Latency | None = None
     infer_samples_per_s: NonNegative | None = None
+    infer_batch: Annotated[
+        int, msgspec.Meta(ge=1, description="the batch of the inference-throughput windows")
+    ] | None = None
     peak_rss_mb: NonNegative | None = None
     params: int | None = None
     accuracy: Annotated[float, msgspec.Meta(ge=0, le=1)] | None = None
+    quality: Quality | None = None
     flags: list[str] = msgspec.field(default_factory=list)
     variants: dict[str, FrameworkResult] | None = None
     runtime: Runtime | None = None

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from advisor.frameworks import NAMES
+from advisor.frameworks import NAMES, Framework
+from advisor.knowledge.workloads import describe
 from advisor.scoring.recommendation import Recommendation, SourceRef
 from advisor.times import utc_minute
 
 if TYPE_CHECKING:
-    from advisor.inputs.measurements import Measurements, Runtime
+    from advisor.inputs.measurements import FrameworkResult, Runtime
+
 
 def headline(rec: Recommendation) -> str:
     if rec.recommendation == "either":
@@ -57,14 +60,20 @@ def measurement_lines(rec: Recommendation) -> list[str]:
     m = rec.measurements
     if m is None:
         return ["No measurements used: the recommendation rests on the rules alone."]
-    lines = [f"Probe run {utc_minute(m.created)} on {m.machine or 'an unnamed machine'}."]
+    lines = [f"Probe run {utc_minute(m.created)} on {m.machine or 'an unnamed machine'}, "
+             f"training {describe(m.workload)}" + (
+                 ", which matches your domain." if m.workload == m.matching_workload else
+                 f"; your domain matches {describe(m.matching_workload)}, so these figures weigh "
+                 f"{m.workload_scale:g} (`advisor probe --workload {m.matching_workload}` "
+                 "measures it).")]  # fmt: skip
     if not m.used:
         lines.append("The measurements could not be compared, so they carry no points.")
     lines += [f"{_criterion_title(rec, d.criterion)}: {d.detail}" for d in m.criteria]
     lines.append(
         f"Measured criteria are capped at {m.cap_share:.0%} of the total weight (scale "
         f"{m.cap_scale:g}); device scale {m.device_scale:g} (1 when the probe ran on the hardware "
-        f"you train on); stability scale {m.stability_scale:g}"
+        f"you train on); workload scale {m.workload_scale:g} (1 when it trained the workload "
+        f"that matches your domain); stability scale {m.stability_scale:g}"
         + (", because the probe flagged:" if m.flags else " (no instability flagged).")
     )
     lines += [f"  {flag}" for flag in m.flags]  # indented: the items of the line above
@@ -97,7 +106,8 @@ def faster_setting_lines(rec: Recommendation) -> list[str]:
     m = rec.measurements
     if m is None or not m.faster:
         return []
-    lines = [faster_text(f.framework, f.applies, f.setting, f.speedup, f.ci95) for f in m.faster]
+    lines = [faster_text(f.framework, f.applies, f.setting, f.speedup, f.ci95, m.workload)
+             for f in m.faster]  # fmt: skip
     return [*lines, ALLOCATOR_GUIDE]
 
 
@@ -126,21 +136,23 @@ ALLOCATOR_GUIDE = (
 
 
 def faster_text(
-    framework: str, applies: str, setting: str, estimate: float, ci95: tuple[float, float]
+    framework: str, applies: str, setting: str, estimate: float, ci95: tuple[float, float],
+    workload: str,
 ) -> str:
     """One setting that makes a framework faster here, as advice a user can act on."""
-    doing = "trains" if applies == "training" else "runs batch inference"
+    doing = "trains" if applies == "training" else "runs batch inference of"
     return (
-        f"{NAMES[framework]} {doing} {estimate:.1f}× faster here (95 % CI {ci95[0]:.2f}–"
-        f"{ci95[1]:.2f}) with `{setting}`: add it to your {applies} environment."
+        f"{NAMES[framework]} {doing} the {workload} workload {estimate:.1f}× faster here "
+        f"(95 % CI {ci95[0]:.2f}–{ci95[1]:.2f}) with `{setting}`: add it to your {applies} "
+        "environment."
     )
 
 
-def faster_lines(m: Measurements) -> list[str]:
-    """The 'make it faster on this machine' advice of a measurements file."""
+def faster_lines(frameworks: Mapping[Framework, FrameworkResult], workload: str) -> list[str]:
+    """The 'make it faster on this machine' advice of one workload's measurements."""
     lines = [
-        faster_text(fw, s.applies, s.setting, speedup.estimate, speedup.ci95)
-        for fw, entry in m.frameworks.items()
+        faster_text(fw, s.applies, s.setting, speedup.estimate, speedup.ci95, workload)
+        for fw, entry in frameworks.items()
         if entry.ok
         for s in entry.worth_adding()
         # worth_adding keeps only settings measured with an interval

@@ -4,14 +4,22 @@ measurements model: one place that turns contract 3 into words and tables."""
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from advisor.frameworks import NAMES
-from advisor.inputs.measurements import FrameworkResult, Measurements, Ratio, Sensitivity
+from advisor.frameworks import NAMES, Framework
+from advisor.inputs.measurements import (
+    Equivalence,
+    FrameworkResult,
+    Measurements,
+    ProbeRun,
+    Ratio,
+    Sensitivity,
+)
+from advisor.knowledge.workloads import describe
 from advisor.report import common
 
 Cell = Callable[[FrameworkResult, FrameworkResult], str]
@@ -49,16 +57,31 @@ ROWS: list[tuple[str, Cell]] = [
     ("window CV", lambda e, f: _fmt(e.train_cv, ".0%")),
     ("efficiency vs matmul peak", lambda e, f: _fmt(e.efficiency_pct, ".1f", " %")),
     ("latency b=1 p50/p95 ms", lambda e, f: _latency(e)),
-    ("inference b=256 samples/s", lambda e, f: _fmt(e.infer_samples_per_s)),
+    ("inference samples/s\n(batch)", lambda e, f: _inference(e)),
     ("peak RSS MB", lambda e, f: _fmt(f.peak_rss_mb)),
-    ("held-out accuracy", lambda e, f: _fmt(f.accuracy, ".3f")),
+    ("held-out quality", lambda e, f: _quality(f)),
 ]
 
 
-def columns(m: Measurements) -> list[tuple[str, FrameworkResult, FrameworkResult]]:
+def _inference(e: FrameworkResult) -> str:
+    if e.infer_samples_per_s is None:
+        return "–"
+    return f"{e.infer_samples_per_s:,.0f}" + (f"\n(b={e.infer_batch})" if e.infer_batch else "")
+
+
+def _quality(f: FrameworkResult) -> str:
+    q = f.quality
+    if q is None:  # files from before the workloads: the CNN's accuracy alone
+        return _fmt(f.accuracy, ".3f")
+    bound = "≥" if q.metric == "accuracy" else "≤"
+    return f"{q.metric} {q.value:.3f}\n({bound} {q.bar:g}: {'ok' if q.passed else 'MISSED'})"
+
+
+def columns(frameworks: Mapping[Framework, FrameworkResult]
+            ) -> list[tuple[str, FrameworkResult, FrameworkResult]]:  # fmt: skip
     """(heading, entry, its framework's entry) for every primary path and variant."""
     cols = []
-    for fw, entry in m.frameworks.items():
+    for fw, entry in frameworks.items():
         cols.append((f"{NAMES[fw]}\n{entry.path or ''}", entry, entry))
         for name, variant in (entry.variants or {}).items():
             cols.append((f"{NAMES[fw]}\n{name}", variant, entry))
@@ -94,53 +117,70 @@ def sensitivity_line(fw: str, s: Sensitivity) -> str:
 
 
 def render_measurements(m: Measurements, *, color: bool = False, width: int = 120) -> str:
+    """The whole file: the machine, then each workload measured, the chosen one first."""
     buffer = io.StringIO()
     console = Console(
         file=buffer, width=width, force_terminal=color, no_color=not color, highlight=False,
         emoji=False,
     )
     say = console.print
-    machine, probe = m.machine, m.machine.probe
+    machine = m.machine
     say(f"[bold]Probe of {escape(machine.cpu or 'an unnamed machine')}[/] – "
         f"{machine.threads_used} threads, {escape(machine.os or '')}, "
         f"Python {escape(machine.python or '')}, {m.created.isoformat()}")  # fmt: skip
+    others = {name: w for name, w in m.workloads.items() if name != m.workload}
+    _workload(say, m.workload, m.frameworks, m.ratios, m.equivalence, machine.probe)
+    for name, w in others.items():
+        say("")
+        _workload(say, name, w.frameworks, w.ratios, w.equivalence, w.probe)
+    return buffer.getvalue()
+
+
+def _workload(
+    say: Callable[..., None],
+    name: str,
+    frameworks: Mapping[Framework, FrameworkResult],
+    ratios: Mapping[str, Ratio],
+    eq: Equivalence,
+    probe: ProbeRun | None,
+) -> None:
+    say(f"[bold]Workload: {escape(describe(name))}[/]")
     if probe:
         say(f"timed phases {probe.timed_s} s of a {probe.budget_s} s budget, {probe.rounds} "
             f"rounds ({escape(probe.stopped or '')}); wall {probe.wall_s} s; tuned states: "
             f"{escape(probe.tuning or 'none')}")  # fmt: skip
     table = Table(show_lines=False)
     table.add_column("")
-    cols = columns(m)
+    cols = columns(frameworks)
     for heading, _, _ in cols:
         table.add_column(escape(heading), justify="right")
     for label, cell in ROWS:
         table.add_row(label, *(escape(cell(e, f)) for _, e, f in cols))
     say(table)
-    eq = m.equivalence
     params = ", ".join(f"{k} {v:,}" for k, v in eq.params.items())
     diff = eq.max_abs_logit_diff
     say(escape(f"Equivalence: {'ok' if eq.ok else 'NOT proven'} – parameters {params}"
                + (f", max |logit difference| {diff:.1e}" if diff is not None else "")
                + (f" ({eq.reason})" if eq.reason else "")))  # fmt: skip
-    for fw, entry in m.frameworks.items():
+    for fw, entry in frameworks.items():
         if entry.runtime is not None:
             say(escape(f"{NAMES[fw]} primary figures: {common.runtime_text(entry.runtime)}"))
-    say("[bold]Ratios PyTorch ÷ TensorFlow[/] (throughput: > 1 favours PyTorch; "
-        "latency: < 1 favours PyTorch)")  # fmt: skip
-    for name in ("train", "train_lean", "train_tuned"):
-        if name in m.ratios:
-            say("  " + escape(ratio_line(name, m.ratios[name])))
-    if "infer_latency" in m.ratios:
-        say("  " + escape(ratio_line("infer_latency", m.ratios["infer_latency"],
+    say(f"[bold]Ratios PyTorch ÷ TensorFlow, {escape(name)}[/] (throughput: > 1 favours "
+        "PyTorch; latency: < 1 favours PyTorch)")  # fmt: skip
+    for key in ("train", "train_lean", "train_tuned"):
+        if key in ratios:
+            say("  " + escape(ratio_line(key, ratios[key])))
+    if "infer_latency" in ratios:
+        say("  " + escape(ratio_line("infer_latency", ratios["infer_latency"],
                                      lower_is_better=True)))  # fmt: skip
-    tuned = [(fw, s) for fw, e in m.frameworks.items() for s in e.sensitivity]
+    tuned = [(fw, s) for fw, e in frameworks.items() for s in e.sensitivity]
     if tuned:
-        say("[bold]Tuned states[/] (tuned ÷ out of the box, paired windows)")
+        say(f"[bold]Tuned states, {escape(name)}[/] (tuned ÷ out of the box, paired windows)")
         for fw, s in tuned:
             say("  " + escape(sensitivity_line(fw, s)))
-    faster = common.faster_lines(m)
+    faster = common.faster_lines(frameworks, name)
     if faster:
-        say("[bold]Make it faster on this machine[/]")
+        say(f"[bold]Make it faster on this machine ({escape(name)})[/]")
         for line in faster:
             say("  " + escape(line))
     for heading, e, _ in cols:
@@ -150,7 +190,6 @@ def render_measurements(m: Measurements, *, color: bool = False, width: int = 12
         (heading.split("\n")[0], flag) for heading, e, _ in cols for flag in e.flags
     )
     if flags:
-        say("[bold]Flags[/] (these measurements weigh less):")
+        say(f"[bold]Flags, {escape(name)}[/] (these measurements weigh less):")
         for heading, flag in flags:
             say(f"  {escape(heading)}: {escape(flag)}")
-    return buffer.getvalue()

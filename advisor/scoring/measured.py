@@ -4,11 +4,13 @@ they weigh (a probe on other hardware, or one it flagged as unstable, weighs les
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from advisor.frameworks import FRAMEWORKS, NAMES, Framework
 from advisor.inputs.answers import Answers
 from advisor.inputs.measurements import FrameworkResult, Measurements, Ratio
+from advisor.knowledge.workloads import workload_for
 from advisor.scoring.recommendation import (
     FasterSetting,
     MeasuredCriterion,
@@ -24,6 +26,8 @@ POINTS_PER_DOUBLING = 3.0
 """A 2× measured speed difference earns the maximum; points grow with log(ratio)."""
 FOREIGN_DEVICE_SCALE = 0.25
 """A probe on other hardware than the user trains on (a CPU probe for GPU training) says little."""
+FOREIGN_WORKLOAD_SCALE = FOREIGN_DEVICE_SCALE
+"""Nor does a probe of another kind of model: the frameworks' gap depends on the operators."""
 UNSTABLE_SCALE = 0.5
 STARTUP_MIN_RATIO = 1.5
 """Import time and peak memory have no interval: they count only beyond a 1.5× difference."""
@@ -65,7 +69,9 @@ def measured(
     weights applied to honour ``MEASURED_CAP`` (reported, not applied here)."""
     if measurements is None:
         return Measured((), None)
-    results = {name: measurements.frameworks.get(name) for name in FRAMEWORKS}
+    matching = workload_for(answers)
+    workload, frameworks, ratios = _figures_for(measurements, matching)
+    results = {name: frameworks.get(name) for name in FRAMEWORKS}
     missing: list[str] = []
     for name, result in results.items():
         if result is None:
@@ -99,25 +105,27 @@ def measured(
         for flag in result.flags
     ]
     stability_scale = UNSTABLE_SCALE if flags else 1.0
-    speed_scale = device_scale * stability_scale
+    workload_scale = 1.0 if workload == matching else FOREIGN_WORKLOAD_SCALE
+    speed_scale = device_scale * stability_scale * workload_scale
 
     contributions: list[Contribution] = []
     details: list[MeasuredCriterion] = []
-    training_key, training_label = _training_ratio(measurements)
+    training_key, training_label = _training_ratio(ratios)
     if usable:
         assert tf is not None and pt is not None
         for criterion, key, higher_is_better, label in (
             ("training_speed", training_key, True, training_label),
             ("inference_latency", "infer_latency", False, "batch-1 inference latency"),
         ):
-            ratio = measurements.ratios.get(key)
-            c, d = _from_ratio(criterion, ratio, higher_is_better, label, speed_scale)
+            ratio = ratios.get(key)
+            c, d = _from_ratio(criterion, ratio, higher_is_better, f"{workload} workload: {label}",
+                               speed_scale)  # fmt: skip
             details.append(d)
             if c is not None:
                 contributions.append(c)
             if ratio is None or ratio.estimate is None:
                 missing.append(d.detail)
-        c2, d2 = _startup(tf, pt, stability_scale)
+        c2, d2 = _startup(tf, pt, stability_scale, workload)
         details.append(d2)
         contributions += c2
     use = MeasurementUse(
@@ -136,6 +144,9 @@ def measured(
             for name, result in results.items()
             if result is not None
         },
+        workload=workload,
+        matching_workload=matching,
+        workload_scale=workload_scale,
         training_ratio=training_key,
         faster=[
             FasterSetting(
@@ -174,11 +185,22 @@ def _measured_framework(r: FrameworkResult) -> MeasuredFramework:
     )
 
 
-def _training_ratio(measurements: Measurements) -> tuple[TrainingRatio, str]:
+def _figures_for(
+    measurements: Measurements, matching: str
+) -> tuple[str, Mapping[Framework, FrameworkResult], Mapping[str, Ratio]]:
+    """The figures of the workload that matches the answers when the file has them, else the
+    top-level ones (which the caller scales down when they are of another workload)."""
+    chosen = measurements.workloads.get(matching)
+    if matching != measurements.workload and chosen is not None:
+        return matching, chosen.frameworks, chosen.ratios
+    return measurements.workload, measurements.frameworks, measurements.ratios
+
+
+def _training_ratio(ratios: Mapping[str, Ratio]) -> tuple[TrainingRatio, str]:
     """Which training ratio scores, and how the report names it: each framework in its
     fastest measured setting when both were measured tuned (the report then says how to
     reach that setting), else both out of the box, as a plain script runs them."""
-    tuned = measurements.ratios.get("train_tuned")
+    tuned = ratios.get("train_tuned")
     if tuned is not None and tuned.estimate is not None:
         settings = tuned.settings or {}
         how = "; ".join(
@@ -227,7 +249,7 @@ def _from_ratio(
 
 
 def _startup(
-    tf: FrameworkResult, pt: FrameworkResult, scale: float
+    tf: FrameworkResult, pt: FrameworkResult, scale: float, workload: str
 ) -> tuple[list[Contribution], MeasuredCriterion]:
     out: list[Contribution] = []
     parts: list[str] = []
@@ -245,7 +267,7 @@ def _startup(
         out.append(
             Contribution(
                 "startup_memory", favors, 1.0 * scale, f"measured-{field.replace('_', '-')}",
-                detail,
+                f"{workload} workload: {detail}",
             )
         )
         parts.append(detail)
@@ -255,5 +277,5 @@ def _startup(
         criterion="startup_memory",
         favors=next(iter(favoured)) if len(favoured) == 1 else None,
         points=total,
-        detail="; ".join(parts),
+        detail=f"{workload} workload: " + "; ".join(parts),
     )

@@ -180,8 +180,17 @@ class MeasurementUse(_Out, frozen=True, kw_only=True):
         dict[str, MeasuredFramework],
         msgspec.Meta(description="each measured framework's figures, as the probe gave them"),
     ] = msgspec.field(default_factory=dict)
-
-
+    workload: Annotated[
+        str, msgspec.Meta(description="the probe workload whose figures these are")
+    ] = "cnn"
+    matching_workload: Annotated[
+        str, msgspec.Meta(description="the workload that matches the answers' domain")
+    ] = "cnn"
+    workload_scale: Annotated[
+        float,
+        msgspec.Meta(description="1 when the figures are the matching workload's; less when "
+                                 "they come from another workload"),
+    ] = 1.0
     training_ratio: Annotated[
         TrainingRatio,
         msgspec.Meta(description="train_tuned when both frameworks were measured tuned"),

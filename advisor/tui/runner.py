@@ -30,21 +30,22 @@ class ProbesUnavailable(Exception):
 
 @runtime_checkable
 class ProbeRunner(Protocol):
-    """What the probes screen needs; ``settings`` is opaque to the app (None: the default)."""
+    """What the probes screen needs; ``settings`` is opaque to the app (None: the default),
+    ``workload`` names what to train (see ``advisor.knowledge.workloads``)."""
 
     def estimate_s(self, settings: Any) -> float | None:
         """Roughly how long a run takes, for the welcome screen; None if unknown."""
 
-    def cached(self, settings: Any) -> dict[str, Any] | None:
-        """Measurements from an earlier run with these settings, or None."""
+    def cached(self, settings: Any, workload: str) -> dict[str, Any] | None:
+        """Measurements from an earlier run with these settings and workload, or None."""
 
     def run(
-        self, settings: Any, on_event: ProbeEventHandler, cancel: threading.Event
+        self, settings: Any, workload: str, on_event: ProbeEventHandler, cancel: threading.Event
     ) -> dict[str, Any]:
         """Measure (blocking; called in a worker thread); raise ``ProbeRunCancelled`` on cancel."""
 
-    def model_source(self, framework: str) -> str:
-        """The exact source of the reference CNN that the probe trains in ``framework``."""
+    def model_source(self, framework: str, workload: str) -> str:
+        """The exact source of the model that the probe trains in ``framework``."""
 
 
 # Imports, model build and warm-up, on top of the timed budget, on a small machine.
@@ -62,12 +63,13 @@ class ProbesAdapter:
             raise ProbesUnavailable(f"the probes package cannot be imported: {exc}") from exc
         return probes
 
-    def settings(self, settings: Any) -> Any:
-        if settings is not None:
-            return settings
+    def settings(self, settings: Any, workload: str | None = None) -> Any:
+        from dataclasses import replace
+
         from probes.settings import ProbeSettings
 
-        return ProbeSettings()
+        chosen = settings if settings is not None else ProbeSettings()
+        return chosen if workload is None else replace(chosen, workloads=(workload,))
 
     def estimate_s(self, settings: Any) -> float | None:
         try:
@@ -75,21 +77,21 @@ class ProbesAdapter:
         except ImportError:
             return None
 
-    def cached(self, settings: Any) -> dict[str, Any] | None:
+    def cached(self, settings: Any, workload: str) -> dict[str, Any] | None:
         probes = self._probes()
-        return probes.load_cached(self.settings(settings))
+        return probes.load_cached(self.settings(settings, workload))
 
     def run(
-        self, settings: Any, on_event: ProbeEventHandler, cancel: threading.Event
+        self, settings: Any, workload: str, on_event: ProbeEventHandler, cancel: threading.Event
     ) -> dict[str, Any]:
         probes = self._probes()
         try:
             measured = probes.measure(
-                self.settings(settings), refresh=True, on_event=on_event, cancel=cancel
+                self.settings(settings, workload), refresh=True, on_event=on_event, cancel=cancel
             )
         except probes.ProbeCancelled:
             raise ProbeRunCancelled() from None
         return measured.result
 
-    def model_source(self, framework: str) -> str:
-        return self._probes().model_source(framework)
+    def model_source(self, framework: str, workload: str) -> str:
+        return self._probes().model_source(framework, workload)

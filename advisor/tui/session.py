@@ -11,6 +11,7 @@ from advisor.inputs.answers import Answers, normalise_answers
 from advisor.inputs.questions import NO_TARGET, AnswerValue
 from advisor.knowledge.conditions import mentions
 from advisor.knowledge.formats import Note
+from advisor.knowledge.workloads import workload_for
 
 if TYPE_CHECKING:
     from advisor.inputs.measurements import Measurements
@@ -50,6 +51,8 @@ class Session:
     complete: bool = False
     """The answers file answered every question, so the questions can be skipped."""
     probe_settings: Any = None
+    workload_choice: str | None = None
+    """The workload the user chose to probe; None: the one matching the domain answered."""
     workdir: Path = field(default_factory=Path.cwd)
     saved: dict[str, AnswerValue] = field(default_factory=dict)
     """The answers as last loaded or saved: quitting asks first when they differ."""
@@ -91,6 +94,11 @@ class Session:
         """Every question is on screen with its default preselected, so none counts as defaulted."""
         return _answers(self.values, self.questionnaire)
 
+    @property
+    def workload(self) -> str:
+        """What the probes train: the user's choice, else the one matching the domain."""
+        return self.workload_choice or workload_for(self.values)
+
     def recommendation(self) -> Recommendation:
         from advisor.scoring import score
 
@@ -117,6 +125,7 @@ class Session:
         self.measurements = None
         self.measurements_origin = ""
         self.measurements_file = None
+        self.workload_choice = None
         self.answers_origin = ""
         self.complete = False
 

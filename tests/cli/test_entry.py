@@ -79,7 +79,7 @@ def test_stdout_stays_json_while_the_probe_reports_progress(capsys, monkeypatch)
 
     import advisor.cli.probe
 
-    def fake_probe() -> dict:
+    def fake_probe(answers: object) -> dict:
         print("probing tensorflow ... pytorch ... done", file=sys.stderr)
         return json.loads((DATA / "measurements-ok.json").read_text(encoding="utf-8"))
 

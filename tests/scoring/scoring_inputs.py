@@ -48,9 +48,12 @@ def measurements(
     flags: tuple[str, ...] = (),
     tuned: tuple[float, float, float] | None = None,
     speedups: dict[str, tuple[float, float, float]] | None = None,
+    workload: str = "cnn",
+    others: dict[str, tuple[float, float, float]] | None = None,
 ) -> object:
-    """A measurements file; ``tuned`` is train_tuned, ``speedups`` each framework's glibc
-    threshold speedup (estimate, low, high)."""
+    """A measurements file of ``workload``; ``tuned`` is train_tuned, ``speedups`` each
+    framework's glibc threshold speedup (estimate, low, high); ``others`` gives more
+    workloads their own training ratio (their latency ratio is a tie)."""
 
     def fw(name: str, version: str) -> dict:
         entry = {
@@ -73,10 +76,20 @@ def measurements(
 
     est, lo, hi = train
     lest, llo, lhi = latency
+    equivalence = {"params": {"pytorch": 1000, "tensorflow": 1000}, "ok": True}
+    both = {"pytorch": fw("pytorch", "2.13.0"), "tensorflow": fw("tensorflow", "2.21.0")}
+    more = {
+        name: {"equivalence": equivalence, "frameworks": both,
+               "ratios": {"train": {"estimate": r[0], "ci95": list(r[1:]), "pairs": 6},
+                          "infer_latency": {"estimate": 1.0, "ci95": [0.9, 1.1]}}}
+        for name, r in (others or {}).items()
+    }  # fmt: skip
     return parse_measurements(
         {
             "schema": 1,
             "created": "2026-11-28T12:00:00+00:00",
+            "workload": workload,
+            "workloads": more,
             "machine": {"cpu": "test cpu", "logical_cores": 2},
             "equivalence": {
                 "params": {"pytorch": 693962, "tensorflow": 693962},

@@ -10,8 +10,9 @@ from hypothesis import strategies as st
 from scoring_inputs import GLIBC, RULES, SWAP, Q, answer_sets, measurements
 
 from advisor.inputs.answers import Answers, normalise_answers
+from advisor.knowledge.workloads import workload_for
 from advisor.scoring import score
-from advisor.scoring.measured import MEASURED_CAP
+from advisor.scoring.measured import FOREIGN_WORKLOAD_SCALE, MEASURED_CAP
 
 
 @settings(max_examples=60, deadline=None)
@@ -90,7 +91,59 @@ def test_the_faster_section_appears_in_every_report_only_when_it_applies() -> No
     for fmt in ("text", "markdown"):
         text = render(rec, fmt, width=200)  # type: ignore[arg-type]
         assert "Make it faster on this machine" in text
-        assert f"PyTorch trains 1.8× faster here (95 % CI 1.60–2.00) with `{GLIBC}`" in text
+        assert ("PyTorch trains the cnn workload 1.8× faster here (95 % CI 1.60–2.00) with "
+                f"`{GLIBC}`") in text
         assert "Make it faster" not in render(none, fmt, width=200)  # type: ignore[arg-type]
     data = json.loads(render(rec, "json"))
     assert data["measurements"]["faster"][0]["setting"] == GLIBC
+
+
+# --- the workload that matches the domain -------------------------------------------------------
+
+@settings(max_examples=60, deadline=None)
+@given(answer_sets())
+def test_another_workloads_figures_weigh_a_quarter_and_say_so(answers: Answers) -> None:
+    answers = answers.replace("hardware", "cpu")
+    decisive = ((2.0, 1.8, 2.2), (1.0, 0.9, 1.1))
+    as_cnn = score(answers, RULES, measurements(*decisive))  # type: ignore[arg-type]
+    as_own = score(answers, RULES, measurements(*decisive, workload=workload_for(answers)))  # type: ignore[arg-type]
+    m = as_cnn.measurements
+    assert m is not None and m.workload == "cnn" and m.matching_workload == workload_for(answers)
+    scale = 1.0 if workload_for(answers) == "cnn" else FOREIGN_WORKLOAD_SCALE
+    assert m.workload_scale == scale
+    pts = lambda r: r.criteria["training_speed"].points.pytorch  # noqa: E731
+    assert pts(as_cnn) == pytest.approx(pts(as_own) * scale)
+    assert all(d.detail.startswith("cnn workload: ") for d in m.criteria)
+    assert all("cnn workload" in r.because for r in as_cnn.reasons if r.id.startswith("measured-"))
+
+
+def test_the_matching_workload_is_taken_from_the_workloads_map() -> None:
+    llm = normalise_answers({"hardware": "cpu", "domain": "llm"}, Q)
+    vision = llm.replace("domain", "vision")
+    # The CNN heads the file, PyTorch 2x faster; the transformer's figures favour TensorFlow.
+    file = measurements((2.0, 1.8, 2.2), (1.0, 0.9, 1.1), others={"transformer": (0.5, 0.45, 0.55)})
+    for_llm = score(llm, RULES, file)  # type: ignore[arg-type]
+    for_vision = score(vision, RULES, file)  # type: ignore[arg-type]
+    assert for_llm.measurements is not None and for_vision.measurements is not None
+    assert for_llm.measurements.workload == "transformer"
+    assert for_llm.measurements.workload_scale == 1.0
+    assert for_llm.criteria["training_speed"].points.tensorflow > 0
+    assert for_llm.criteria["training_speed"].points.pytorch == 0
+    assert for_vision.measurements.workload == "cnn"
+    assert for_vision.criteria["training_speed"].points.pytorch > 0
+
+
+def test_every_report_names_the_workload_and_why_it_weighs_less() -> None:
+    from advisor.report import render
+
+    llm = normalise_answers({"hardware": "cpu", "domain": "llm"}, Q)
+    rec = score(llm, RULES, measurements((2.0, 1.8, 2.2), (1.0, 0.9, 1.1)))  # type: ignore[arg-type]
+    for fmt in ("text", "markdown"):
+        out = render(rec, fmt, width=200)
+        assert "training the cnn workload (the article's small CNN); your domain matches the " \
+               "transformer workload" in out, fmt
+        assert "`advisor probe --workload transformer`" in out
+        assert "workload scale 0.25" in out
+    data = json.loads(render(rec, "json"))["measurements"]
+    assert (data["workload"], data["matching_workload"], data["workload_scale"]) == \
+           ("cnn", "transformer", 0.25)

@@ -89,3 +89,52 @@ async def test_quitting_while_the_probes_run_asks_first() -> None:
             break
         time.sleep(0.01)
     assert runner.cancelled, "quitting stops the workers"
+
+
+async def test_the_workload_follows_the_domain_and_w_chooses_another() -> None:
+    runner = FakeRunner(cache=MEASUREMENTS, real_sources=True)  # a cached CNN run
+    app = app_with(runner)
+    async with app.run_test(size=SIZE) as pilot:
+        app.session.values["domain"] = "llm"
+        await through_questions(pilot)
+        await settle(pilot)
+        line = plain(app.screen.query_one("#probe-workload"))
+        assert "the transformer workload (a small transformer encoder), which matches your domain" \
+               in line
+        assert runner.workloads == ["transformer"], "nothing cached for it: it was measured"
+        assert footer_keys(app)["w"] == "Workload"
+        await pilot.press("w")  # rnn, not cached: ready, waiting for r
+        await settle(pilot)
+        assert _title(app) == "Ready to measure"
+        line = plain(app.screen.query_one("#probe-workload"))
+        assert "the rnn workload" in line
+        assert "your choice (transformer matches your domain)" in line
+        assert app.session.measurements is None
+        await pilot.press("w", "w")  # mlp, then cnn, which the cache has
+        await settle(pilot)
+        assert _title(app) == "Earlier measurements found"
+        await pilot.press("u")
+        await settle(pilot)
+        await pilot.press("5")
+        await pilot.pause()
+        titles = [plain(w) for w in app.screen.query(".code-title")]
+        assert titles == ["PyTorch – the cnn workload", "TensorFlow – the cnn workload"]
+        assert runner.workloads == ["transformer"]
+
+
+async def test_the_code_tab_shows_the_measured_workloads_model() -> None:
+    runner = FakeRunner(real_sources=True)
+    app = app_with(runner)
+    async with app.run_test(size=SIZE) as pilot:
+        app.session.values["domain"] = "tabular"
+        await through_questions(pilot)
+        await settle(pilot)
+        assert runner.workloads == ["mlp"]
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("5")
+        await pilot.pause()
+        code = [plain(w) for w in app.screen.query(".code")]
+        assert "class TabularMLP(nn.Module):" in code[0]
+        assert "def build_tabular_mlp(" in code[1]
+        assert "❱" not in code[0] + code[1]  # only the CNN is compared with the article

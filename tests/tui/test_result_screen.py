@@ -63,7 +63,7 @@ async def test_the_code_tab_shows_every_character_of_both_models_at_80x24() -> N
         assert pane.max_scroll_x == 0, "nothing to scroll sideways"
         for widget, fw in zip(app.screen.query(".code"), ("pytorch", "tensorflow"), strict=True):
             text = shown(widget)
-            source = probes.model_source(fw)
+            source = probes.model_source(fw, "cnn")
             for token in source.split():
                 assert token in text, f"{fw}: {token!r} is not shown"
             marked = corrections(fw, source)
@@ -74,7 +74,7 @@ async def test_the_code_tab_shows_every_character_of_both_models_at_80x24() -> N
 
 def test_every_correction_finds_its_line_in_the_probes_model() -> None:
     for c in CORRECTIONS:
-        assert corrections(c.framework, probes.model_source(c.framework)), c.needle
+        assert corrections(c.framework, probes.model_source(c.framework, "cnn")), c.needle
 
 
 async def test_reasons_read_as_prose_with_whole_links_and_no_raw_keys() -> None:

@@ -17,15 +17,24 @@ def test_fakes_and_the_adapter_are_probe_runners() -> None:
     assert isinstance(ProbesAdapter(), ProbeRunner)
 
 
-def test_the_model_source_is_the_probes_own() -> None:
-    for fw in ("pytorch", "tensorflow"):
-        assert ProbesAdapter().model_source(fw) == probes.model_source(fw)
-    assert "class ReferenceCNN" in ProbesAdapter().model_source("pytorch")
+def test_the_model_source_is_the_probes_own_for_each_workload() -> None:
+    for workload in ("cnn", "transformer", "rnn", "mlp"):
+        for fw in ("pytorch", "tensorflow"):
+            assert ProbesAdapter().model_source(fw, workload) == probes.model_source(fw, workload)
+    assert "class ReferenceCNN" in ProbesAdapter().model_source("pytorch", "cnn")
+    assert "class TransformerClassifier" in ProbesAdapter().model_source("pytorch", "transformer")
+
+
+def test_the_settings_train_the_workload_asked_for() -> None:
+    adapter = ProbesAdapter()
+    assert adapter.settings(None, "rnn").workloads == ("rnn",)
+    quick = probes.ProbeSettings(quick=True)
+    assert adapter.settings(quick, "mlp") == probes.ProbeSettings(quick=True, workloads=("mlp",))
 
 
 def test_nothing_cached_in_a_fresh_cache_and_an_estimate_from_the_budget() -> None:
     adapter = ProbesAdapter()
-    assert adapter.cached(None) is None
+    assert adapter.cached(None, "cnn") is None
     quick = probes.ProbeSettings(quick=True)
     assert adapter.estimate_s(quick) == pytest.approx(quick.effective_budget_s + 30)
 
@@ -35,15 +44,16 @@ def test_run_refreshes_the_cache_and_translates_cancellation(
     calls: list[dict[str, Any]] = []
 
     def fake_measure(settings: Any, **kwargs: Any) -> probes.Measured:
-        calls.append(kwargs)
+        calls.append({**kwargs, "settings": settings})
         if kwargs["cancel"].is_set():
             raise probes.ProbeCancelled()
         return probes.Measured({"schema": 1}, False)
 
     monkeypatch.setattr(probes, "measure", fake_measure)
     cancel = threading.Event()
-    assert ProbesAdapter().run(None, print, cancel) == {"schema": 1}
+    assert ProbesAdapter().run(None, "transformer", print, cancel) == {"schema": 1}
     assert calls[0]["refresh"] is True and calls[0]["cancel"] is cancel
+    assert calls[0]["settings"].workloads == ("transformer",)
     cancel.set()
     with pytest.raises(ProbeRunCancelled):
-        ProbesAdapter().run(None, print, cancel)
+        ProbesAdapter().run(None, "cnn", print, cancel)

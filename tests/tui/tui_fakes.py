@@ -118,6 +118,8 @@ class FakeRunner:
     hold_after: int | None = None
     estimate: float | None = 75.0
     runs: int = 0
+    workloads: list[str] = field(default_factory=list)
+    """The workload of each run, in order."""
     cancelled: bool = False
     emitted: int = 0
     held: threading.Event = field(default_factory=threading.Event)
@@ -127,11 +129,16 @@ class FakeRunner:
     def estimate_s(self, settings: Any) -> float | None:
         return self.estimate
 
-    def cached(self, settings: Any) -> dict[str, Any] | None:
+    def cached(self, settings: Any, workload: str) -> dict[str, Any] | None:
+        if self.cache is None or self.cache.get("workload", "cnn") != workload:
+            return None
         return copy.deepcopy(self.cache)
 
-    def run(self, settings: Any, on_event: Any, cancel: threading.Event) -> dict[str, Any]:
+    def run(
+        self, settings: Any, workload: str, on_event: Any, cancel: threading.Event
+    ) -> dict[str, Any]:
         self.runs += 1
+        self.workloads.append(workload)
         for i, event in enumerate(self.events):
             if self.hold_after is not None and i >= self.hold_after:
                 self.held.set()
@@ -144,11 +151,11 @@ class FakeRunner:
             self.emitted += 1
         if self.error is not None:
             raise self.error
-        return copy.deepcopy(self.result)
+        return {**copy.deepcopy(self.result), "workload": workload}
 
-    def model_source(self, framework: str) -> str:
+    def model_source(self, framework: str, workload: str) -> str:
         if self.real_sources:
             import probes
 
-            return probes.model_source(framework)
+            return probes.model_source(framework, workload)
         return SOURCES[framework]

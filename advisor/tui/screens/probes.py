@@ -15,6 +15,7 @@ from textual.widgets import Button, Footer, Static
 from advisor.errors import AdvisorError
 from advisor.frameworks import NAMES
 from advisor.inputs.measurements import FrameworkResult, Measurements, parse_measurements
+from advisor.knowledge.workloads import WORKLOADS, describe, workload_for
 from advisor.times import local_minute
 from advisor.tui.dialogs import ErrorModal
 from advisor.tui.messages import (
@@ -30,7 +31,7 @@ from advisor.tui.screens.base import QUIT, AdvisorScreen
 from advisor.tui.session import Session
 from advisor.tui.widgets.progress import FrameworkProgress, FrameworkState
 
-State = Literal["offer", "running", "cancelling", "finished", "failed", "cancelled"]
+State = Literal["offer", "ready", "running", "cancelling", "finished", "failed", "cancelled"]
 
 
 @dataclass(frozen=True)
@@ -42,12 +43,14 @@ class _View:
 
 # The one table of what each state says and allows; the footer and the buttons both follow it.
 _STATES: dict[State, _View] = {
-    "offer": _View("Earlier measurements found", ("use_cached", "measure", "skip", "back")),
+    "offer": _View("Earlier measurements found",
+                   ("use_cached", "measure", "workload", "skip", "back")),
+    "ready": _View("Ready to measure", ("measure", "workload", "skip", "back")),
     "running": _View("Measuring both frameworks on this machine", ("cancel", "skip")),
     "cancelling": _View("Stopping the measurements", ()),
-    "finished": _View("Both frameworks measured", ("continue", "measure", "back")),
-    "failed": _View("The measurements failed", ("measure", "skip", "back")),
-    "cancelled": _View("Measuring cancelled", ("measure", "skip", "back")),
+    "finished": _View("Both frameworks measured", ("continue", "measure", "workload", "back")),
+    "failed": _View("The measurements failed", ("measure", "workload", "skip", "back")),
+    "cancelled": _View("Measuring cancelled", ("measure", "workload", "skip", "back")),
 }
 _GATED = {action for view in _STATES.values() for action in view.actions}
 
@@ -61,6 +64,7 @@ class ProbesScreen(AdvisorScreen):
         Binding("u", "use_cached", "Use earlier run"),
         Binding("r", "measure", "Measure (again)"),
         Binding("c,escape", "cancel", "Cancel", key_display="c/Esc"),
+        Binding("w", "workload", "Workload"),
         Binding("s", "skip", "Skip probes"),
         Binding("enter", "continue", "Show result", key_display="Enter"),
         Binding("b", "back", "Back"),
@@ -86,10 +90,11 @@ class ProbesScreen(AdvisorScreen):
         with VerticalScroll(id="probes"):
             yield Static(_STATES["offer"].title, id="probe-title", classes="title")
             yield Static(
-                "The same small CNN is trained in PyTorch and TensorFlow, each in its own worker "
+                "The same model is trained in PyTorch and TensorFlow, each in its own worker "
                 f"process; the app stays responsive.{about}",
                 classes="lead",
             )
+            yield Static(self._workload_line(), id="probe-workload", markup=False)
             for fw in FRAMEWORKS_SHOWN:
                 yield FrameworkProgress(fw, id=f"fw-{fw}")
             yield Static("", id="probe-status", markup=False)  # may quote a cached file
@@ -99,25 +104,36 @@ class ProbesScreen(AdvisorScreen):
                 yield _button("Use earlier run (u)", "use_cached", "primary")
                 yield _button("Show result (Enter)", "continue", "primary")
                 yield _button("Measure again (r)", "measure")
+                yield _button("Workload (w)", "workload")
                 yield _button("Cancel (c)", "cancel")
                 yield _button("Skip (s)", "skip")
                 yield _button("Back (b)", "back")
         yield Footer()
 
     def on_mount(self) -> None:
+        self._offer(start=True)
+
+    def _offer(self, *, start: bool) -> None:
+        """Offer earlier measurements of the chosen workload when there are some; else measure
+        (``start``) or wait for the user to."""
         try:
-            self._cached = self.runner.cached(self.session.probe_settings)
+            self._cached = self.runner.cached(self.session.probe_settings, self.session.workload)
         except Exception as exc:  # a broken cache is not worth stopping for; say so and measure
             self.notify(f"The cached measurements could not be read: {exc}", severity="warning",
                         markup=False)
             self._cached = None
         if self._cached is None:
-            self.action_measure()
+            if start:
+                self.action_measure()
+            else:
+                self._status("Measure (r) when ready, or choose another workload (w).")
+                self._set_state("ready")
             return
         created = self._cached.get("created")
         when = _readable(created) if isinstance(created, str) else "an earlier run"
-        self._status(f"Measurements from {when} on this machine, with the same settings, are "
-                     "available. Use them (u), or measure again (r)?")
+        self._status(f"Measurements of the {self.session.workload} workload from {when} on this "
+                     "machine, with the same settings, are available. Use them (u), or measure "
+                     "again (r)?")
         self._set_state("offer")
 
     # --- state ------------------------------------------------------------------------------
@@ -126,6 +142,7 @@ class ProbesScreen(AdvisorScreen):
         self.state = state
         view = _STATES[state]
         self.query_one("#probe-title", Static).update(view.title)
+        self.query_one("#probe-workload", Static).update(self._workload_line())
         buttons = {b.id: b for b in self.query_one("#probe-buttons").query(Button)}
         for action, button in buttons.items():
             button.display = action in view.actions
@@ -166,6 +183,27 @@ class ProbesScreen(AdvisorScreen):
         self._set_state("running")
         self._run(self._cancel)
 
+    def action_workload(self) -> None:
+        """The next workload: each trains a different kind of model in both frameworks."""
+        names = list(WORKLOADS)
+        session = self.session
+        following = names[(names.index(session.workload) + 1) % len(names)]
+        session.workload_choice = None if following == workload_for(session.values) else following
+        session.measurements = None  # those were of the workload left behind
+        session.measurements_origin = ""
+        self.query_one("#probe-workload", Static).update(self._workload_line())
+        for row in self._rows():
+            row.state = FrameworkState()
+        self._offer(start=False)
+
+    def _workload_line(self) -> str:
+        session = self.session
+        matching = workload_for(session.values)
+        why = ("which matches your domain" if session.workload == matching
+               else f"your choice ({matching} matches your domain)")
+        hint = " w chooses another." if "workload" in _STATES[self.state].actions else ""
+        return f"Workload: {describe(session.workload)}, {why}.{hint}"
+
     def action_cancel(self) -> None:
         self._cancel.set()
         self._status("Cancelling: stopping the workers…")
@@ -202,7 +240,8 @@ class ProbesScreen(AdvisorScreen):
                 self.post_message(ProbeProgressed(event))
 
         try:
-            data = self.runner.run(self.session.probe_settings, on_event, cancel)
+            data = self.runner.run(self.session.probe_settings, self.session.workload, on_event,
+                                   cancel)  # fmt: skip
         except ProbeRunCancelled:
             self.post_message(ProbesCancelled())
         except Exception as exc:  # shown to the user in an error dialog

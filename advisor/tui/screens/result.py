@@ -25,6 +25,7 @@ from advisor.errors import AdvisorError
 from advisor.frameworks import NAMES, capitalised
 from advisor.inputs.answers import normalise_answers
 from advisor.inputs.questions import Questionnaire
+from advisor.knowledge.workloads import workload_for
 from advisor.report import common
 from advisor.report.text import COLORS
 from advisor.scoring.recommendation import Flip, MeasuredFramework, Recommendation, SourceRef
@@ -56,7 +57,8 @@ TABS = {
 
 
 class ResultScreen(AdvisorScreen):
-    """Shows ``rec``; ``model_source`` gives the reference CNN's code per framework."""
+    """Shows ``rec``; ``model_source`` gives the code of a probe workload's model per
+    framework (the workload measured, else the one matching the answers' domain)."""
 
     BINDINGS = [
         # The tab labels carry their numbers, so the footer leaves them out.
@@ -76,7 +78,7 @@ class ResultScreen(AdvisorScreen):
         *,
         questionnaire: Questionnaire,
         workdir: Path,
-        model_source: Callable[[str], str],
+        model_source: Callable[[str, str], str],
         inputs: ReadFiles,
     ) -> None:
         super().__init__()
@@ -84,6 +86,8 @@ class ResultScreen(AdvisorScreen):
         self.questionnaire = questionnaire
         self.workdir = workdir
         self.model_source = model_source
+        m = rec.measurements
+        self.workload = m.workload if m is not None else workload_for(rec.answers)
         self.inputs = inputs
 
     def compose(self) -> ComposeResult:
@@ -106,7 +110,8 @@ class ResultScreen(AdvisorScreen):
             with TabPane(TABS["code"], id="code"), ScrollPane(), Horizontal(id="code-panes"):
                 for fw in FRAMEWORKS_SHOWN:
                     with Vertical(classes="code-pane"):
-                        yield Static(NAMES[fw], classes=f"code-title {fw}")
+                        yield Static(f"{NAMES[fw]} – the {self.workload} workload",
+                                     classes=f"code-title {fw}")
                         yield Static(self._code(fw), classes="code")
         yield Footer()
 
@@ -212,10 +217,12 @@ class ResultScreen(AdvisorScreen):
 
     def _code(self, framework: str) -> RenderableType:
         try:
-            source = self.model_source(framework)
+            source = self.model_source(framework, self.workload)
         except Exception as exc:  # the probes package may be missing; say so in place of code
-            return Text(f"The reference model's source is not available: {exc}", style="dim")
-        marked = corrections(framework, source)
+            return Text(f"The {self.workload} model's source is not available: {exc}",
+                        style="dim")
+        # Only the CNN comes from the article, so only its code is compared with the article's.
+        marked = corrections(framework, source) if self.workload == "cnn" else []
         code = Syntax(source, "python", theme="ansi_dark", line_numbers=True, word_wrap=True,
                       highlight_lines={n for n, _ in marked}, background_color="default")
         if not marked:
