@@ -1,14 +1,21 @@
 """Probe fidelity, checked against something that shares none of its code: plain training
-scripts (bench/plain/*.py), one framework per process, in alternating windows of about
-25 s (A B B A ...), before and after the default probes; then the same scripts with the
-tuned allocator setting, against the probe's tuned state.
+scripts (bench/plain/*.py), one framework per process, as a user runs them.
+
+The machine drifts by 15-25 % over minutes, so the plain scripts run *around* each probe,
+not in blocks before and after all of them: each cycle is
+
+    plain A, plain B, (the default probe), plain B, plain A, tuned A, tuned B
+
+with A and B the two frameworks (the first alternating between cycles), and each probe is
+compared with the plain windows of its own cycle. The figures quoted are medians over the
+cycles of those per-cycle ratios.
 
 Targets (issue "measure what a user's own training script gets"): per framework the probe
 within 10 % of the plain script (goal 5 %), and the probe's ratio on the same side of 1
-whenever the plain scripts' gap exceeds 10 %.
+whenever the plain scripts' gap exceeds 10 %; the tuned states against the same scripts run
+under the same setting.
 
-    python bench/probe_accuracy.py [--windows 8] [--seconds 25] [--probes 3]
-                                   [--tuned-windows 6] [--workload cnn] [--json FILE]
+    python bench/probe_accuracy.py [--cycles 3] [--seconds 30] [--workload cnn] [--json FILE]
 """
 
 from __future__ import annotations
@@ -48,20 +55,6 @@ def plain_window(workload: str, fw: str, seconds: float, threads: int, tuned: bo
     return float(json.loads(out.stdout.strip().splitlines()[-1])["samples_per_s"])
 
 
-def plain_block(workload: str, windows: int, seconds: float, threads: int, tuned: bool,
-                first: str) -> dict[str, list[float]]:  # fmt: skip
-    """`windows` windows per framework, in mirrored pairs (A B B A ...)."""
-    order = [first, "tensorflow" if first == "pytorch" else "pytorch"]
-    got: dict[str, list[float]] = {"pytorch": [], "tensorflow": []}
-    for r in range(windows):
-        for fw in order if r % 2 == 0 else order[::-1]:
-            rate = plain_window(workload, fw, seconds, threads, tuned)
-            got[fw].append(rate)
-            print(f"  plain {fw:10s} {'tuned' if tuned else 'default':7s} {rate:9,.0f} samples/s "
-                  f"(load {load():.2f})", flush=True)  # fmt: skip
-    return got
-
-
 def probe(workload: str) -> dict:
     cmd = [sys.executable, "-m", "advisor", "probe", "--refresh", "--format", "json"]
     if workload != "cnn":
@@ -97,63 +90,76 @@ def figures(result: dict) -> dict[str, float | None]:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--windows", type=int, default=8, help="plain windows per framework")
-    parser.add_argument("--seconds", type=float, default=25.0)
-    parser.add_argument("--probes", type=int, default=3)
-    parser.add_argument("--tuned-windows", type=int, default=6)
+    parser.add_argument("--cycles", type=int, default=3, help="probes, each with its plain runs")
+    parser.add_argument("--seconds", type=float, default=30.0, help="per plain window")
     parser.add_argument("--workload", default="cnn", choices=sorted(PLAIN))
     parser.add_argument("--threads", type=int, default=len(os.sched_getaffinity(0)))
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     print(machine_line(), flush=True)
-    half = args.windows // 2
-    print(f"plain scripts, out of the box, {half} windows each (before the probes)", flush=True)
-    before = plain_block(args.workload, half, args.seconds, args.threads, False, "pytorch")
-    probes = []
-    for i in range(args.probes):
-        result = probe(args.workload)
-        probes.append(figures(result))
-        f = probes[-1]
-        print(f"  probe {i + 1}: pytorch {f['pytorch']:,.0f}, tensorflow {f['tensorflow']:,.0f}, "
-              f"ratio {f['ratio']:.3f}, wall {f['wall_s']:.1f} s (load {load():.2f})",
+    print(f"{args.cycles} cycles: plain A B, probe, plain B A, tuned A B; {args.seconds:g} s "
+          f"plain windows; workload {args.workload}", flush=True)  # fmt: skip
+    frameworks = ["pytorch", "tensorflow"]
+    cycles = []
+    for c in range(args.cycles):
+        a, b = frameworks if c % 2 == 0 else frameworks[::-1]
+
+        def plain(fw: str, tuned: bool = False) -> float:
+            rate = plain_window(args.workload, fw, args.seconds, args.threads, tuned)
+            print(f"  plain {fw:10s} {'tuned' if tuned else 'default':7s} {rate:9,.0f} "
+                  f"samples/s (load {load():.2f})", flush=True)  # fmt: skip
+            return rate
+
+        got = {fw: [] for fw in frameworks}
+        for fw in (a, b):
+            got[fw].append(plain(fw))
+        f = figures(probe(args.workload))
+        print(f"  probe {c + 1}: pytorch {f['pytorch']:,.0f}, tensorflow {f['tensorflow']:,.0f}, "
+              f"ratio {f['ratio']:.3f}, tuned {f['pytorch_tuned'] or 0:,.0f} / "
+              f"{f['tensorflow_tuned'] or 0:,.0f}, wall {f['wall_s']:.1f} s (load {load():.2f})",
               flush=True)  # fmt: skip
-    print(f"plain scripts, out of the box, {args.windows - half} windows each (after)", flush=True)
-    after = plain_block(args.workload, args.windows - half, args.seconds, args.threads, False,
-                        "tensorflow")  # fmt: skip
-    print(f"plain scripts with {' '.join(f'{k}={v}' for k, v in TUNED.items())}, "
-          f"{args.tuned_windows} windows each", flush=True)  # fmt: skip
-    tuned = plain_block(args.workload, args.tuned_windows, args.seconds, args.threads, True,
-                        "pytorch")  # fmt: skip
+        for fw in (b, a):
+            got[fw].append(plain(fw))
+        tuned = {fw: plain(fw, tuned=True) for fw in (a, b)}
+        cycles.append({"plain": got, "tuned": tuned, "probe": f})
 
     med = statistics.median
-    rows = {}
-    for fw in ("pytorch", "tensorflow"):
-        plain = med(before[fw] + after[fw])
-        prb = med([p[fw] for p in probes])
-        plain_t = med(tuned[fw])
-        prb_t = [p[f"{fw}_tuned"] for p in probes if p[f"{fw}_tuned"]]
-        rows[fw] = {"plain": plain, "probe": prb, "probe/plain": prb / plain,
-                    "plain_tuned": plain_t, "probe_tuned": med(prb_t) if prb_t else None,
-                    "plain_speedup": plain_t / plain}  # fmt: skip
-        if prb_t:
-            rows[fw]["probe_tuned/plain_tuned"] = med(prb_t) / plain_t
-            rows[fw]["probe_speedup"] = med(prb_t) / prb
-    plain_ratio = rows["pytorch"]["plain"] / rows["tensorflow"]["plain"]
-    probe_ratio = med([p["ratio"] for p in probes])
-    print("\nsummary (medians)")
+    rows: dict[str, dict[str, float | None]] = {}
+    for fw in frameworks:
+        plain_fw = [med(c["plain"][fw]) for c in cycles]
+        probe_fw = [c["probe"][fw] for c in cycles]
+        tuned_plain = [c["tuned"][fw] for c in cycles]
+        tuned_probe = [c["probe"][f"{fw}_tuned"] for c in cycles]
+        rows[fw] = {
+            "plain": med(plain_fw),
+            "probe": med(probe_fw),
+            "probe/plain": med([p / q for p, q in zip(probe_fw, plain_fw, strict=True)]),
+            "plain_tuned": med(tuned_plain),
+            "plain_speedup": med([t / q for t, q in zip(tuned_plain, plain_fw, strict=True)]),
+        }
+        if all(tuned_probe):
+            rows[fw]["probe_tuned"] = med(tuned_probe)  # type: ignore[arg-type]
+            rows[fw]["probe_tuned/plain_tuned"] = med(
+                [p / q for p, q in zip(tuned_probe, tuned_plain, strict=True)])  # type: ignore[operator]
+            rows[fw]["probe_speedup"] = med(
+                [t / p for t, p in zip(tuned_probe, probe_fw, strict=True)])  # type: ignore[operator]
+    plain_ratios = [med(c["plain"]["pytorch"]) / med(c["plain"]["tensorflow"]) for c in cycles]
+    plain_ratio = med(plain_ratios)
+    probe_ratio = med([c["probe"]["ratio"] for c in cycles])
+    print("\nsummary (medians over the cycles)")
     for fw, row in rows.items():
-        print(f"  {fw:10s} " + ", ".join(f"{k} {v:,.3f}" if v and v < 10 else f"{k} {v:,.0f}"
+        print(f"  {fw:10s} " + ", ".join(f"{k} {v:,.3f}" if v < 10 else f"{k} {v:,.0f}"
                                         for k, v in row.items() if v is not None))  # fmt: skip
     same_side = (plain_ratio > 1) == (probe_ratio > 1) or abs(plain_ratio - 1) <= 0.10
     print(f"  ratio pytorch/tensorflow: plain {plain_ratio:.3f}, probe {probe_ratio:.3f}, "
           f"same side of 1 (or plain gap <= 10 %): {same_side}")
-    walls = ", ".join(f"{p['wall_s']:.1f}" for p in probes)
+    walls = ", ".join(f"{c['probe']['wall_s']:.1f}" for c in cycles)
     print(f"  probe wall: {walls} s")
     if args.json:
         args.json.write_text(json.dumps({
-            "machine": machine_line(), "plain_before": before, "plain_after": after,
-            "plain_tuned": tuned, "probes": probes, "rows": rows,
-            "plain_ratio": plain_ratio, "probe_ratio": probe_ratio,
+            "machine": machine_line(), "workload": args.workload, "seconds": args.seconds,
+            "cycles": cycles, "rows": rows, "plain_ratio": plain_ratio,
+            "probe_ratio": probe_ratio,
         }, indent=2))  # fmt: skip
 
 
