@@ -26,7 +26,7 @@ LOGIT_TOLERANCE = 1e-4
 def write_bundle(directory: Path, *, workload: str, seed: int, cache_dir: Path | None) -> Path:
     arrays = MAKERS[workload](seed, cache_dir)
     path = directory / f"bundle-{workload}.npz"
-    np.savez(path, **arrays)
+    np.savez(path, **arrays)  # type: ignore[arg-type]  # numpy stubs type **kwds as its flags
     return path
 
 

@@ -12,6 +12,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -122,7 +123,7 @@ class TimedTraining:
     batch_size: int
     workload: Workload
     arrays: dict[str, np.ndarray]
-    test_x: object  # the held-out inputs, in the framework's own tensors
+    test_x: Any  # the held-out inputs, in the framework's own tensors
     emit: Callable[..., None]
     trained: int = 0  # training steps run in this process, warm-up and every path included
 

@@ -11,6 +11,7 @@ import importlib
 import os
 import time
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import tensorflow as tf
@@ -53,7 +54,7 @@ class KerasEngine(TimedTraining):
         tf.config.experimental.enable_tensor_float_32_execution(False)
         # A user's keras.json could say channels_first; the reference model is NHWC.
         tf.keras.config.set_image_data_format("channels_last")
-        self.paths: dict[str, object] = {}
+        self.paths: dict[str, Any] = {}  # keras.Model per path
         self.skipped: dict[str, str] = {}
         self.emit: Callable[..., None] = lambda **event: None  # the worker wires its channel
 
@@ -138,7 +139,7 @@ class KerasEngine(TimedTraining):
 
     def _steps(self, path: str, steps: int) -> float:
         if path == LEAN:
-            loss = None
+            loss: Any = None
             for _ in range(steps):
                 xb, yb = self.batches[self.cursor]
                 self.cursor = (self.cursor + 1) % len(self.batches)
@@ -173,7 +174,7 @@ class KerasEngine(TimedTraining):
         return {"elapsed_s": elapsed, "samples": batches * int(self.big.shape[0])}
 
     def _predict(self, x: object) -> np.ndarray:
-        return np.asarray(self._forward(PRIMARY, x))  # type: ignore[arg-type]
+        return np.asarray(self._forward(PRIMARY, x))
 
     def matmul(self, seconds: float) -> dict:
         n = 2048 if self.gpus else 1024

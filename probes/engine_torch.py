@@ -8,6 +8,7 @@ from __future__ import annotations
 import importlib
 import time
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import torch
@@ -44,7 +45,7 @@ class TorchEngine(TimedTraining):
             torch.backends.cudnn.benchmark = True
             torch.backends.cuda.matmul.allow_tf32 = False
             torch.backends.cudnn.allow_tf32 = False
-        self.paths: dict[str, object] = {}
+        self.paths: dict[str, Any] = {}  # the module, or its torch.compile wrapper, per path
         self.skipped: dict[str, str] = {}
         self.emit: Callable[..., None] = lambda **event: None  # the worker wires its channel
 
@@ -149,7 +150,7 @@ class TorchEngine(TimedTraining):
 
     def _steps(self, path: str, steps: int) -> float:
         model = self.paths[path]
-        loss = None
+        loss: Any = None
         for _ in range(steps):
             xb, yb = self.batches[self.cursor]
             self.cursor = (self.cursor + 1) % len(self.batches)

@@ -106,8 +106,9 @@ def sensitivity(rec: FrameworkRecord) -> list[dict]:
     for wr in rec.tuned:
         if wr.ok and not wr.hello:
             continue  # never started: the framework itself could not be measured
-        for p in wr.paths or [None]:
-            entry = {
+        paths: list[PathRecord | None] = list(wr.paths) or [None]
+        for p in paths:
+            entry: dict[str, object] = {
                 "setting": wr.state.setting,
                 "state": wr.state.name,
                 "path": p.path if p else None,
@@ -298,7 +299,7 @@ def equivalence(records: dict[str, FrameworkRecord], workload: Workload) -> dict
                       reason="needs both frameworks built; only "
                       + (", ".join(built) or "none") + " could be")  # fmt: skip
         return result
-    a, b = (r.logits for r in built.values())
+    a, b = (r.logits or [] for r in built.values())
     diff = max(
         abs(x - y) for ra, rb in zip(a, b, strict=True) for x, y in zip(ra, rb, strict=True)
     )

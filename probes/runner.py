@@ -207,9 +207,10 @@ class Runner:
         p.windows[r] = rate
         p.foreign_ops |= set(reply.get("before", [])) - TRAINING_OPS
         after = [_cpu_s(w.pid) for w in others]
-        if before and None not in before and None not in after:
-            idle = sum(a - b for a, b in zip(after, before, strict=True))  # type: ignore[operator]
-            p.idle_cpu.append(idle / reply["elapsed_s"])
+        pairs = [(a, b) for a, b in zip(after, before, strict=True)
+                 if a is not None and b is not None]  # fmt: skip
+        if pairs and len(pairs) == len(others):  # every idle worker's CPU time was readable
+            p.idle_cpu.append(sum(a - b for a, b in pairs) / reply["elapsed_s"])
         self.fleet.emit(p.framework, "training", rate, message=p.label, path=p.path)
 
     def _precise_enough(self) -> bool:

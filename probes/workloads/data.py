@@ -45,7 +45,7 @@ def _atomic_savez(path: Path, **arrays: np.ndarray) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as f:
-            np.savez(f, **arrays)
+            np.savez(f, **arrays)  # type: ignore[arg-type]  # numpy stubs type **kwds as its flags
         os.replace(tmp, path)
     except BaseException:
         os.unlink(tmp)
