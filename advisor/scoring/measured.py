@@ -182,6 +182,8 @@ def _measured_framework(r: FrameworkResult) -> MeasuredFramework:
         import_s=r.import_s,
         peak_rss_mb=r.peak_rss_mb,
         accuracy=r.accuracy,
+        quality_metric=r.quality.metric if r.quality else "accuracy" if r.accuracy else None,
+        quality=r.quality.value if r.quality else r.accuracy,
     )
 
 

@@ -136,6 +136,12 @@ class MeasuredFramework(_Out, frozen=True, kw_only=True):
     import_s: float | None = None
     peak_rss_mb: float | None = None
     accuracy: float | None = None
+    quality_metric: Annotated[
+        Literal["accuracy", "error ratio"] | None,
+        msgspec.Meta(description="the workload's held-out check: accuracy (higher is better) "
+                                 "or forecast error over a seasonal-naive forecast's (lower)"),
+    ] = None
+    quality: float | None = None
 
 
 class FasterSetting(_Out, frozen=True, kw_only=True):

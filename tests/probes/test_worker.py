@@ -114,7 +114,7 @@ def test_a_worker_killed_mid_run_leaves_a_report(tmp_path: Path) -> None:
         err = []
         for line in proc.stderr:
             err.append(line)
-            if "probe pytorch: training" in line:
+            if "probe pytorch (cnn): training" in line:
                 victims = [c for c in psutil.Process(proc.pid).children(recursive=True)
                            if "tensorflow" in c.cmdline() and "MALLOC_MMAP_THRESHOLD_"
                            not in c.environ()]  # fmt: skip

@@ -327,6 +327,14 @@ def _measured_cells(r: MeasuredFramework | None) -> dict[str, str]:
         "inference p95, ms": num(r.infer_p95_ms, ".2f"),
         "import, s": num(r.import_s, ".1f"),
         "peak memory, MB": num(r.peak_rss_mb, ",.0f"),
-        "accuracy": num(r.accuracy, ".1%"),
+        "held-out quality": _quality(r),
     }
+
+
+def _quality(r: MeasuredFramework) -> str:
+    if r.quality is None:
+        return "–"
+    if r.quality_metric == "accuracy":
+        return f"accuracy {r.quality:.1%}"
+    return f"{r.quality_metric} {r.quality:.2f}"
 
