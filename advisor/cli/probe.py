@@ -194,9 +194,10 @@ def run(args: argparse.Namespace) -> int:
     from advisor.report.measured import render_measurements
 
     err = Console(stderr=True, highlight=False, soft_wrap=True)  # one message, one line
+    inputs = [args.probe_answers or args.answers]  # the answers file must not become the output
+    check_output_path(args.probe_output, label="--output", inputs=inputs)
     workloads, why = workloads_from_args(args)
     settings = settings_from_args(args, workloads)
-    check_output_path(args.probe_output, label="--output")
     try:
         measured = _measure(settings, refresh=args.refresh, console=err,
                             intro=f"Probing {why}: {_duration(settings)}.")  # fmt: skip
@@ -212,7 +213,7 @@ def run(args: argparse.Namespace) -> int:
         color = not args.probe_output and sys.stdout.isatty()
         text = render_measurements(parse_measurements(result, "the probe result"),
                                    color=color)  # fmt: skip
-    write_output(text, args.probe_output, label="--output")
+    write_output(text, args.probe_output, label="--output", inputs=inputs)
     failed = [
         ProbeError(f"{fw} not measured ({entry.get('status')}): {entry.get('message')}")
         for fw in settings.frameworks

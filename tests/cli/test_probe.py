@@ -265,3 +265,12 @@ def test_answers_mode_probes_the_workload_of_its_domain_and_says_so(
     used = json.loads(out.out)["measurements"]
     assert used["workload"] == used["matching_workload"] == "transformer"
     assert used["workload_scale"] == 1
+
+
+def test_the_answers_file_is_never_the_output(measured, capsys, llm_answers) -> None:
+    before = llm_answers.read_bytes()
+    assert _probe("--answers", str(llm_answers), "--output", str(llm_answers)) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert llm_answers.read_bytes() == before
+    assert measured == [], "nothing was measured"
