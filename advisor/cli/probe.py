@@ -27,6 +27,9 @@ from advisor.system.output import check_output_path, write_output
 if TYPE_CHECKING:  # rich is imported where it is used: building the parser must stay cheap
     from rich.console import Console
 
+# Imports, builds, warm-ups and checks on top of an explicit --budget, on a small machine.
+_SETUP_S = 20.0
+
 ALIASES = {"pytorch": "pytorch", "torch": "pytorch", "tensorflow": "tensorflow", "tf": "tensorflow"}
 
 
@@ -273,6 +276,3 @@ def _duration(settings) -> str:  # settings: probes.ProbeSettings
         return f"about {each:.0f} s"
     return f"about {n} × {each:.0f} s, so {n * each / 60:.0f} minutes in all"
 
-
-# Imports, builds, warm-ups and checks on top of an explicit --budget, on a small machine.
-_SETUP_S = 20.0

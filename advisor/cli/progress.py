@@ -39,8 +39,8 @@ class ProbeProgress:
         intro: str = "",
     ) -> None:
         self.console = console
+        # Said once, before the first event: a cached result, which has none, says nothing.
         self._intro = intro
-        """Said once, before the first event: a cached result, which has none, says nothing."""
         # One row per framework and workload, in the order they run.
         self._rows = {(w, fw): ProbeProgressState() for w in workloads for fw in frameworks}
         self._lock = threading.Lock()

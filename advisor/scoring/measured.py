@@ -182,7 +182,8 @@ def _measured_framework(r: FrameworkResult) -> MeasuredFramework:
         import_s=r.import_s,
         peak_rss_mb=r.peak_rss_mb,
         accuracy=r.accuracy,
-        quality_metric=r.quality.metric if r.quality else "accuracy" if r.accuracy else None,
+        quality_metric=(r.quality.metric if r.quality
+                        else "accuracy" if r.accuracy is not None else None),  # fmt: skip
         quality=r.quality.value if r.quality else r.accuracy,
     )
 
