@@ -125,7 +125,8 @@ class TimedTraining:
     arrays: dict[str, np.ndarray]
     stepping_from: float | None = None
     """When the current call's first training step began, if the engine knows it better than
-    the call's own start (see ``window``)."""
+    the call's own start: a Keras path waits for its fit() thread to reach a batch's start
+    first (see ``window``)."""
     test_x: Any  # the held-out inputs, in the framework's own tensors
     emit: Callable[..., None]
     trained: int = 0  # training steps run in this process, warm-up and every path included
@@ -140,6 +141,9 @@ class TimedTraining:
         self.trained += steps
         self.stepping_from = None
         return self._steps(path, steps)
+
+    def close(self) -> None:
+        """Called once as the worker exits: ends what the engine runs besides commands."""
 
     def quality(self, path: str) -> dict:
         """The held-out check that proves training happened. A short probe may have trained
@@ -164,9 +168,7 @@ class TimedTraining:
         start = time.perf_counter()
         loss = self._train(path, steps)
         end = time.perf_counter()
-        # From the first step on, when the engine says when that was: what happens once per
-        # call before it (Keras's fit() turning its arrays into an input pipeline) is paid
-        # once per fit() of a user's run, not once per window of ours.
+        # From the first step on, when the engine says when that was.
         elapsed = end - (self.stepping_from or start)
         return {
             "elapsed_s": elapsed,

@@ -93,7 +93,10 @@ def main(argv: list[str] | None = None) -> int:
             **engine.hello(),
         },
     )
-    return serve(engine, LineReader(args.cmd_fd), reply_fd)
+    try:
+        return serve(engine, LineReader(args.cmd_fd), reply_fd)
+    finally:
+        engine.close()
 
 
 def serve(engine: object, commands: LineReader, reply_fd: int) -> int:

@@ -1,0 +1,60 @@
+"""The Keras engine's long-lived fit(), driven directly in a TensorFlow-only subprocess
+(marked `probe`): the pytest process itself never imports a framework."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = [
+    pytest.mark.probe,
+    pytest.mark.skipif(
+        importlib.util.find_spec("tensorflow") is None,
+        reason="needs the [probes] extra (tensorflow)",
+    ),
+]
+
+DRIVER = """
+import json, math, os, sys, threading
+from pathlib import Path
+os.environ["KERAS_BACKEND"] = "tensorflow"
+from probes.bundle import write_bundle
+from probes.engine_keras import LEAN, PRIMARY, KerasEngine
+
+bundle = write_bundle(Path(sys.argv[1]), workload="mlp", seed=0, cache_dir=None)
+engine = KerasEngine(threads=1)
+engine.load(str(bundle), batch_size=64, compiled=False, workload="mlp")
+held = lambda: sum(t.name == "held-fit" for t in threading.enumerate())
+windows = [engine.window(PRIMARY, 7), engine.window(LEAN, 3), engine.window(PRIMARY, 5)]
+during = held()
+steps = int(engine.model.optimizer.iterations.numpy())
+engine.close()
+print(json.dumps({
+    "steps": steps, "held_during": during, "held_after": held(),
+    "samples": [w["samples"] for w in windows],
+    "finite": all(math.isfinite(w["loss"]) and w["elapsed_s"] > 0 for w in windows),
+}))
+"""
+
+
+@pytest.mark.timeout(90)
+def test_keras_fit_windows_are_batches_of_one_fit_call_held_between_them(tmp_path: Path) -> None:
+    """Two keras-fit windows of 7 and 5 batches, a lean window of 3 between them: the one fit()
+    thread outlives the windows and runs exactly the batches asked for, across the bundled
+    data's passes (the tabular set has 7 whole batches), and closing the engine ends it."""
+    done = subprocess.run(
+        [sys.executable, "-c", DRIVER, str(tmp_path)],
+        capture_output=True, text=True, timeout=80, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    assert report["steps"] == 7 + 3 + 5  # the optimizer's own count: no batch more or less
+    assert report["samples"] == [7 * 64, 3 * 64, 5 * 64]
+    assert report["finite"]
+    assert report["held_during"] == 1  # one fit() for both keras-fit windows
+    assert report["held_after"] == 0
