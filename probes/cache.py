@@ -20,7 +20,8 @@ from probes.settings import ProbeSettings
 
 CACHE_ENV = "ADVISOR_CACHE_DIR"
 # Bump when the probe's method changes what a number means; old files are then ignored.
-METHOD_VERSION = 2  # 2: primary figures out of the box, tuned states apart
+# 2: primary figures out of the box, tuned states apart; 3: the transformer's new task and bar
+METHOD_VERSION = 3
 # Statuses that say something stable about this machine; a crash or a timeout may be a
 # passing accident and is measured again next time rather than remembered.
 CACHEABLE = frozenset({"ok", "not_installed"})

@@ -124,15 +124,20 @@ CLS, MARK_A, MARK_B = 1, 2, 3  # token 0 is never used
 
 
 def marker_sequences(rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """Random filler tokens, a CLS token first, and three markers (each A or B) at random
-    places; the label is 1 when B is the majority."""
+    """Random filler tokens, a CLS token first, and three copies of one marker, A or B, at
+    random places; the label is 1 when the marker is B.
+
+    The classifier reads only the CLS position, so the markers can reach it through attention
+    alone. Three copies rather than one triple what the first, still unfocused, attention
+    carries: both frameworks reach held-out accuracy 1.00 by step 10 (seeds 0 to 7), where a
+    single marker took 10 to 30 steps, and a majority vote of three mixed markers (the task
+    before) was still at 0.81 to 0.97 after 50 steps in TensorFlow."""
     x = rng.integers(4, VOCAB, size=(n, SEQ))
     x[:, 0] = CLS
-    kinds = rng.integers(0, 2, size=(n, 3))
-    for row, k in zip(x, kinds, strict=True):
-        places = rng.choice(np.arange(1, SEQ), size=3, replace=False)
-        row[places] = np.where(k == 1, MARK_B, MARK_A)
-    return x.astype(np.int32), (kinds.sum(axis=1) >= 2).astype(np.int64)
+    labels = rng.integers(0, 2, size=n)
+    for row, label in zip(x, labels, strict=True):
+        row[rng.choice(np.arange(1, SEQ), size=3, replace=False)] = MARK_B if label else MARK_A
+    return x.astype(np.int32), labels.astype(np.int64)
 
 
 def transformer(seed: int, cache_dir: Path | None) -> Arrays:
@@ -140,10 +145,13 @@ def transformer(seed: int, cache_dir: Path | None) -> Arrays:
     x, y = marker_sequences(rng, 4096 + 512)
     arrays = {**_split(rng, x, y, held_out=512)}
     arrays["equivalence_x"] = marker_sequences(rng, EQUIVALENCE_BATCH)[0]
-    # Embeddings drawn as PyTorch draws them by default, N(0, 1): with Keras's default (uniform
-    # within ±0.05) the classifier needs about twice the steps to learn the task.
+    # Token embeddings drawn as PyTorch draws them by default, N(0, 1); Keras's default (uniform
+    # within ±0.05) learns this task about as fast.
     arrays["tok"] = rng.normal(0.0, 1.0, (VOCAB, D_MODEL)).astype(np.float32)
-    arrays["pos"] = rng.normal(0.0, 1.0, (SEQ, D_MODEL)).astype(np.float32)
+    # Position embeddings as BERT draws them, standard deviation 0.02 (neither framework has a
+    # default): at N(0, 1) they drown the tokens' identity in every key, and attention takes
+    # about twice the steps to find the markers.
+    arrays["pos"] = rng.normal(0.0, 0.02, (SEQ, D_MODEL)).astype(np.float32)
     for b in range(BLOCKS):
         p = f"b{b}_"
         for norm in ("ln1", "ln2"):
