@@ -39,11 +39,16 @@ PLAIN = {
 TUNED = {"MALLOC_MMAP_THRESHOLD_": "268435456", "MALLOC_TRIM_THRESHOLD_": "268435456"}
 
 
+ONE_CORE = 0.6  # a plain window whose CPU use is under this share of its threads used one
+
+
 def load() -> float:
     return os.getloadavg()[0]
 
 
-def plain_window(workload: str, fw: str, seconds: float, threads: int, tuned: bool) -> float:
+def plain_window(workload: str, fw: str, seconds: float, threads: int,
+                 tuned: bool) -> tuple[float, float]:  # fmt: skip
+    """A plain script's samples per second, and the CPU seconds per second it used."""
     env = {**os.environ, **(TUNED if tuned else {})}
     for k in list(env):
         if not tuned and k in TUNED:
@@ -52,7 +57,8 @@ def plain_window(workload: str, fw: str, seconds: float, threads: int, tuned: bo
     out = subprocess.run([sys.executable, str(script), "--seconds", str(seconds),
                           "--threads", str(threads)], env=env, capture_output=True, text=True,
                          check=True)  # fmt: skip
-    return float(json.loads(out.stdout.strip().splitlines()[-1])["samples_per_s"])
+    report = json.loads(out.stdout.strip().splitlines()[-1])
+    return float(report["samples_per_s"]), float(report["cpus"])
 
 
 def probe(workload: str) -> dict:
@@ -104,24 +110,27 @@ def main() -> None:
     for c in range(args.cycles):
         a, b = frameworks if c % 2 == 0 else frameworks[::-1]
 
-        def plain(fw: str, tuned: bool = False) -> float:
-            rate = plain_window(args.workload, fw, args.seconds, args.threads, tuned)
+        def plain(fw: str, tuned: bool = False) -> tuple[float, float]:
+            rate, cpus = plain_window(args.workload, fw, args.seconds, args.threads, tuned)
             print(f"  plain {fw:10s} {'tuned' if tuned else 'default':7s} {rate:9,.0f} "
-                  f"samples/s (load {load():.2f})", flush=True)  # fmt: skip
-            return rate
+                  f"samples/s, {cpus:.2f} CPUs busy (load {load():.2f})", flush=True)  # fmt: skip
+            return rate, cpus
 
-        got = {fw: [] for fw in frameworks}
+        got: dict[str, list[float]] = {fw: [] for fw in frameworks}
+        busy: dict[str, list[float]] = {fw: [] for fw in frameworks}
         for fw in (a, b):
-            got[fw].append(plain(fw))
+            for into, value in zip((got, busy), plain(fw), strict=True):
+                into[fw].append(value)
         f = figures(probe(args.workload))
         print(f"  probe {c + 1}: pytorch {f['pytorch']:,.0f}, tensorflow {f['tensorflow']:,.0f}, "
               f"ratio {f['ratio']:.3f}, tuned {f['pytorch_tuned'] or 0:,.0f} / "
               f"{f['tensorflow_tuned'] or 0:,.0f}, wall {f['wall_s']:.1f} s (load {load():.2f})",
               flush=True)  # fmt: skip
         for fw in (b, a):
-            got[fw].append(plain(fw))
-        tuned = {fw: plain(fw, tuned=True) for fw in (a, b)}
-        cycles.append({"plain": got, "tuned": tuned, "probe": f})
+            for into, value in zip((got, busy), plain(fw), strict=True):
+                into[fw].append(value)
+        tuned = {fw: plain(fw, tuned=True)[0] for fw in (a, b)}
+        cycles.append({"plain": got, "cpus": busy, "tuned": tuned, "probe": f})
 
     med = statistics.median
     rows: dict[str, dict[str, float | None]] = {}
@@ -143,6 +152,16 @@ def main() -> None:
                 [p / q for p, q in zip(tuned_probe, tuned_plain, strict=True)])  # type: ignore[operator]
             rows[fw]["probe_speedup"] = med(
                 [t / p for t, p in zip(tuned_probe, probe_fw, strict=True)])  # type: ignore[operator]
+        # A plain process that keeps only one of the threads busy for its whole life (Keras
+        # here, now and then) is a state of its own: the comparison within the other state.
+        full = [[r for r, u in zip(c["plain"][fw], c["cpus"][fw], strict=True)
+                 if u >= ONE_CORE * args.threads] for c in cycles]  # fmt: skip
+        rows[fw]["one_core_windows"] = sum(len(c["plain"][fw]) - len(k)
+                                           for c, k in zip(cycles, full, strict=True))  # fmt: skip
+        pooled = [r for k in full for r in k]
+        if pooled:
+            rows[fw]["probe/plain_all_threads"] = med(
+                [p / med(k or pooled) for p, k in zip(probe_fw, full, strict=True)])
     plain_ratios = [med(c["plain"]["pytorch"]) / med(c["plain"]["tensorflow"]) for c in cycles]
     plain_ratio = med(plain_ratios)
     probe_ratio = med([c["probe"]["ratio"] for c in cycles])

@@ -129,7 +129,10 @@ class TimedTraining:
     first (see ``window``)."""
     test_x: Any  # the held-out inputs, in the framework's own tensors
     emit: Callable[..., None]
-    trained: int = 0  # training steps run in this process, warm-up and every path included
+    trained: int = 0  # steps the checked model has trained, warm-up and every path included
+    own_models: frozenset[str] = frozenset()
+    """Paths that train a model of their own (Keras's jit-compiled copy), whose steps do not
+    train the model the quality check predicts with."""
 
     def _steps(self, path: str, steps: int) -> float:
         raise NotImplementedError
@@ -138,7 +141,8 @@ class TimedTraining:
         raise NotImplementedError
 
     def _train(self, path: str, steps: int) -> float:
-        self.trained += steps
+        if path not in self.own_models:
+            self.trained += steps
         self.stepping_from = None
         return self._steps(path, steps)
 

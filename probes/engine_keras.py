@@ -131,6 +131,7 @@ class _HeldFit(tf.keras.callbacks.Callback):
 
 class KerasEngine(TimedTraining):
     framework = "tensorflow"
+    own_models = frozenset({COMPILED})
 
     def __init__(self, threads: int) -> None:
         # Before the first op: TensorFlow refuses to change its pools once it has run one.

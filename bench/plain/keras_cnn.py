@@ -6,7 +6,7 @@ per fit() call, before it).
 
     python bench/plain/keras_cnn.py --seconds 25 [--threads N]
 
-Prints one JSON line: {"framework", "samples_per_s", "steps", "seconds", "first_step_s"}.
+Prints one JSON line: {"framework", "samples_per_s", "steps", "seconds", "first_step_s", "cpus"}.
 """
 
 import argparse
@@ -35,7 +35,7 @@ class FirstStep(tf.keras.callbacks.Callback):
 
     def on_train_batch_begin(self, batch, logs=None):
         if batch == 0:
-            self.at = time.perf_counter()
+            self.at, self.cpu = time.perf_counter(), time.process_time()
 
 
 model = tf.keras.Sequential([
@@ -68,5 +68,8 @@ first_step = FirstStep()
 model.fit(x[: steps * 64], y[: steps * 64], batch_size=64, epochs=1, verbose=0,
           callbacks=[first_step])
 elapsed = time.perf_counter() - first_step.at
+# CPU seconds per second, all threads: about the thread count when every thread computes.
+cpus = (time.process_time() - first_step.cpu) / elapsed
 print(json.dumps({"framework": "tensorflow", "samples_per_s": steps * 64 / elapsed,
-                  "steps": steps, "seconds": elapsed, "first_step_s": first}))
+                  "steps": steps, "seconds": elapsed, "first_step_s": first,
+                  "cpus": cpus}))

@@ -7,7 +7,7 @@ ms/step (the arrays become an input pipeline once per fit() call, before it).
 
     python bench/plain/keras_transformer.py --seconds 25 [--threads N]
 
-Prints one JSON line: {"framework", "samples_per_s", "steps", "seconds", "first_step_s"}.
+Prints one JSON line: {"framework", "samples_per_s", "steps", "seconds", "first_step_s", "cpus"}.
 """
 
 import argparse
@@ -40,7 +40,7 @@ class FirstStep(tf.keras.callbacks.Callback):
 
     def on_train_batch_begin(self, batch, logs=None):
         if batch == 0:
-            self.at = time.perf_counter()
+            self.at, self.cpu = time.perf_counter(), time.process_time()
 
 
 class TokenAndPosition(layers.Layer):
@@ -82,5 +82,8 @@ data = np.resize(xs, (steps * BATCH, SEQ)), np.resize(ys, steps * BATCH)
 first_step = FirstStep()
 model.fit(*data, batch_size=BATCH, epochs=1, verbose=0, callbacks=[first_step])
 elapsed = time.perf_counter() - first_step.at
+# CPU seconds per second, all threads: about the thread count when every thread computes.
+cpus = (time.process_time() - first_step.cpu) / elapsed
 print(json.dumps({"framework": "tensorflow", "samples_per_s": steps * BATCH / elapsed,
-                  "steps": steps, "seconds": elapsed, "first_step_s": first}))
+                  "steps": steps, "seconds": elapsed, "first_step_s": first,
+                  "cpus": cpus}))

@@ -4,7 +4,7 @@ advisor's probes, so it can tell whether the probe measures what a user's script
 
     python bench/plain/torch_cnn.py --seconds 25 [--threads N]
 
-Prints one JSON line: {"framework", "samples_per_s", "steps", "seconds", "first_step_s"}.
+Prints one JSON line: {"framework", "samples_per_s", "steps", "seconds", "first_step_s", "cpus"}.
 """
 
 import argparse
@@ -62,10 +62,12 @@ t = time.perf_counter()
 train(1)
 first = time.perf_counter() - t
 train(args.warmup_steps, 1)
-steps, start = 0, time.perf_counter()
+steps, start, cpu = 0, time.perf_counter(), time.process_time()
 while time.perf_counter() - start < args.seconds:
     train(50, args.warmup_steps + 1 + steps)
     steps += 50
 elapsed = time.perf_counter() - start
+cpus = (time.process_time() - cpu) / elapsed  # CPU seconds per second, all threads
 print(json.dumps({"framework": "pytorch", "samples_per_s": steps * 64 / elapsed, "steps": steps,
-                  "seconds": elapsed, "first_step_s": first}))
+                  "seconds": elapsed, "first_step_s": first,
+                  "cpus": cpus}))
