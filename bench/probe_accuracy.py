@@ -16,6 +16,7 @@ whenever the plain scripts' gap exceeds 10 %; the tuned states against the same 
 under the same setting.
 
     python bench/probe_accuracy.py [--cycles 3] [--seconds 30] [--workload cnn] [--json FILE]
+    python bench/probe_accuracy.py --combine run1.json run2.json   # the cycles of both, summarised
 """
 
 from __future__ import annotations
@@ -23,11 +24,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from probe_common import machine_line
 
@@ -94,15 +97,26 @@ def figures(result: dict) -> dict[str, float | None]:
     }
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--cycles", type=int, default=3, help="probes, each with its plain runs")
-    parser.add_argument("--seconds", type=float, default=30.0, help="per plain window")
-    parser.add_argument("--workload", default="cnn", choices=sorted(PLAIN))
-    parser.add_argument("--threads", type=int, default=len(os.sched_getaffinity(0)))
-    parser.add_argument("--json", type=Path)
-    args = parser.parse_args()
-    print(machine_line(), flush=True)
+def pooled(cycles: list[dict], fw: str, key: str = "") -> dict[str, Any]:
+    """The probe's median over all cycles against the plain scripts' median over all their
+    windows, with a 95 % interval from resampling whole cycles (the machine drifts, so a
+    cycle is the unit that is independent). A probe worker and a plain process are each one
+    draw from how fast a fresh process runs here, which is what this compares; the per-cycle
+    ratios compare one draw with two and scatter by the between-process spread."""
+    med = statistics.median
+
+    def ratio(cs: list[dict]) -> float:
+        probe = [c["probe"][f"{fw}{key}"] for c in cs]
+        plain = [r for c in cs for r in ([c["tuned"][fw]] if key else c["plain"][fw])]
+        return med(probe) / med(plain)
+
+    rng = random.Random(0)
+    boot = sorted(ratio([rng.choice(cycles) for _ in cycles]) for _ in range(2000))
+    return {"estimate": ratio(cycles), "ci95": [boot[49], boot[1949]]}
+
+
+def run(args: argparse.Namespace) -> list[dict]:
+    """The cycles: plain windows around a default probe, then the tuned plain windows."""
     print(f"{args.cycles} cycles: plain A B, probe, plain B A, tuned A B; {args.seconds:g} s "
           f"plain windows; workload {args.workload}", flush=True)  # fmt: skip
     frameworks = ["pytorch", "tensorflow"]
@@ -131,9 +145,13 @@ def main() -> None:
                 into[fw].append(value)
         tuned = {fw: plain(fw, tuned=True)[0] for fw in (a, b)}
         cycles.append({"plain": got, "cpus": busy, "tuned": tuned, "probe": f})
+    return cycles
 
+
+def summarise(cycles: list[dict], threads: int) -> dict[str, Any]:
+    frameworks = ["pytorch", "tensorflow"]
     med = statistics.median
-    rows: dict[str, dict[str, float | None]] = {}
+    rows: dict[str, dict[str, Any]] = {}
     for fw in frameworks:
         plain_fw = [med(c["plain"][fw]) for c in cycles]
         probe_fw = [c["probe"][fw] for c in cycles]
@@ -147,38 +165,79 @@ def main() -> None:
             "plain_speedup": med([t / q for t, q in zip(tuned_plain, plain_fw, strict=True)]),
         }
         if all(tuned_probe):
-            rows[fw]["probe_tuned"] = med(tuned_probe)  # type: ignore[arg-type]
+            rows[fw]["probe_tuned"] = med(tuned_probe)
             rows[fw]["probe_tuned/plain_tuned"] = med(
-                [p / q for p, q in zip(tuned_probe, tuned_plain, strict=True)])  # type: ignore[operator]
+                [p / q for p, q in zip(tuned_probe, tuned_plain, strict=True)]
+            )
             rows[fw]["probe_speedup"] = med(
-                [t / p for t, p in zip(tuned_probe, probe_fw, strict=True)])  # type: ignore[operator]
+                [t / p for t, p in zip(tuned_probe, probe_fw, strict=True)]
+            )
         # A plain process that keeps only one of the threads busy for its whole life (Keras
         # here, now and then) is a state of its own: the comparison within the other state.
         full = [[r for r, u in zip(c["plain"][fw], c["cpus"][fw], strict=True)
-                 if u >= ONE_CORE * args.threads] for c in cycles]  # fmt: skip
+                 if u >= ONE_CORE * threads] for c in cycles]  # fmt: skip
         rows[fw]["one_core_windows"] = sum(len(c["plain"][fw]) - len(k)
                                            for c, k in zip(cycles, full, strict=True))  # fmt: skip
-        pooled = [r for k in full for r in k]
-        if pooled:
+        rows[fw]["pooled"] = pooled(cycles, fw)
+        if all(tuned_probe):
+            rows[fw]["pooled_tuned"] = pooled(cycles, fw, "_tuned")
+        everything = [r for k in full for r in k]
+        if everything:
             rows[fw]["probe/plain_all_threads"] = med(
-                [p / med(k or pooled) for p, k in zip(probe_fw, full, strict=True)])
+                [p / med(k or everything) for p, k in zip(probe_fw, full, strict=True)]
+            )
     plain_ratios = [med(c["plain"]["pytorch"]) / med(c["plain"]["tensorflow"]) for c in cycles]
     plain_ratio = med(plain_ratios)
     probe_ratio = med([c["probe"]["ratio"] for c in cycles])
     print("\nsummary (medians over the cycles)")
     for fw, row in rows.items():
         print(f"  {fw:10s} " + ", ".join(f"{k} {v:,.3f}" if v < 10 else f"{k} {v:,.0f}"
-                                        for k, v in row.items() if v is not None))  # fmt: skip
+                                        for k, v in row.items()
+                                        if isinstance(v, float | int)))  # fmt: skip
+        for key in ("pooled", "pooled_tuned"):
+            if isinstance(pool := row.get(key), dict):
+                low, high = pool["ci95"]
+                print(
+                    f"  {fw:10s} {key}: probe median / plain median {pool['estimate']:.3f} "
+                    f"[{low:.3f}, {high:.3f}] (95 %, cycles resampled)"
+                )
     same_side = (plain_ratio > 1) == (probe_ratio > 1) or abs(plain_ratio - 1) <= 0.10
-    print(f"  ratio pytorch/tensorflow: plain {plain_ratio:.3f}, probe {probe_ratio:.3f}, "
-          f"same side of 1 (or plain gap <= 10 %): {same_side}")
+    print(
+        f"  ratio pytorch/tensorflow: plain {plain_ratio:.3f}, probe {probe_ratio:.3f}, "
+        f"same side of 1 (or plain gap <= 10 %): {same_side}"
+    )
     walls = ", ".join(f"{c['probe']['wall_s']:.1f}" for c in cycles)
     print(f"  probe wall: {walls} s")
+    return {"rows": rows, "plain_ratio": plain_ratio, "probe_ratio": probe_ratio}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--cycles", type=int, default=3, help="probes, each with its plain runs")
+    parser.add_argument("--seconds", type=float, default=30.0, help="per plain window")
+    parser.add_argument("--workload", default="cnn", choices=sorted(PLAIN))
+    parser.add_argument("--threads", type=int, default=len(os.sched_getaffinity(0)))
+    parser.add_argument("--json", type=Path, help="write every window and the summary here")
+    parser.add_argument(
+        "--combine",
+        type=Path,
+        nargs="+",
+        metavar="JSON",
+        help="summarise the cycles of earlier --json files together, run nothing",
+    )
+    args = parser.parse_args()
+    if args.combine:
+        runs = [json.loads(path.read_text()) for path in args.combine]
+        print(f"{len(runs)} runs combined: " + "; ".join(r["machine"] for r in runs), flush=True)
+        summarise([c for r in runs for c in r["cycles"]], args.threads)
+        return
+    print(machine_line(), flush=True)
+    cycles = run(args)
+    summary = summarise(cycles, args.threads)
     if args.json:
         args.json.write_text(json.dumps({
             "machine": machine_line(), "workload": args.workload, "seconds": args.seconds,
-            "cycles": cycles, "rows": rows, "plain_ratio": plain_ratio,
-            "probe_ratio": probe_ratio,
+            "cycles": cycles, **summary,
         }, indent=2))  # fmt: skip
 
 
