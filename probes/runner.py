@@ -33,6 +33,7 @@ from probes.schedule import (
     plan_rounds,
     round_order,
     stop_reason,
+    window_s,
 )
 from probes.settings import ProbeEvent, ProbeSettings
 from probes.stats import geometric_ci95
@@ -164,28 +165,44 @@ class Runner:
             return
         train_s = self.info.budget_s * (1.0 - INFER_SHARE)
         self.info.rounds_planned = plan_rounds(train_s, len(slots), self.settings.quick)
-        window_s = train_s / self.info.rounds_planned / len(slots) - GAP_S
+        planned_s = train_s / self.info.rounds_planned / len(slots) - GAP_S
+        sized_s, between_s = planned_s, len(slots) * GAP_S  # between: a round's time outside
         order = first_order(slots, self.settings.seed)
         start = time.monotonic()
-        round_s: list[float] = []  # measured, protocol overhead included
         r = 0
         while True:
             live = [p for p in order if p.ok and self.fleet.worker_of(p).alive]
+            elapsed_s = time.monotonic() - start
+            if r > 0:
+                sized_s = window_s(planned_s=planned_s, left_s=train_s - elapsed_s,
+                                   rounds_left=self.info.rounds_planned - r,
+                                   slots=max(len(live), 1), between_s=between_s)  # fmt: skip
             self.info.stopped = "no worker left" if not live else stop_reason(
-                rounds_done=r, planned=self.info.rounds_planned,
-                elapsed_s=time.monotonic() - start, round_s=round_s, train_s=train_s,
+                rounds_done=r, planned=self.info.rounds_planned, elapsed_s=elapsed_s,
+                next_round_s=self._round_s(live, sized_s) + between_s, train_s=train_s,
                 precise_enough=self._precise_enough,
             )  # fmt: skip
             if self.info.stopped:
                 break
-            round_start = time.monotonic()
+            round_start, in_windows = time.monotonic(), 0.0
             for p in round_order(live, r):
                 if p.ok and self.fleet.worker_of(p).alive:
-                    self._window(p, r, window_s)
+                    t = time.monotonic()
+                    self._window(p, r, sized_s)
+                    in_windows += time.monotonic() - t
                     self.fleet.sleep(GAP_S)
-            round_s.append(time.monotonic() - round_start)
+            between_s = time.monotonic() - round_start - in_windows
             r += 1
         self.info.rounds = r
+
+    @staticmethod
+    def _steps_for(p: PathRecord, window_s: float) -> int:
+        return max(MIN_STEPS, round(max(window_s - p.overhead_s, 0.0) / p.step_s))
+
+    def _round_s(self, live: list[PathRecord], window_s: float) -> float:
+        """How long a round of ``window_s`` windows will take inside its windows: a window
+        runs at least MIN_STEPS steps, so a tiny budget's rounds outgrow their share."""
+        return sum(self._steps_for(p, window_s) * p.step_s + p.overhead_s for p in live)
 
     def _window(self, p: PathRecord, r: int, window_s: float) -> None:
         wr = self.fleet.worker_of(p)
@@ -193,7 +210,7 @@ class Runner:
         # stretches at most one window per path, not the budget; and net of the path's
         # measured per-window overhead (the command round trip, a fit() call's set-up), so
         # rounds take the time the budget planned for them.
-        p.steps = max(MIN_STEPS, round(max(window_s - p.overhead_s, 0.0) / p.step_s))
+        p.steps = self._steps_for(p, window_s)
         others = [w.worker for w in self.fleet.alive() if w is not wr and w.worker is not None]
         before = [_cpu_s(w.pid) for w in others]
         t = time.monotonic()

@@ -9,7 +9,6 @@ paired ratio; with two slots this is the classic A B B A design.
 from __future__ import annotations
 
 import random
-import statistics
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
@@ -59,7 +58,7 @@ def stop_reason(
     rounds_done: int,
     planned: int,
     elapsed_s: float,
-    round_s: Sequence[float],
+    next_round_s: float,
     train_s: float,
     precise_enough: Callable[[], bool],
 ) -> str:
@@ -68,6 +67,7 @@ def stop_reason(
     Blocks are two mirrored rounds: the planned rounds, the precision target and a spent
     budget end the run at a block boundary, so every paired ratio keeps its drift
     cancellation. Only a budget about to be overrun by more than the slack cuts a block.
+    ``next_round_s`` is how long the next rounds will take as sized (see ``window_s``).
     """
     at_block_end = rounds_done % 2 == 0
     if at_block_end and rounds_done >= planned:
@@ -75,9 +75,21 @@ def stop_reason(
     if at_block_end and rounds_done >= MIN_ROUNDS and precise_enough():
         return f"interval within ±{TARGET_HALF_WIDTH:.0%}"
     if rounds_done >= 2:
-        ahead = (2 - rounds_done % 2) * statistics.median(round_s)
+        ahead = (2 - rounds_done % 2) * next_round_s
         if elapsed_s + ahead > train_s * BUDGET_SLACK:
             # At a block end, stop unless a whole block fits; inside one, finish it unless
             # even that would overrun (a slowed machine must not blow the budget).
             return "budget spent"
     return ""
+
+
+def window_s(*, planned_s: float, left_s: float, rounds_left: int, slots: int,
+             between_s: float) -> float:  # fmt: skip
+    """Each window's length for the rounds still to run: their share of the training budget
+    that is left, less the time a round spends outside its windows (the gaps, the commands).
+    Windows are sized from each path's latest step time, so a machine that slows down makes
+    a round overrun its plan; re-sizing the rest absorbs that, where a fixed length would end
+    the run a block early for an overrun of a few per cent. Never under half the planned
+    length: below that the budget check stops the run instead."""
+    share = (left_s / max(rounds_left, 1) - between_s) / slots
+    return max(planned_s / 2, share)
