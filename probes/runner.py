@@ -31,9 +31,9 @@ from probes.schedule import (
     TARGET_HALF_WIDTH,
     first_order,
     plan_rounds,
+    resized_window_s,
     round_order,
     stop_reason,
-    window_s,
 )
 from probes.settings import ProbeEvent, ProbeSettings
 from probes.stats import geometric_ci95
@@ -166,7 +166,8 @@ class Runner:
         train_s = self.info.budget_s * (1.0 - INFER_SHARE)
         self.info.rounds_planned = plan_rounds(train_s, len(slots), self.settings.quick)
         planned_s = train_s / self.info.rounds_planned / len(slots) - GAP_S
-        sized_s, between_s = planned_s, len(slots) * GAP_S  # between: a round's time outside
+        # between_s: a round's time outside its windows (the gaps), measured after each round
+        sized_s, between_s = planned_s, len(slots) * GAP_S
         order = first_order(slots, self.settings.seed)
         start = time.monotonic()
         r = 0
@@ -174,9 +175,11 @@ class Runner:
             live = [p for p in order if p.ok and self.fleet.worker_of(p).alive]
             elapsed_s = time.monotonic() - start
             if r > 0:
-                sized_s = window_s(planned_s=planned_s, left_s=train_s - elapsed_s,
-                                   rounds_left=self.info.rounds_planned - r,
-                                   slots=max(len(live), 1), between_s=between_s)  # fmt: skip
+                sized_s = resized_window_s(
+                    planned_s=planned_s, left_s=train_s - elapsed_s,
+                    rounds_left=self.info.rounds_planned - r,
+                    slots=max(len(live), 1), between_s=between_s,
+                )  # fmt: skip
             self.info.stopped = "no worker left" if not live else stop_reason(
                 rounds_done=r, planned=self.info.rounds_planned, elapsed_s=elapsed_s,
                 next_round_s=self._round_s(live, sized_s) + between_s, train_s=train_s,

@@ -67,7 +67,7 @@ def stop_reason(
     Blocks are two mirrored rounds: the planned rounds, the precision target and a spent
     budget end the run at a block boundary, so every paired ratio keeps its drift
     cancellation. Only a budget about to be overrun by more than the slack cuts a block.
-    ``next_round_s`` is how long the next rounds will take as sized (see ``window_s``).
+    ``next_round_s`` is how long the next rounds will take as sized (see ``resized_window_s``).
     """
     at_block_end = rounds_done % 2 == 0
     if at_block_end and rounds_done >= planned:
@@ -83,7 +83,7 @@ def stop_reason(
     return ""
 
 
-def window_s(*, planned_s: float, left_s: float, rounds_left: int, slots: int,
+def resized_window_s(*, planned_s: float, left_s: float, rounds_left: int, slots: int,
              between_s: float) -> float:  # fmt: skip
     """Each window's length for the rounds still to run: their share of the training budget
     that is left, less the time a round spends outside its windows (the gaps, the commands).

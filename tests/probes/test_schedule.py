@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from probes.schedule import first_order, stop_reason, window_s, window_sequence
+from probes.schedule import first_order, resized_window_s, stop_reason, window_sequence
 
 
 def test_first_slot_is_drawn_from_the_seed() -> None:
@@ -27,8 +27,8 @@ def test_windows_shrink_to_fit_what_is_left_of_the_budget() -> None:
     five 0.3 s gaps, a 16 s training share: what a 2-core machine did) no longer ends the run
     a block early: the last two rounds get shorter windows and still fit."""
     planned, elapsed, between = 0.5, 8.49, 1.45
-    sized = window_s(planned_s=planned, left_s=16.0 - elapsed, rounds_left=2, slots=5,
-                     between_s=between)  # fmt: skip
+    sized = resized_window_s(planned_s=planned, left_s=16.0 - elapsed, rounds_left=2, slots=5,
+                             between_s=between)  # fmt: skip
     assert 0.25 < sized < planned
     assert 2 * (5 * sized + between) == pytest.approx(16.0 - elapsed)
 
@@ -39,7 +39,8 @@ def test_windows_shrink_to_fit_what_is_left_of_the_budget() -> None:
     assert stop(5 * sized + between) == ""
     assert stop(4.24) == "budget spent"  # rounds as long as the first two would overrun
     # Never under half the planned length: then the budget check decides.
-    assert window_s(planned_s=planned, left_s=1.0, rounds_left=2, slots=5, between_s=1.5) == 0.25
+    assert resized_window_s(planned_s=planned, left_s=1.0, rounds_left=2, slots=5,
+                            between_s=1.5) == 0.25  # fmt: skip
 
 
 def test_the_run_ends_at_a_block_boundary_when_planned_or_precise() -> None:
