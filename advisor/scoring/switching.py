@@ -99,7 +99,7 @@ def switching(scan: ProjectScan | None) -> Switching:
         return NO_SCAN
     cost = scan.switching_cost
     bound: dict[Framework, BoundCode] = {"tensorflow": cost.tensorflow, "pytorch": cost.pytorch}
-    factors = {fw: factor(b) for fw, b in bound.items()}
+    factors: dict[str, float] = {fw: factor(b) for fw, b in bound.items()}
     return Switching(
         factors=factors,
         evidence={fw: scaled_text(fw, b, factors[fw], root=scan.root, complete=scan.complete)

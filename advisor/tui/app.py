@@ -188,6 +188,7 @@ def make_app(
     probe_settings: Any = None,
     workdir: str | Path | None = None,
     ruleset: RuleSet | None = None,
+    project_path: str | Path | None = None,
 ) -> AdvisorApp:
     """Build the app. Rule files must load (their errors propagate, before any screen); a bad
     answers or measurements file is shown in an error dialog and the app starts without it.
@@ -233,12 +234,13 @@ def run_app(
     rule_paths: Sequence[str | Path] = (),
     no_probe: bool = False,
     measurements_path: str | Path | None = None,
+    project_path: str | Path | None = None,
 ) -> int:
     """Run the app in this terminal; the exit code for ``advisor``."""
     from advisor.system.interrupts import app_exits_on_signals
 
     app = make_app(answers_path=answers_path, rule_paths=rule_paths, no_probe=no_probe,
-                   measurements_path=measurements_path)
+                   measurements_path=measurements_path, project_path=project_path)
     with app_exits_on_signals(app):  # SIGTERM/SIGHUP: exit (stopping any probe), then raise
         code = app.run()
     return int(code if code is not None else ExitCode.OK)

@@ -104,3 +104,27 @@ def proposals(draw: st.DrawFn, questionnaire: Questionnaire) -> list[Proposal]:
     if draw(st.booleans()):
         out.append(proposal(draw(st.sampled_from(["graph_size", "domain"])), "graph"))
     return out
+
+
+class FakeEngine:
+    """Stands in for ``advisor.scan.scan_project`` (scan-core's engine): answers every folder
+    with ``result``, its root the folder as given, and remembers what it was asked."""
+
+    def __init__(self, result: ProjectScan | None = None) -> None:
+        self.result = result or scan()
+        self.calls: list[str] = []
+
+    def __call__(self, folder: object, *, cancel: object = None) -> ProjectScan:
+        import msgspec
+
+        self.calls.append(str(folder))
+        return msgspec.structs.replace(self.result, root=str(folder))
+
+
+def use_engine(monkeypatch: object, result: ProjectScan | None = None) -> FakeEngine:
+    """Make ``FakeEngine(result)`` the engine that ``advisor.scan.project.scan_folder`` calls."""
+    import advisor.scan
+
+    engine = FakeEngine(result)
+    monkeypatch.setattr(advisor.scan, "scan_project", engine, raising=False)  # type: ignore[attr-defined]
+    return engine
