@@ -50,17 +50,18 @@ def _reasons(tallies: list[Tally]) -> str:
         ", …" if len(tallies) > 3 else "")
 
 
-def used_line(rec: Recommendation) -> str | None:
-    """The headline's line on which answers came from the scan."""
+def used_line(rec: Recommendation, where: str = "“From the project scan”") -> str | None:
+    """The headline's line on which answers came from the scan; ``where`` says where the
+    report explains them."""
     p = rec.project
     if p is None:
         return None
     used = p.with_status("used")
     if not used:
-        return f"The scan of {p.root} answered no question (see “From the project scan”)."
+        return f"The scan of {p.root} answered no question (see {where})."
     return (f"From the scan of {p.root}: "
             + ", ".join(f"{u.question} = {value_text(u.answer)}" for u in used)
-            + " (why: “From the project scan”).")
+            + f" (why: {where}).")
 
 
 def answer_mark(rec: Recommendation, question: str) -> str:
