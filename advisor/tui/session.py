@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from advisor.knowledge.ruleset import LoadedRule, RuleSet
     from advisor.scan.model import ProjectScan, Proposal
     from advisor.scoring.recommendation import Recommendation
+    from advisor.scoring.switching import Switching
 
 
 def default_values(questionnaire: Questionnaire) -> dict[str, AnswerValue]:
@@ -119,6 +120,13 @@ class Session:
         if value != self.values.get(question_id):
             self.given.add(question_id)
         self.values[question_id] = value
+
+    @property
+    def switching(self) -> Switching:
+        """How the scan scales the existing-code points (not at all without a scan)."""
+        from advisor.scoring.switching import switching
+
+        return switching(self.scan)
 
     def from_scan(self, question_id: str) -> bool:
         """The answer is the one the scan proposed (and the user has not changed it)."""

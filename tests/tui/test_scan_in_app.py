@@ -128,6 +128,8 @@ async def test_a_proposed_answer_is_marked_with_its_evidence_one_key_away(tmp_pa
         assert "Proposed by the scan (91 %): Yes, in TensorFlow / Keras. e: why." in _text(app)
         assert "Yes, in TensorFlow / Keras  ← scan 91 %" in [str(b.label) for b in
                                                             radio.query("ChoiceButton")]
+        preview = _text(app, "#preview-body")
+        assert "TensorFlow +6.9 (5 × 1.38, the scan's switching cost) Existing code" in preview
         await pilot.press("e")
         await pilot.pause()
         assert isinstance(app.screen, EvidenceModal)

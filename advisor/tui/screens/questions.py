@@ -129,7 +129,8 @@ class QuestionsScreen(AdvisorScreen):
     def _preview(self, value: str | tuple[str, ...]) -> None:
         q = self.question
         label = answer_label(q, value, short=True)
-        self.query_one(RulePreview).show(label, self.session.rules_in_play(q, value))
+        self.query_one(RulePreview).show(label, self.session.rules_in_play(q, value),
+                                         self.session.switching.scale)
 
     @on(Highlighted)
     def _highlighted(self, event: Highlighted) -> None:
@@ -179,7 +180,8 @@ class QuestionsScreen(AdvisorScreen):
 
     def action_all_rules(self) -> None:
         preview = self.query_one(RulePreview)
-        self.app.push_screen(RulesModal(preview.heading, rules_list(preview.rules, self.titles)))
+        self.app.push_screen(RulesModal(preview.heading,
+                                        rules_list(preview.rules, self.titles, preview.scale)))
 
     # --- moving between questions -----------------------------------------------------------
 
