@@ -129,9 +129,11 @@ class Session:
         return switching(self.scan)
 
     def from_scan(self, question_id: str) -> bool:
-        """The answer is the one the scan proposed (and the user has not changed it)."""
+        """The answer is the one the scan proposed, and the user has not made it theirs (a
+        user who changes it and changes it back agrees with the scan: the answer is theirs)."""
         value = self.scan_values.get(question_id)
-        return value is not None and self.values.get(question_id) == value
+        return (value is not None and question_id not in self.given
+                and self.values.get(question_id) == value)
 
     def proposal(self, question_id: str, kind: str = "default") -> Proposal | None:
         """The scan's first proposal of ``kind`` for the question, if any."""

@@ -253,3 +253,19 @@ async def test_start_over_forgets_the_scan(tmp_path: Path) -> None:
 
 def test_the_fake_scan_is_the_scan_the_tests_describe() -> None:
     assert [p.question for p in SCAN.proposals] == ["existing_code", "domain", "team_experience"]
+
+
+def test_an_answer_changed_and_changed_back_is_the_users() -> None:
+    from tui_pilots import ruleset
+
+    from advisor.tui.session import Session
+
+    session = Session(ruleset())
+    session.apply_scan(SCAN)
+    session.choose("existing_code", "tensorflow")  # Enter on the preselected proposal
+    assert session.from_scan("existing_code")
+    session.choose("domain", "vision")
+    session.choose("domain", "nlp")
+    assert not session.from_scan("domain") and session.values["domain"] == "nlp"
+    status = {p.question: p.status for p in session.recommendation().project.proposals}
+    assert status == {"existing_code": "used", "domain": "confirmed", "team_experience": "hint"}
