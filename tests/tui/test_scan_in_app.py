@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from project_trees import needs_engine, write_shop
 from scan_fakes import SCAN, FakeScanner
 from textual.widgets import Input, OptionList, Static
 from tui_pilots import SIZE, app_with, settle, to_question, to_result
@@ -269,3 +270,13 @@ def test_an_answer_changed_and_changed_back_is_the_users() -> None:
     assert not session.from_scan("domain") and session.values["domain"] == "nlp"
     status = {p.question: p.status for p in session.recommendation().project.proposals}
     assert status == {"existing_code": "used", "domain": "confirmed", "team_experience": "hint"}
+
+
+@needs_engine
+async def test_the_real_scan_of_a_small_tree(tmp_path: Path) -> None:
+    app = app_with(project_path=write_shop(tmp_path / "shop"), no_probe=True)  # the engine
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, WelcomeScreen)
+        assert app.session.from_scan("existing_code")
+        assert app.session.values["existing_code"] == "tensorflow"
