@@ -15,6 +15,7 @@ from advisor.inputs.measurements import Measurements, parse_measurements
 from advisor.inputs.questions import Questionnaire
 from advisor.knowledge.loader import bundled_questionnaire, load_ruleset
 from advisor.knowledge.ruleset import RuleSet
+from advisor.scan.project import ProjectLike, project_scan
 from advisor.scoring import score
 from advisor.scoring.recommendation import Recommendation
 
@@ -25,6 +26,7 @@ def recommend(
     measurements: Measurements | Mapping[str, Any] | None = None,
     rule_paths: str | Path | Iterable[str | Path] = (),
     ruleset: RuleSet | None = None,
+    project: ProjectLike | None = None,
 ) -> Recommendation:
     """Recommend TensorFlow, PyTorch or either for ``answers``.
 
@@ -37,11 +39,15 @@ def recommend(
             Path), or a list of them.
         ruleset: an already loaded ``RuleSet`` (overrides ``rule_paths``), for callers that
             score many answer sets.
+        project: the project's folder (a str or Path), scanned now with the default limits,
+            or a ``ProjectScan`` made earlier. Its proposals answer the questions ``answers``
+            leaves open (never one it answers), its switching cost scales the existing-code
+            points, and ``Recommendation.project`` says which answers came from it and why.
 
     Raises:
         AnswersError (``answers``), MeasurementsError (``measurements``), RuleFileError
-        (``rule_paths`` or ``ruleset``), RuleConflictError: for a wrong value and for a
-        wrong type alike.
+        (``rule_paths`` or ``ruleset``), ProjectError (``project``), RuleConflictError: for a
+        wrong value and for a wrong type alike.
     """
     if ruleset is not None and not isinstance(ruleset, RuleSet):
         raise RuleFileError(
@@ -56,7 +62,8 @@ def recommend(
                 f"contract-3 dict, got {brief(measurements)}",
             )  # fmt: skip
         measurements = parse_measurements(measurements)
-    return score(normalised, rules, measurements)
+    scan = project_scan(project) if project is not None else None
+    return score(normalised, rules, measurements, scan=scan)
 
 
 def load_answers(path: str | Path, questionnaire: Questionnaire | None = None) -> Answers:

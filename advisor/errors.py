@@ -5,7 +5,8 @@
     ├── InputError               a file the user gave us is unusable             -> exit 2
     │   ├── AnswersError         answers file (YAML): syntax, unknown key, bad value
     │   ├── MeasurementsError    measurements file (JSON, contract 3)
-    │   └── RuleFileError        rule, question or criteria file (YAML)
+    │   ├── RuleFileError        rule, question or criteria file (YAML)
+    │   └── ProjectError         a project to scan (--project): not a readable folder
     ├── OutputError              a report or file could not be written             -> exit 2
     ├── RuleConflictError        two constraints that fired require different frameworks -> exit 2
     └── ProbeError               a probe could not measure a framework it was asked to -> exit 3
@@ -123,6 +124,11 @@ class RuleFileError(InputError):
         if not self.rule_id:
             return self.key
         return f"rule {self.rule_id!r}" + (f" → {self.key}" if self.key else "")
+
+
+class ProjectError(InputError):
+    """A project given to scan is unusable: no such folder, not a folder, unreadable, or (when
+    embedded) neither a path nor a ``ProjectScan``."""
 
 
 class OutputError(AdvisorError):

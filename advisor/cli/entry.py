@@ -43,7 +43,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog=PROG,
         description="TensorFlow or PyTorch? Answers, sourced rules and measurements on this "
         "machine, combined into an explained recommendation. Without arguments, starts the "
-        "interactive app.",
+        "interactive app. With --project DIR, a scan of your repository proposes answers; "
+        "with --format or --output as well, it reports without an answers file (for CI).",
         epilog="Exit codes: 0 success, 1 'rules check' found problems, 2 bad input or usage, "
         "3 a probe could not measure a framework, 129 hung up (SIGHUP), 130 interrupted "
         "(Ctrl-C), 143 terminated (SIGTERM).",
@@ -61,9 +62,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="use this measurements file (JSON) instead of probing",
     )
     parser.add_argument(
+        "--project",
+        metavar="DIR",
+        type=path_arg,
+        help="scan this repository (read, never run) and use the answers it proposes where "
+        "--answers gives none; without --answers, --format or --output asks for the report "
+        "(the other questions take their defaults), otherwise the app opens",
+    )
+    parser.add_argument(
         "--format",
         choices=FORMATS,
-        default="text",
+        default=None,
         help="report format (default: text)",
     )
     parser.add_argument(
@@ -143,9 +152,18 @@ def _dispatch(args: argparse.Namespace) -> int:
         from advisor.cli import probe as probe_cli
 
         return probe_cli.run(args)
-    if args.answers is not None and not args.tui:
+    if _report_mode(args):
         return _answers_mode(args)
     return _tui(args)
+
+
+def _report_mode(args: argparse.Namespace) -> bool:
+    """A report, not the app: an answers file was given, or a project with --format or
+    --output (a repository scanned in CI needs no answers file). --tui opens the app anyway."""
+    if args.tui:
+        return False
+    return args.answers is not None or (
+        args.project is not None and (args.format is not None or args.output is not None))
 
 
 def _say(line: str) -> None:
@@ -157,28 +175,54 @@ def _say(line: str) -> None:
 
 
 def _answers_mode(args: argparse.Namespace) -> int:
-    from advisor.inputs.answers import load_answers
+    from advisor.inputs.answers import load_answers, normalise_answers
     from advisor.knowledge.loader import bundled_rules_dir, load_ruleset
     from advisor.scoring import score
 
+    if args.project is not None:
+        from advisor.scan.project import check_folder
+
+        check_folder(args.project)  # a typo is exit 2 before anything else is done
     base = bundled_rules_dir()  # in a checkout, `--output rules/...` must not replace a rule file
     inputs = [args.answers, args.measurements, *args.rules, base / "questions.yaml",
               base / "criteria.yaml", base / "packs"]  # fmt: skip
     check_output_path(args.output, inputs=inputs)
     ruleset = load_ruleset(args.rules)
-    answers = load_answers(args.answers, ruleset.questionnaire)
+    if args.answers is not None:
+        answers = load_answers(args.answers, ruleset.questionnaire)
+    else:  # --project with --format/--output: the scan and the defaults answer
+        answers = normalise_answers({}, ruleset.questionnaire)
+    scan = None
+    if args.project is not None:
+        from advisor.scan.answers import with_proposals
+
+        scan = _scan(args.project)
+        # Before measuring: a domain the scan proposes decides which workload is probed.
+        answers = with_proposals(answers, scan, ruleset.questionnaire)
     measurements = _measurements(args, answers)
-    rec = score(answers, ruleset, measurements)
+    rec = score(answers, ruleset, measurements, scan=scan)
 
     from advisor.report import render
 
     to_terminal = args.output is None and sys.stdout.isatty()
     width = _terminal_width() if to_terminal else 100
     text = render(
-        rec, args.format, width=width, color=to_terminal and not os.environ.get("NO_COLOR")
+        rec, args.format or "text", width=width,
+        color=to_terminal and not os.environ.get("NO_COLOR"),
     )
     write_output(text, args.output, inputs=inputs)
     return int(ExitCode.OK)
+
+
+def _scan(project: str):  # -> ProjectScan
+    """Scan the project, saying on stderr what was read and anything it could not read."""
+    from advisor.report.project import scan_summary
+    from advisor.scan.project import scan_folder
+
+    scan = scan_folder(project)
+    for line in scan_summary(scan):
+        _say(f"{PROG}: {line}")
+    return scan
 
 
 def _measurements(args: argparse.Namespace, answers: Answers):  # -> Measurements | None
@@ -234,6 +278,10 @@ def _rules_check(args: argparse.Namespace) -> int:
 
 
 def _tui(args: argparse.Namespace) -> int:
+    if args.project is not None:
+        from advisor.scan.project import check_folder
+
+        check_folder(args.project)  # exit 2 before the app takes the terminal
     from advisor.tui import run_app
 
     return run_app(
@@ -241,6 +289,7 @@ def _tui(args: argparse.Namespace) -> int:
         rule_paths=args.rules,
         no_probe=args.no_probe,
         measurements_path=args.measurements,
+        project_path=args.project,
     )
 
 

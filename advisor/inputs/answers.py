@@ -29,6 +29,10 @@ class Answers(Mapping[str, AnswerValue]):
     # Mapping.values() (which iterating the mapping's items replaces).
     values: Mapping[str, AnswerValue]  # type: ignore[assignment]
     defaulted: tuple[str, ...] = field(default=())
+    """The questions nobody answered: their questionnaire default is used."""
+    proposed: tuple[str, ...] = field(default=())
+    """The questions the user left open that a proposal filled (a project scan's, see
+    ``propose``); never one the user answered, never one in ``defaulted``."""
 
     def __getitem__(self, key: str) -> AnswerValue:
         return self.values[key]
@@ -40,8 +44,24 @@ class Answers(Mapping[str, AnswerValue]):
         return len(self.values)
 
     def replace(self, key: str, value: AnswerValue) -> Answers:
-        """A copy with one answer changed (used for counterfactuals)."""
-        return Answers({**self.values, key: value}, tuple(d for d in self.defaulted if d != key))
+        """A copy with one answer changed (used for counterfactuals): it is then nobody's
+        default and nobody's proposal."""
+        return Answers(
+            {**self.values, key: value},
+            tuple(d for d in self.defaulted if d != key),
+            tuple(p for p in self.proposed if p != key),
+        )
+
+    def propose(self, values: Mapping[str, AnswerValue]) -> Answers:
+        """A copy in which the questions left unanswered (``defaulted``) take ``values``,
+        marked as proposed. An answer the user gave is never replaced: a proposal for it is
+        ignored. The values must already be normalised (see ``normalise_value``)."""
+        taken = {k: v for k, v in values.items() if k in self.defaulted}
+        return Answers(
+            {**self.values, **taken},
+            tuple(d for d in self.defaulted if d not in taken),
+            tuple(k for k in self.values if k in taken or k in self.proposed),
+        )
 
     def to_dict(self) -> dict[str, str | list[str]]:
         return {k: list(v) if isinstance(v, tuple) else v for k, v in self.values.items()}
@@ -106,6 +126,11 @@ def normalise_answers(
         first.more = tuple(problems[1:])
         raise first
     return Answers(values, tuple(defaulted))
+
+
+def normalise_value(question: Question, value: Any) -> AnswerValue:
+    """One answer, checked and normalised as in an answers file; raise ``AnswersError``."""
+    return _normalise_value(question, value, None, None)
 
 
 def _normalise_value(

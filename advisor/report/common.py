@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from advisor.frameworks import NAMES, Framework
 from advisor.knowledge.workloads import describe
+from advisor.report.project import answer_mark
 from advisor.scoring.recommendation import Recommendation, SourceRef
 from advisor.times import utc_minute
 
@@ -51,7 +52,7 @@ def _answer(value: str | list[str]) -> str:
 
 def answers_lines(rec: Recommendation) -> list[str]:
     return [
-        f"{k}: {_answer(v)}" + (" (default)" if k in rec.defaulted else "")
+        f"{k}: {_answer(v)}" + (" (default)" if k in rec.defaulted else answer_mark(rec, k))
         for k, v in rec.answers.items()
     ]
 

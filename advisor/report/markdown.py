@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from advisor.frameworks import NAMES
-from advisor.report import common
+from advisor.report import common, project
 from advisor.scoring.recommendation import Recommendation
 
 
@@ -21,6 +21,8 @@ def render_markdown(rec: Recommendation) -> str:
     out += [f"- {line}" for line in rec.explanation]
     if d := common.defaulted_line(rec):
         out += ["", f"_{d}_"]
+    if s := project.used_line(rec):
+        out += ["", f"_{s}_"]
     if rec.constraint:
         c = rec.constraint
         out += [
@@ -65,6 +67,9 @@ def render_markdown(rec: Recommendation) -> str:
     out += ["", "## Measurements", "", *[_item(x) for x in common.measurement_lines(rec)]]
     if faster := common.faster_setting_lines(rec):
         out += ["", "## Make it faster on this machine", "", *[f"- {x}" for x in faster]]
+    if rec.project is not None:
+        out += ["", "## From the project scan", "",
+                *[_item(x) for x in project.project_lines(rec)]]
     out += ["", "## What would change it", ""]
     out += [f"- {f.text}" for f in rec.flips] or ["- No single change of answer would change it."]
     out.append(

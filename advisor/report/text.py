@@ -11,7 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from advisor.frameworks import NAMES
-from advisor.report import common
+from advisor.report import common, project
 from advisor.scoring.recommendation import Recommendation
 
 COLORS = {"tensorflow": "dark_orange", "pytorch": "red3", "either": "cyan"}
@@ -82,6 +82,8 @@ def report_parts(rec: Recommendation) -> list[object]:
     parts.append(_section("Measurements", common.measurement_lines(rec)))
     if faster := common.faster_setting_lines(rec):
         parts.append(_section("Make it faster on this machine", faster))
+    if rec.project is not None:
+        parts.append(_section("From the project scan", project.project_lines(rec)))
     parts.append(_section("What would change it", flip_lines(rec)))
     parts.append(_section("Your answers", common.answers_lines(rec)))
     parts.append(_section("Provenance", common.provenance_lines(rec)))
@@ -94,7 +96,9 @@ def headline_panel(rec: Recommendation) -> Panel:
     for line in rec.explanation:
         body.append(line + "\n")
     if d := common.defaulted_line(rec):
-        body.append(d, style="italic")
+        body.append(d + ("\n" if rec.project else ""), style="italic")
+    if s := project.used_line(rec):
+        body.append(s, style="italic")
     return Panel(
         body,
         title=Text(common.headline(rec), style=f"bold {COLORS[rec.recommendation]}"),

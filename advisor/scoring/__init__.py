@@ -6,7 +6,9 @@ parts, each in its module:
 
     formula       criterion weights, points, the winner rule, confidence, robustness
     measured      what the probe's figures add, and how much they weigh
+    switching     how a project scan's switching cost scales the existing-code points
     explanation   the reasons, notes, myths, sentences and flips a report shows
+    project       what a project scan contributed, for the report
 
 ``score`` puts them together; ``recommendation`` holds the model every renderer reads.
 """
@@ -17,19 +19,33 @@ from advisor.inputs.answers import Answers
 from advisor.inputs.measurements import Measurements
 from advisor.knowledge.formats import Myth, Note
 from advisor.knowledge.ruleset import RuleSet
+from advisor.scan.answers import with_proposals
+from advisor.scan.model import ProjectScan
 from advisor.scoring import explanation, formula
 from advisor.scoring.measured import measured
+from advisor.scoring.project import project_use
 from advisor.scoring.recommendation import Recommendation
+from advisor.scoring.switching import switching
 
 
 def score(
-    answers: Answers, ruleset: RuleSet, measurements: Measurements | None = None
+    answers: Answers,
+    ruleset: RuleSet,
+    measurements: Measurements | None = None,
+    *,
+    scan: ProjectScan | None = None,
 ) -> Recommendation:
-    """Combine answers, rules and (optional) measurements into a ``Recommendation``."""
+    """Combine answers, rules and (optional) measurements into a ``Recommendation``.
+
+    With a project ``scan``, its ``default`` proposals answer the questions ``answers`` left
+    open (never one they answer), and its switching cost scales the existing-code points."""
+    if scan is not None:
+        answers = with_proposals(answers, scan, ruleset.questionnaire)
+    cost = switching(scan)
     fired = [r for r in ruleset.rules if formula.fires(r, answers)]
     weights, cap_scale = formula.measured_weights(answers, ruleset)
     points = measured(answers, measurements, cap_scale)
-    evaluation = formula.evaluate(answers, ruleset, points, fired, weights)
+    evaluation = formula.evaluate(answers, ruleset, points, fired, weights, cost)
     # Closeness needs both the winner and its robustness, so it comes after both.
     robustness = formula.robustness(evaluation)
     close = formula.is_close(evaluation.confidence, robustness.share)
@@ -41,7 +57,7 @@ def score(
         scores=explanation.per_framework(evaluation.scores),
         margin=round(abs(evaluation.scores["tensorflow"] - evaluation.scores["pytorch"]), 4),
         criteria=explanation.criteria(ruleset, evaluation, fired, points),
-        reasons=explanation.reasons(fired, points, evaluation.weights),
+        reasons=explanation.reasons(fired, points, evaluation.weights, cost),
         explanation=explanation.explain(evaluation, ruleset, answers, robustness, close),
         constraint=explanation.constraint_out(evaluation),
         notes=[
@@ -50,22 +66,31 @@ def score(
             if isinstance(r.rule, Note) and formula.shown_note(r, close)
         ],
         myths=[explanation.myth(r) for r in fired if isinstance(r.rule, Myth)],
-        flips=explanation.flips(answers, ruleset, measurements, evaluation.winner),
+        flips=explanation.flips(answers, ruleset, measurements, evaluation.winner, cost),
         robustness=robustness,
         answers=answers.to_dict(),
         defaulted=list(answers.defaulted),
         measurements=points.use if measurements is not None else None,
         provenance=explanation.provenance(ruleset),
+        project=None if scan is None
+        else project_use(scan, answers, ruleset.questionnaire, cost, fired),
     )
 
 
 def result_is_close(
-    answers: Answers, ruleset: RuleSet, measurements: Measurements | None = None
+    answers: Answers,
+    ruleset: RuleSet,
+    measurements: Measurements | None = None,
+    *,
+    scan: ProjectScan | None = None,
 ) -> bool:
     """``Recommendation.close`` for these inputs, without the rest of the report (the app's
     rule preview asks this for every highlighted choice)."""
+    if scan is not None:
+        answers = with_proposals(answers, scan, ruleset.questionnaire)
     weights, cap_scale = formula.measured_weights(answers, ruleset)
     evaluation = formula.evaluate(
-        answers, ruleset, measured(answers, measurements, cap_scale), weights=weights
+        answers, ruleset, measured(answers, measurements, cap_scale), weights=weights,
+        switching=switching(scan),
     )
     return formula.is_close(evaluation.confidence, formula.robustness(evaluation).share)

@@ -31,6 +31,7 @@ from advisor.scoring.recommendation import (
     Robustness,
     SourceRef,
 )
+from advisor.scoring.switching import NO_SCAN, Switching
 from advisor.times import utc_minute
 
 
@@ -65,7 +66,10 @@ def criteria(
 
 
 def reasons(
-    fired: list[LoadedRule], measured: Measured, weights: dict[str, float]
+    fired: list[LoadedRule],
+    measured: Measured,
+    weights: dict[str, float],
+    switching: Switching = NO_SCAN,
 ) -> list[Reason]:
     reasons = [
         Reason(
@@ -73,10 +77,12 @@ def reasons(
             kind="rule",
             criterion=r.rule.criterion,
             favors=r.rule.favors,
-            points=r.rule.points,
+            points=round(r.rule.points * switching.scale(r), 4),
             weight=round(weights[r.rule.criterion], 4),
-            weighted_points=round(r.rule.points * weights[r.rule.criterion], 4),
-            because=r.rule.because.strip(),
+            weighted_points=round(
+                r.rule.points * switching.scale(r) * weights[r.rule.criterion], 4
+            ),
+            because=" ".join(x for x in (r.rule.because.strip(), switching.because(r)) if x),
             sources=_sources(r),
             pack=r.pack,
         )
@@ -239,7 +245,11 @@ def _alternatives(
 
 
 def flips(
-    answers: Answers, ruleset: RuleSet, measurements: Measurements | None, winner: Winner
+    answers: Answers,
+    ruleset: RuleSet,
+    measurements: Measurements | None,
+    winner: Winner,
+    switching: Switching = NO_SCAN,
 ) -> list[Flip]:
     flips = []
     for question in ruleset.questionnaire.questions:
@@ -248,7 +258,8 @@ def flips(
             try:
                 weights, cap_scale = measured_weights(changed, ruleset)
                 ev = evaluate(
-                    changed, ruleset, measured(changed, measurements, cap_scale), weights=weights
+                    changed, ruleset, measured(changed, measurements, cap_scale), weights=weights,
+                    switching=switching,
                 )
             except RuleConflictError:
                 continue  # a change that makes policies contradict is no useful advice

@@ -6,6 +6,7 @@ Pure and deterministic, like all of ``advisor.scoring``. The formula, documented
                      (measured criteria scaled down together so they never exceed 20 % of
                      the total weight)
     score(f)       = Σ_c weight(c) × points(c, f), points from the rules that fired for f
+                     (existing-code rules scaled by a scan's switching cost, ``switching``)
                      and from measurements
     Δ              = |score(tensorflow) − score(pytorch)|
     confidence     = (1 − e^(−Δ/3)) × Δ / (score(tensorflow) + score(pytorch))
@@ -31,6 +32,7 @@ from advisor.knowledge.formats import Constraint, Note, PointsRule
 from advisor.knowledge.ruleset import LoadedRule, RuleSet
 from advisor.scoring.measured import MEASURED_CAP, Measured
 from advisor.scoring.recommendation import Robustness
+from advisor.scoring.switching import NO_SCAN, Switching
 
 EITHER_BELOW = 0.10
 """Confidence under which the recommendation is ``either``."""
@@ -105,7 +107,10 @@ def evaluate(
     measured: Measured,
     fired: list[LoadedRule] | None = None,
     weights: dict[str, float] | None = None,
+    switching: Switching = NO_SCAN,
 ) -> Evaluation:
+    """Points and the verdict; ``switching`` scales the existing-code rules' points by the
+    project's switching cost (1 without a scan)."""
     if fired is None:
         fired = [r for r in ruleset.rules if fires(r, answers)]
     if weights is None:
@@ -113,7 +118,7 @@ def evaluate(
     points = {c.id: {"tensorflow": 0.0, "pytorch": 0.0} for c in ruleset.criteria}
     for r in fired:
         if isinstance(r.rule, PointsRule):
-            points[r.rule.criterion][r.rule.favors] += r.rule.points
+            points[r.rule.criterion][r.rule.favors] += r.rule.points * switching.scale(r)
     for c in measured.contributions:
         points[c.criterion][c.favors] += c.points
     return decide(weights, points, fired)

@@ -229,6 +229,72 @@ class Provenance(_Out, frozen=True, kw_only=True):
     overrides: list[OverrideRef]
 
 
+class EvidenceRef(_Out, frozen=True, kw_only=True):
+    path: Annotated[str, msgspec.Meta(description="relative to the scanned folder")]
+    line: int | None = None
+
+
+ProposalStatus = Literal["used", "confirmed", "overridden", "hint", "unusable"]
+
+
+class ProposalUse(_Out, frozen=True, kw_only=True):
+    """One answer the scan proposed, and what became of it."""
+
+    question: str
+    proposed: Annotated[str | list[str], msgspec.Meta(description="the scan's value")]
+    status: Annotated[
+        ProposalStatus,
+        msgspec.Meta(description="used: the answer came from the scan; confirmed: the user "
+                                 "gave the same answer; overridden: the user's answer differs "
+                                 "and was used; hint: shown, never applied; unusable: not a "
+                                 "value of this questionnaire"),
+    ]
+    answer: Annotated[
+        str | list[str], msgspec.Meta(description="the answer the recommendation used")
+    ]
+    confidence: Annotated[float, msgspec.Meta(ge=0, le=1)]
+    because: str
+    evidence: Annotated[
+        list[EvidenceRef], msgspec.Meta(description="a few example places, not all of them")
+    ]
+
+
+class SwitchingCostUse(_Out, frozen=True, kw_only=True):
+    """The code bound to one framework, and how it scaled the existing-code points."""
+
+    framework: Literal["tensorflow", "pytorch", "keras"]
+    files: int
+    lines: Annotated[int, msgspec.Meta(description="lines that call the framework")]
+    model_files: dict[str, int]
+    deployment: list[str]
+    factor: Annotated[
+        float | None,
+        msgspec.Meta(description="the scale of this framework's existing-code points (1 for "
+                                 "a typical small project, 0.5 to 1.6); null for Keras 3 code, "
+                                 "which moves with a backend switch and scores for neither"),
+    ]
+    applied: Annotated[
+        bool, msgspec.Meta(description="an existing-code rule for it fired and was scaled")
+    ]
+    text: Annotated[str, msgspec.Meta(description="what was found, in words")]
+
+
+class ProjectUse(_Out, frozen=True, kw_only=True):
+    """What a project scan contributed: answers it proposed, and the switching cost."""
+
+    root: Annotated[str, msgspec.Meta(description="the folder scanned, as given")]
+    complete: Annotated[
+        bool, msgspec.Meta(description="false when a limit stopped the scan early")
+    ]
+    files_read: int
+    skipped: Annotated[int, msgspec.Meta(description="files not read (too large, unreadable…)")]
+    proposals: list[ProposalUse]
+    switching_cost: list[SwitchingCostUse]
+
+    def with_status(self, *statuses: ProposalStatus) -> list[ProposalUse]:
+        return [p for p in self.proposals if p.status in statuses]
+
+
 class Recommendation(_Out, frozen=True, kw_only=True):
     version: int = RECOMMENDATION_VERSION
     recommendation: Winner
@@ -259,6 +325,11 @@ class Recommendation(_Out, frozen=True, kw_only=True):
     defaulted: list[str]
     measurements: MeasurementUse | None
     provenance: Provenance
+    project: Annotated[
+        ProjectUse | None,
+        msgspec.Meta(description="what a scan of the project contributed (--project); null "
+                                 "without one"),
+    ] = None
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON-ready form (contract 4)."""

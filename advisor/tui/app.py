@@ -28,6 +28,7 @@ from advisor.tui.messages import (
     WelcomeRequested,
 )
 from advisor.tui.runner import ProbeRunner, ProbesAdapter
+from advisor.tui.scanner import EngineScanner, ProjectScanner
 from advisor.tui.screens.base import AdvisorScreen
 from advisor.tui.session import Session
 
@@ -53,16 +54,24 @@ class AdvisorApp(App[int]):
         runner: ProbeRunner,
         *,
         startup_errors: Sequence[tuple[str, str]] = (),
+        scanner: ProjectScanner | None = None,
+        project: Path | None = None,
     ) -> None:
         super().__init__()
         self.session = session
         self.runner = runner
+        self.scanner = scanner or EngineScanner()
         self.startup_errors = list(startup_errors)
         """(title, message) for each file given on the command line that could not be used."""
+        self.project = project
+        """The folder given with ``--project``: scanned on the welcome screen first."""
 
     def on_mount(self) -> None:
         session = self.session
-        if session.complete and not self.startup_errors:
+        if self.project is not None:
+            # The scan comes first; the welcome screen goes on after it if nothing is left.
+            self.push_screen(self._welcome(scan_first=self.project))
+        elif session.complete and not self.startup_errors:
             # Every question is answered in the file: straight on, the questions one key away.
             self._after_questions(push=True)
         else:
@@ -72,14 +81,14 @@ class AdvisorApp(App[int]):
 
     # --- screens ------------------------------------------------------------------------------
 
-    def _welcome(self) -> AdvisorScreen:
+    def _welcome(self, *, scan_first: Path | None = None) -> AdvisorScreen:
         from advisor.tui.screens.welcome import WelcomeScreen
 
         try:
             estimate = self.runner.estimate_s(self.session.probe_settings)
         except Exception:  # an estimate is a nicety; without one the screen says less
             estimate = None
-        return WelcomeScreen(self.session, estimate)
+        return WelcomeScreen(self.session, estimate, self.scanner, scan_first=scan_first)
 
     def _show(self, screen: AdvisorScreen, *, push: bool = False) -> None:
         if push:
@@ -188,12 +197,16 @@ def make_app(
     probe_settings: Any = None,
     workdir: str | Path | None = None,
     ruleset: RuleSet | None = None,
+    project_path: str | Path | None = None,
+    scanner: ProjectScanner | None = None,
 ) -> AdvisorApp:
     """Build the app. Rule files must load (their errors propagate, before any screen); a bad
     answers or measurements file is shown in an error dialog and the app starts without it.
 
-    ``runner`` defaults to the real probes; ``workdir`` is where files are saved by default;
-    ``ruleset`` replaces the bundled rule base (tests pin a small one)."""
+    ``runner`` defaults to the real probes and ``scanner`` to the scan engine; ``workdir`` is
+    where files are saved by default; ``ruleset`` replaces the bundled rule base (tests pin a
+    small one); ``project_path`` is scanned first, its proposals filling what the answers file
+    leaves open."""
     if ruleset is None:
         from advisor.knowledge.loader import load_ruleset
 
@@ -224,7 +237,8 @@ def make_app(
                            f"{exc}\n\nThe app goes on without measurements: the result will rest "
                            "on the rules alone. To measure this machine instead, tick "
                            "“Measure both frameworks” (m) on the welcome screen."))
-    return AdvisorApp(session, runner or ProbesAdapter(), startup_errors=errors)
+    return AdvisorApp(session, runner or ProbesAdapter(), startup_errors=errors, scanner=scanner,
+                      project=Path(project_path) if project_path is not None else None)
 
 
 def run_app(
@@ -233,12 +247,13 @@ def run_app(
     rule_paths: Sequence[str | Path] = (),
     no_probe: bool = False,
     measurements_path: str | Path | None = None,
+    project_path: str | Path | None = None,
 ) -> int:
     """Run the app in this terminal; the exit code for ``advisor``."""
     from advisor.system.interrupts import app_exits_on_signals
 
     app = make_app(answers_path=answers_path, rule_paths=rule_paths, no_probe=no_probe,
-                   measurements_path=measurements_path)
+                   measurements_path=measurements_path, project_path=project_path)
     with app_exits_on_signals(app):  # SIGTERM/SIGHUP: exit (stopping any probe), then raise
         code = app.run()
     return int(code if code is not None else ExitCode.OK)

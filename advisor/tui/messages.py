@@ -92,3 +92,15 @@ class ProbesFailed(Message):
 @dataclass
 class ProbesCancelled(Message):
     """The run stopped because the user cancelled or skipped it."""
+
+
+# --- the project scan: worker thread -> scan dialog ------------------------------------------
+
+
+@dataclass
+class ProjectScanned(Message):
+    """The scan ended: with ``scan``, or with ``error`` saying why there is none."""
+
+    scan: Any = None
+    """A ``ProjectScan``, or None when ``error`` is set."""
+    error: str = ""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -17,7 +17,9 @@ if TYPE_CHECKING:
     from advisor.inputs.measurements import Measurements
     from advisor.inputs.questions import Question, Questionnaire
     from advisor.knowledge.ruleset import LoadedRule, RuleSet
+    from advisor.scan.model import ProjectScan, Proposal
     from advisor.scoring.recommendation import Recommendation
+    from advisor.scoring.switching import Switching
 
 
 def default_values(questionnaire: Questionnaire) -> dict[str, AnswerValue]:
@@ -56,6 +58,14 @@ class Session:
     workdir: Path = field(default_factory=Path.cwd)
     saved: dict[str, AnswerValue] = field(default_factory=dict)
     """The answers as last loaded or saved: quitting asks first when they differ."""
+    scan: ProjectScan | None = None
+    """The project scan whose proposals fill the questions the user left open."""
+    scan_values: dict[str, AnswerValue] = field(default_factory=dict)
+    """The answers the scan put in, by question: such an answer is the scan's while it keeps
+    that value."""
+    given: set[str] = field(default_factory=set)
+    """Questions the user answered: in the answers file loaded, or by a choice in the app. A
+    scan never changes them."""
 
     def __post_init__(self) -> None:
         self.values = {**default_values(self.questionnaire), **self.values}
@@ -71,9 +81,66 @@ class Session:
 
     def load(self, answers: Answers, origin: str) -> None:
         self.values = dict(answers.values)
-        self.saved = dict(self.values)
+        self.given = {q for q in answers if q not in answers.defaulted}
+        self.scan_values = {}
         self.answers_origin = origin
         self.complete = not answers.defaulted
+        if self.scan is not None:  # the file's answers win; the scan fills what it leaves open
+            self._propose(self.scan)
+        self.saved = dict(self.values)
+
+    # --- the project scan -----------------------------------------------------------------------
+
+    def apply_scan(self, scan: ProjectScan) -> None:
+        """Take ``scan``'s default proposals as the answers to every question the user has not
+        answered; an earlier scan's answers that the user kept give way to the new scan's."""
+        unsaved = self.unsaved
+        defaults = default_values(self.questionnaire)
+        for q, value in self.scan_values.items():
+            if self.values.get(q) == value and q not in self.given:
+                self.values[q] = defaults[q]
+        self.scan_values = {}
+        self.scan = scan
+        self._propose(scan)
+        if not unsaved:  # a scan can be made again: it loses nothing the user did
+            self.saved = dict(self.values)
+
+    def _propose(self, scan: ProjectScan) -> None:
+        from advisor.scan.answers import with_proposals
+
+        current = _answers(self.values, self.questionnaire)
+        open_ = Answers(current.values, tuple(q for q in current if q not in self.given))
+        merged = with_proposals(open_, scan, self.questionnaire)
+        for q in merged.proposed:
+            self.values[q] = self.scan_values[q] = merged[q]
+
+    def choose(self, question_id: str, value: AnswerValue) -> None:
+        """The user chose ``value`` in the app: from now on the answer is theirs (a scan does
+        not change it), unless it is the value it had already."""
+        if value != self.values.get(question_id):
+            self.given.add(question_id)
+        self.values[question_id] = value
+
+    @property
+    def switching(self) -> Switching:
+        """How the scan scales the existing-code points (not at all without a scan)."""
+        from advisor.scoring.switching import switching
+
+        return switching(self.scan)
+
+    def from_scan(self, question_id: str) -> bool:
+        """The answer is the one the scan proposed, and the user has not made it theirs (a
+        user who changes it and changes it back agrees with the scan: the answer is theirs)."""
+        value = self.scan_values.get(question_id)
+        return (value is not None and question_id not in self.given
+                and self.values.get(question_id) == value)
+
+    def proposal(self, question_id: str, kind: str = "default") -> Proposal | None:
+        """The scan's first proposal of ``kind`` for the question, if any."""
+        if self.scan is None:
+            return None
+        return next((p for p in self.scan.proposals
+                     if p.question == question_id and p.kind == kind), None)
 
     def read_files(self) -> ReadFiles:
         return ReadFiles(
@@ -91,8 +158,10 @@ class Session:
         return self.values != self.saved
 
     def answers(self) -> Answers:
-        """Every question is on screen with its default preselected, so none counts as defaulted."""
-        return _answers(self.values, self.questionnaire)
+        """Every question is on screen with its default preselected, so none counts as
+        defaulted; those still holding the scan's value count as proposed."""
+        answers = _answers(self.values, self.questionnaire)
+        return replace(answers, proposed=tuple(q for q in answers if self.from_scan(q)))
 
     @property
     def workload(self) -> str:
@@ -102,7 +171,7 @@ class Session:
     def recommendation(self) -> Recommendation:
         from advisor.scoring import score
 
-        return score(self.answers(), self.ruleset, self.measurements)
+        return score(self.answers(), self.ruleset, self.measurements, scan=self.scan)
 
     def rules_in_play(self, question: Question, value: str | tuple[str, ...]) -> list[LoadedRule]:
         """The rules that answering ``question`` with ``value`` brings into play, as the result
@@ -115,7 +184,7 @@ class Session:
         from advisor.scoring.formula import shown_note
 
         close = result_is_close(_answers(values, self.questionnaire), self.ruleset,
-                                self.measurements)
+                                self.measurements, scan=self.scan)
         return [r for r in fired if shown_note(r, close)]
 
     def reset(self) -> None:
@@ -128,6 +197,9 @@ class Session:
         self.workload_choice = None
         self.answers_origin = ""
         self.complete = False
+        self.scan = None
+        self.scan_values = {}
+        self.given = set()
 
 
 def answer_label(question: Question, value: AnswerValue, *, short: bool = False) -> str:

@@ -11,6 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Label, OptionList
 from textual.widgets.option_list import Option
 
+from advisor.report.project import percent
 from advisor.tui.hanging import hanging
 from advisor.tui.session import Session, answer_label
 
@@ -36,8 +37,11 @@ class QuestionListModal(ModalScreen[int | None]):
 
     def compose(self) -> ComposeResult:
         options = []
-        for i, q in enumerate(self.session.questions, 1):
-            answer = Text(answer_label(q, self.session.values[q.id]), style="dim")
+        session = self.session
+        for i, q in enumerate(session.questions, 1):
+            answer = Text(answer_label(q, session.values[q.id]), style="dim")
+            if session.from_scan(q.id) and (proposal := session.proposal(q.id)) is not None:
+                answer.append(f"  ← from the scan, {percent(proposal.confidence)}", style="italic")
             options.append(Option(hanging(f"{i:>2}.", Group(Text(q.prompt), answer)), id=q.id))
         with Vertical(classes="dialog wide"):
             yield Label(f"{self.title_text}: pick one to change it", classes="dialog-title")

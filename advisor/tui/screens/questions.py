@@ -9,7 +9,11 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Footer, ProgressBar, RadioSet, SelectionList, Static
 
 from advisor.inputs.questions import NO_TARGET, Question
-from advisor.tui.dialogs import QuestionListModal, RulesModal
+from advisor.report.project import percent
+from advisor.scan.answers import usable_value
+from advisor.scan.model import Proposal
+from advisor.tui.dialogs import EvidenceModal, QuestionListModal, RulesModal
+from advisor.tui.dialogs.evidence import proposed_label
 from advisor.tui.messages import QuestionsAnswered, WelcomeRequested
 from advisor.tui.screens.base import QUIT, AdvisorScreen
 from advisor.tui.session import Session, answer_label
@@ -27,6 +31,7 @@ class QuestionsScreen(AdvisorScreen):
         Binding("n", "next", "Next", show=False),
         Binding("b,escape", "back", "Back", key_display="b/Esc"),
         Binding("p", "all_rules", "Rules"),
+        Binding("e", "evidence", "Evidence"),
         Binding("g", "go_to", "Go to"),
         QUIT,
     ]
@@ -51,6 +56,7 @@ class QuestionsScreen(AdvisorScreen):
             yield Static(id="prompt", markup=False)
             yield Static(id="help", markup=False)
             yield Static(id="how")
+            yield Static(id="scan-note", markup=False)
             yield self._choices()
             yield RulePreview(self.titles, id="preview")
         yield Footer()
@@ -58,11 +64,39 @@ class QuestionsScreen(AdvisorScreen):
     def _choices(self) -> ChoiceRadioSet | ChoiceSelectionList:
         q = self.question
         value = self.session.values[q.id]
+        marks = self._marks(q)
         if q.type == "many":
             assert isinstance(value, tuple)
-            return ChoiceSelectionList(q, value, id="choices")
+            return ChoiceSelectionList(q, value, marks=marks, id="choices")
         assert isinstance(value, str)
-        return ChoiceRadioSet(q, value, id="choices")
+        return ChoiceRadioSet(q, value, marks=marks, id="choices")
+
+    # --- what the project scan says about this question ---------------------------------------
+
+    def _marks(self, q: Question) -> dict[str, str]:
+        """Beside each choice the scan proposes (or hints at): how sure it is."""
+        marks: dict[str, str] = {}
+        for kind, word in (("default", "scan"), ("hint", "scan hint")):
+            proposal = self.session.proposal(q.id, kind)
+            value = usable_value(proposal, self.session.questionnaire) if proposal else None
+            if proposal is None or value is None:
+                continue
+            for v in (value,) if isinstance(value, str) else value or (NO_TARGET,):
+                marks[v] = marks.get(v, "") + f"  ← {word} {percent(proposal.confidence)}"
+        return marks
+
+    def _scan_note(self, q: Question) -> str:
+        session = self.session
+        proposal, hint = session.proposal(q.id), session.proposal(q.id, "hint")
+        lines = []
+        if proposal is not None:
+            what, sure = proposed_label(q, proposal.value), percent(proposal.confidence)
+            lines.append(f"Proposed by the scan ({sure}): {what}." if session.from_scan(q.id)
+                         else f"The scan proposes {what} ({sure}); your answer is kept.")
+        if hint is not None:
+            lines.append(f"Hint from the scan ({percent(hint.confidence)}): "
+                         f"{proposed_label(q, hint.value)}, not chosen for you.")
+        return " ".join(lines) + " e: why." if lines else ""
 
     def _how(self, q: Question) -> str:
         then = "back to the result" if self.review else "on"
@@ -83,6 +117,10 @@ class QuestionsScreen(AdvisorScreen):
         self.query_one("#prompt", Static).update(q.prompt)
         self.query_one("#help", Static).update(q.help)
         self.query_one("#how", Static).update(self._how(q))
+        note = self.query_one("#scan-note", Static)
+        note.update(text := self._scan_note(q))
+        note.display = bool(text)
+        self.refresh_bindings()
         self.query_one("#choices").focus()
         self._preview(session.values[q.id])
 
@@ -91,7 +129,8 @@ class QuestionsScreen(AdvisorScreen):
     def _preview(self, value: str | tuple[str, ...]) -> None:
         q = self.question
         label = answer_label(q, value, short=True)
-        self.query_one(RulePreview).show(label, self.session.rules_in_play(q, value))
+        self.query_one(RulePreview).show(label, self.session.rules_in_play(q, value),
+                                         self.session.switching.scale)
 
     @on(Highlighted)
     def _highlighted(self, event: Highlighted) -> None:
@@ -114,21 +153,35 @@ class QuestionsScreen(AdvisorScreen):
     def _chosen_one(self, event: RadioSet.Changed) -> None:
         widget = event.radio_set
         assert isinstance(widget, ChoiceRadioSet)
-        self.session.values[widget.question.id] = widget.value
+        self.session.choose(widget.question.id, widget.value)
 
     @on(SelectionList.SelectedChanged)
     def _chosen_many(self, event: SelectionList.SelectedChanged[str]) -> None:
         widget = event.selection_list
         assert isinstance(widget, ChoiceSelectionList)
-        self.session.values[widget.question.id] = widget.value
+        self.session.choose(widget.question.id, widget.value)
         highlighted = widget.highlighted
         if highlighted is not None:
             self._highlighted(Highlighted(widget.question.id,
                                           widget.get_option_at_index(highlighted).value))
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "evidence":  # only where the scan said something about this question
+            return bool(self._proposals())
+        return True
+
+    def _proposals(self) -> list[Proposal]:
+        session, q = self.session, self.question
+        return [p for kind in ("default", "hint") if (p := session.proposal(q.id, kind))]
+
+    def action_evidence(self) -> None:
+        if (proposals := self._proposals()) and self.session.scan is not None:
+            self.app.push_screen(EvidenceModal(self.question, proposals, self.session.scan))
+
     def action_all_rules(self) -> None:
         preview = self.query_one(RulePreview)
-        self.app.push_screen(RulesModal(preview.heading, rules_list(preview.rules, self.titles)))
+        self.app.push_screen(RulesModal(preview.heading,
+                                        rules_list(preview.rules, self.titles, preview.scale)))
 
     # --- moving between questions -----------------------------------------------------------
 

@@ -26,7 +26,7 @@ from advisor.frameworks import NAMES, capitalised
 from advisor.inputs.answers import normalise_answers
 from advisor.inputs.questions import Questionnaire
 from advisor.knowledge.workloads import workload_for
-from advisor.report import common
+from advisor.report import common, project
 from advisor.report.text import COLORS
 from advisor.scoring.recommendation import Flip, MeasuredFramework, Recommendation, SourceRef
 from advisor.system.output import check_output_path, write_atomic
@@ -129,6 +129,8 @@ class ResultScreen(AdvisorScreen):
             text.append(c.because)
             parts.append(text)
         parts += [hanging("•", Text(line)) for line in rec.explanation]
+        if used := project.used_line(rec, "the end of tab 3"):
+            parts.append(Text(used, style="dim"))
         m = rec.measurements
         parts.append(Text(
             f"Measured on {m.machine or 'an unnamed machine'}, {local_minute(m.created)} (tab 2)."
@@ -190,6 +192,13 @@ class ResultScreen(AdvisorScreen):
                 claim = Text(f"“{m.claim}”", style="italic")
                 truth = hanging("✓", Group(Text(m.truth), *_sources(m.sources)))
                 parts.append(hanging(" ✗", Group(claim, truth)))
+        if rec.project is not None:
+            parts.append(Text("\nFrom the project scan", style="bold underline"))
+            for line in project.project_lines(rec):
+                if line.startswith("  "):  # an item of the line above
+                    parts.append(hanging("   –", Text(line.strip())))
+                else:
+                    parts.append(hanging(" •", Text(line)))
         return Group(*parts)
 
     def _change(self) -> RenderableType:

@@ -2,9 +2,13 @@
 
 Its words follow the session: measuring on, measuring off (``--no-probe`` or the box), or the
 measurements of an earlier run (``--measurements``), in which case there is nothing to switch.
+A project folder can be scanned from here (``p``, or ``--project`` before the screen opens):
+its proposals then fill the questions not yet answered, and the screen says so.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -13,9 +17,11 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Checkbox, Footer, Static
 
 from advisor.errors import AdvisorError
+from advisor.report.project import scan_summary
 from advisor.times import local_minute
-from advisor.tui.dialogs import ErrorModal, PathModal, problems_text
-from advisor.tui.messages import QuestionsRequested
+from advisor.tui.dialogs import ErrorModal, PathModal, ScanModal, problems_text
+from advisor.tui.messages import QuestionsAnswered, QuestionsRequested
+from advisor.tui.scanner import ProjectScanner
 from advisor.tui.screens.base import QUIT, AdvisorScreen
 from advisor.tui.session import Session
 from advisor.tui.widgets.choices import TickBox
@@ -28,14 +34,25 @@ class WelcomeScreen(AdvisorScreen):
     BINDINGS = [
         Binding("s", "start", "Start"),
         Binding("l", "load", "Load"),
+        Binding("p", "scan", "Scan"),
         Binding("m", "toggle_measure", "Measure"),
         QUIT,
     ]
 
-    def __init__(self, session: Session, estimate_s: float | None) -> None:
+    def __init__(
+        self,
+        session: Session,
+        estimate_s: float | None,
+        scanner: ProjectScanner,
+        *,
+        scan_first: Path | None = None,
+    ) -> None:
         super().__init__()
         self.session = session
         self.estimate_s = estimate_s
+        self.scanner = scanner
+        self.scan_first = scan_first
+        """A folder to scan as soon as the screen shows (``--project``)."""
 
     @property
     def about(self) -> str:
@@ -55,15 +72,19 @@ class WelcomeScreen(AdvisorScreen):
             if session.answers_origin:
                 yield Static(f"Answers pre-filled from {session.answers_origin}.",
                              classes="hint", markup=False)
+            yield Static(id="scan-text", classes="hint", markup=False)
             with Horizontal(id="welcome-buttons"):
                 yield KeyButton("Start (s)", id="start", variant="primary")
-                yield KeyButton("Load answers… (l)", id="load")
+                yield KeyButton("Load… (l)", id="load")
+                yield KeyButton("Scan a project… (p)", id="scan")
                 yield KeyButton("Quit (q)", id="quit")
         yield Footer()
 
     def on_mount(self) -> None:
         self._describe()
         self.query_one("#start", Button).focus()
+        if self.scan_first is not None:
+            self.scan(self.scan_first, go_on=self.session.complete)
 
     def _describe(self) -> None:
         """Say what will happen, as the session stands now."""
@@ -96,6 +117,12 @@ class WelcomeScreen(AdvisorScreen):
             "change it.")
         self.query_one("#measure-heading", Static).update(heading)
         self.query_one("#measure-text", Static).update(text)
+        scan_text = self.query_one("#scan-text", Static)
+        scan_text.display = session.scan is not None
+        if session.scan is not None:
+            first, *rest = scan_summary(session.scan)
+            scan_text.update(" ".join([first[0].upper() + first[1:] + ".", *rest])
+                             + " Each proposed answer is marked on its question (e: why).")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "toggle_measure":
@@ -109,6 +136,10 @@ class WelcomeScreen(AdvisorScreen):
     @on(Button.Pressed, "#load")
     def _load_pressed(self) -> None:
         self.action_load()
+
+    @on(Button.Pressed, "#scan")
+    def _scan_pressed(self) -> None:
+        self.action_scan()
 
     @on(Button.Pressed, "#quit")
     async def _quit_pressed(self) -> None:
@@ -142,3 +173,29 @@ class WelcomeScreen(AdvisorScreen):
         self.notify(f"Loaded {path.name}; check the answers, then go on.", title="Answers loaded",
                     markup=False)
         self.post_message(QuestionsRequested(step=0))
+
+    @work(exclusive=True, group="dialog", exit_on_error=False)
+    async def action_scan(self) -> None:
+        path = await self.app.push_screen_wait(PathModal(
+            "Scan a project folder", ".", base=self.session.workdir,
+            hint="Its files are read, never run. The answers it proposes fill the questions "
+                 "you have not answered; your own answers always stay."))
+        if path is not None:
+            self.scan(path)
+
+    @work(exclusive=True, group="scan", exit_on_error=False)
+    async def scan(self, folder: Path, *, go_on: bool = False) -> None:
+        """Scan ``folder`` (off the event loop, in the scan dialog) and take its proposals;
+        ``go_on``: the answers file answered every question, so go on to probes or result."""
+        outcome = await self.app.push_screen_wait(ScanModal(folder, self.scanner))
+        if outcome is None:
+            self.notify("Scan cancelled: the answers are as they were.", title="Scan cancelled")
+            return
+        if outcome.error:
+            await self.app.push_screen_wait(ErrorModal(outcome.error,
+                                                       title="Cannot scan the project"))
+            return
+        self.session.apply_scan(outcome.scan)
+        self._describe()
+        if go_on:
+            self.post_message(QuestionsAnswered())

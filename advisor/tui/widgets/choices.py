@@ -9,6 +9,7 @@ choose with Space, and say which option is under the cursor, so the screen can p
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -73,10 +74,13 @@ class ChoiceRadioSet(RadioSet):
         Binding("enter", "choose", "Next", key_display="Enter"),
     ]
 
-    def __init__(self, question: Question, value: str, **kwargs: Any) -> None:
+    def __init__(
+        self, question: Question, value: str, *, marks: Mapping[str, str] = {}, **kwargs: Any
+    ) -> None:
         self.question = question
-        buttons = [ChoiceButton(c.label, value=c.value == value, name=c.value)
-                   for c in question.choices]
+        buttons = [ChoiceButton(c.label + marks.get(c.value, ""), value=c.value == value,
+                                name=c.value)
+                   for c in question.choices]  # fmt: skip
         super().__init__(*buttons, **kwargs)
 
     @property
@@ -120,11 +124,19 @@ class ChoiceSelectionList(SelectionList[str]):
         Binding("enter", "choose", "Next", key_display="Enter"),
     ]
 
-    def __init__(self, question: Question, values: tuple[str, ...], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        question: Question,
+        values: tuple[str, ...],
+        *,
+        marks: Mapping[str, str] = {},
+        **kwargs: Any,
+    ) -> None:
         self.question = question
         chosen = set(values) or {NO_TARGET}
         super().__init__(
-            *[Selection(c.label, c.value, c.value in chosen) for c in question.choices],
+            *[Selection(c.label + marks.get(c.value, ""), c.value, c.value in chosen)
+              for c in question.choices],
             **kwargs,
         )
 

@@ -6,7 +6,7 @@ the same list on a screen of its own when the pane is too small for all of it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from rich.console import Group, RenderableType
@@ -22,12 +22,16 @@ from advisor.tui.hanging import hanging
 from advisor.tui.widgets.keys import ScrollPane
 
 
-def rule_text(rule: LoadedRule, titles: Mapping[str, str]) -> Text:
-    """One rule in words: who it favours (or what kind it is), then its whole text."""
+def rule_text(rule: LoadedRule, titles: Mapping[str, str], scale: float = 1.0) -> Text:
+    """One rule in words: who it favours (or what kind it is), then its whole text. ``scale``:
+    the project scan's factor on its points (the existing-code rules), shown when not 1."""
     r = rule.rule
     text = Text()
     if isinstance(r, PointsRule):
-        text.append(f"{NAMES[r.favors]} +{r.points}", style=f"bold {COLORS[r.favors]}")
+        text.append(f"{NAMES[r.favors]} +{round(r.points * scale, 2):g}",
+                    style=f"bold {COLORS[r.favors]}")
+        if scale != 1.0:
+            text.append(f" ({r.points} × {scale:g}, the scan's switching cost)", style="dim")
         text.append(f" {titles.get(r.criterion, r.criterion)}: ", style="dim")
     elif isinstance(r, Constraint):
         text.append(f"Policy: requires {NAMES[r.requires]}", style=f"bold {COLORS[r.requires]}")
@@ -44,8 +48,17 @@ def rule_text(rule: LoadedRule, titles: Mapping[str, str]) -> Text:
     return text
 
 
-def rules_list(rules: list[LoadedRule], titles: Mapping[str, str]) -> RenderableType:
-    return Group(*[hanging("•", rule_text(rule, titles)) for rule in rules])
+def unscaled(rule: LoadedRule) -> float:
+    """Every rule's points as written (no project scan)."""
+    return 1.0
+
+
+def rules_list(
+    rules: list[LoadedRule],
+    titles: Mapping[str, str],
+    scale: Callable[[LoadedRule], float] = unscaled,
+) -> RenderableType:
+    return Group(*[hanging("•", rule_text(rule, titles, scale(rule))) for rule in rules])
 
 
 def heading(answer_label: str, count: int) -> str:
@@ -64,14 +77,21 @@ class RulePreview(ScrollPane):
         self.titles = titles
         self.heading = ""
         self.rules: list[LoadedRule] = []
+        self.scale: Callable[[LoadedRule], float] = unscaled
 
     def compose(self) -> ComposeResult:
         yield Static(id="preview-body")
 
-    def show(self, answer_label: str, rules: list[LoadedRule]) -> None:
+    def show(
+        self,
+        answer_label: str,
+        rules: list[LoadedRule],
+        scale: Callable[[LoadedRule], float] = unscaled,
+    ) -> None:
         self.heading = heading(answer_label, len(rules))
         self.rules = rules
-        self.query_one("#preview-body", Static).update(rules_list(rules, self.titles))
+        self.scale = scale
+        self.query_one("#preview-body", Static).update(rules_list(rules, self.titles, scale))
         self.scroll_home(animate=False)
         self.border_title = self.heading
         self.call_after_refresh(self._say_if_cut)
