@@ -28,6 +28,7 @@ class ExitCode(IntEnum):
     PROBE_FAILED = 3
     HUNG_UP = 129  # SIGHUP: 128 + the signal's number, as a shell reports it
     INTERRUPTED = 130  # Ctrl-C (SIGINT)
+    BROKEN_PIPE = 141  # stdout's reader went away: 128 + SIGPIPE, as for `yes | head`
     TERMINATED = 143  # SIGTERM
 
 

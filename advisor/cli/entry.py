@@ -16,10 +16,12 @@ from typing import TYPE_CHECKING, NoReturn
 
 from advisor import __version__
 from advisor.cli.args import path_arg
-from advisor.errors import AdvisorError, ExitCode
+from advisor.errors import AdvisorError, ExitCode, UsageError
 from advisor.report import FORMATS
+from advisor.system import streams
 from advisor.system.interrupts import describe, exit_code, signals_as_interrupts
 from advisor.system.output import check_output_path, write_output
+from advisor.system.streams import say
 
 if TYPE_CHECKING:
     from advisor.inputs.answers import Answers
@@ -33,8 +35,8 @@ class _Parser(argparse.ArgumentParser):
     """argparse that reports usage errors through our exit code, with its usage line."""
 
     def error(self, message: str) -> NoReturn:
-        self.print_usage(sys.stderr)
-        print(f"{self.prog}: error: {message}", file=sys.stderr)
+        self.print_usage(streams.stderr())
+        say(f"{self.prog}: error: {message}")
         raise SystemExit(ExitCode.BAD_INPUT)
 
 
@@ -45,8 +47,9 @@ def build_parser() -> argparse.ArgumentParser:
         "machine, combined into an explained recommendation. Without arguments, starts the "
         "interactive app.",
         epilog="Exit codes: 0 success, 1 'rules check' found problems, 2 bad input or usage, "
-        "3 a probe could not measure a framework, 129 hung up (SIGHUP), 130 interrupted "
-        "(Ctrl-C), 143 terminated (SIGTERM).",
+        "or the report could not be written (also to a full or closed stdout), 3 a probe could "
+        "not measure a framework, 129 hung up (SIGHUP), 130 interrupted (Ctrl-C), 141 the "
+        "reader of stdout went away (a broken pipe), 143 terminated (SIGTERM).",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument(
@@ -116,22 +119,26 @@ def _add_probe_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    streams.reserve_standard_descriptors()
     parser = build_parser()
     args = parser.parse_args(argv)
-    try:
-        with signals_as_interrupts():
+    # The handlers stay in place while an interruption is reported: a second Ctrl-C must not
+    # cut short the clean-up of the first (advisor.system.interrupts).
+    with signals_as_interrupts():
+        try:
             return _dispatch(args)
-    except AdvisorError as exc:
-        for problem in (exc, *exc.more):
-            print(f"{PROG}: {problem.prefix}{problem}", file=sys.stderr)
-        return int(exc.exit_code)
-    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM/SIGHUP (advisor.system.interrupts)
-        _say(f"{PROG}: {describe(exc)}" + _STOPPED.get(args.command, ""))
-        return exit_code(exc)
-    except BrokenPipeError:
-        # The reader went away (e.g. `advisor ... | head`); nothing left to say.
-        sys.stderr.close()
-        return int(ExitCode.OK)
+        except AdvisorError as exc:
+            for problem in (exc, *exc.more):
+                say(f"{PROG}: {problem.prefix}{problem}")
+            return int(exc.exit_code)
+        except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM/SIGHUP
+            say(f"{PROG}: {describe(exc)}" + _STOPPED.get(args.command, ""))
+            return exit_code(exc)
+        except BrokenPipeError:
+            # The reader of stdout went away (`advisor ... | head -1`): end quietly, as a Unix
+            # tool that SIGPIPE ends does, with the status a shell shows for one.
+            streams.discard(sys.stdout)
+            return int(ExitCode.BROKEN_PIPE)
 
 
 def _dispatch(args: argparse.Namespace) -> int:
@@ -146,14 +153,6 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.answers is not None and not args.tui:
         return _answers_mode(args)
     return _tui(args)
-
-
-def _say(line: str) -> None:
-    """One line on stderr, which a hang-up may already have closed."""
-    try:
-        print(line, file=sys.stderr, flush=True)
-    except (OSError, ValueError):
-        pass
 
 
 def _answers_mode(args: argparse.Namespace) -> int:
@@ -172,7 +171,7 @@ def _answers_mode(args: argparse.Namespace) -> int:
 
     from advisor.report import render
 
-    to_terminal = args.output is None and sys.stdout.isatty()
+    to_terminal = args.output is None and streams.stdout_is_terminal()
     width = _terminal_width() if to_terminal else 100
     text = render(
         rec, args.format, width=width, color=to_terminal and not os.environ.get("NO_COLOR")
@@ -196,9 +195,12 @@ def _measurements(args: argparse.Namespace, answers: Answers):  # -> Measurement
 
 def _terminal_width() -> int:
     try:
-        return min(os.get_terminal_size().columns, 120)
+        columns = os.get_terminal_size().columns
     except OSError:
         return 100
+    # A terminal that reports no size (0×0: `script`, `docker run -t` under CI) is not one
+    # zero columns wide: without this the report comes out empty.
+    return min(columns, 120) if columns > 0 else 100
 
 
 def _questions(args: argparse.Namespace) -> int:
@@ -215,10 +217,8 @@ def _rules_check(args: argparse.Namespace) -> int:
     from advisor.knowledge.loader import load_ruleset
 
     problems = check_rules(args.paths)
-    for p in problems.errors:
-        print(f"error: {p}", file=sys.stdout)
-    for p in problems.warnings:
-        print(f"warning: {p}", file=sys.stdout)
+    lines = [f"error: {p}" for p in problems.errors]
+    lines += [f"warning: {p}" for p in problems.warnings]
     errors, warnings = len(problems.errors), len(problems.warnings)
     if not errors:
         rs = load_ruleset(args.paths)
@@ -226,14 +226,20 @@ def _rules_check(args: argparse.Namespace) -> int:
         for r in rs.rules:
             kinds[r.rule.kind] = kinds.get(r.rule.kind, 0) + 1
         counts = ", ".join(f"{n} {k}s" for k, n in sorted(kinds.items()))
-        print(f"checked {len(rs.packs)} packs: {counts}; {warnings} warnings")
+        lines.append(f"checked {len(rs.packs)} packs: {counts}; {warnings} warnings")
     else:
-        print(f"{errors} problems, {warnings} warnings")
+        lines.append(f"{errors} problems, {warnings} warnings")
+    write_output("".join(line + "\n" for line in lines), None)
     failed = errors or (args.strict and warnings)
     return int(ExitCode.RULES_PROBLEMS if failed else ExitCode.OK)
 
 
 def _tui(args: argparse.Namespace) -> int:
+    # Without a terminal the app would wait for ever on input that cannot come (a CI job,
+    # `docker run` without -t, cron): say so at once, and what to run instead.
+    problem = streams.terminal_problem()
+    if problem is not None:
+        raise UsageError(problem)
     from advisor.tui import run_app
 
     return run_app(

@@ -22,11 +22,11 @@ from __future__ import annotations
 import os
 import secrets
 import stat
-import sys
 from collections.abc import Iterable
 from pathlib import Path
 
 from advisor.errors import OutputError
+from advisor.system.streams import write_stdout
 
 PathLike = str | os.PathLike[str]
 
@@ -140,16 +140,12 @@ def write_output(
     text: str, output: PathLike | None, *, label: str = "--output",
     inputs: Iterable[PathLike | None] = (),
 ) -> None:  # fmt: skip
-    """Write to stdout, or atomically to ``output``."""
+    """Write to stdout (see ``advisor.system.streams.write_stdout``), or atomically to
+    ``output``."""
     if output is not None:
         write_atomic(output, text, label=label, inputs=inputs)
         return
-    try:
-        sys.stdout.write(text)
-    except UnicodeEncodeError:  # a file name that is not UTF-8 text, quoted in the report
-        sys.stdout.flush()
-        sys.stdout.buffer.write(text.encode("utf-8", "surrogateescape"))
-    sys.stdout.flush()
+    write_stdout(text)
 
 
 def _create_beside(target: Path) -> tuple[int, str]:

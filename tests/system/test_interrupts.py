@@ -36,10 +36,12 @@ from advisor.cli import main
 sys.exit(main({argv!r}))
 """
 
-# The app, headless (no terminal needed); a complete answers file sends it straight to its
-# probe screen.
+# The app, headless (no terminal needed, so the command line's check for one is lifted); a
+# complete answers file sends it straight to its probe screen.
 APP_SETUP = """
+from advisor.system import streams
 from advisor.tui import app as tui_app
+streams.terminal_problem = lambda: None
 from probes import ProbeSettings
 tui_app.AdvisorApp.run = functools.partialmethod(tui_app.AdvisorApp.run, headless=True)
 make_app = tui_app.make_app
