@@ -55,7 +55,15 @@ def check_output_path(
         raise OutputError(f"{label or 'output'}: the file name is empty")
     if os.fspath(path).endswith(os.sep):  # `> name/` fails in a shell too; never make `name`
         raise OutputError(f"{where}: names a folder; give a file name")
-    target = Path(os.path.realpath(path))
+    try:
+        target = Path(os.path.realpath(path))
+    except FileNotFoundError:  # a relative name, resolved against a folder that is gone
+        raise OutputError(
+            f"{where}: the current folder no longer exists (it was deleted or moved), so a "
+            "relative name leads nowhere; give an absolute path"
+        ) from None
+    except OSError as exc:
+        raise OutputError(f"{where}: {_reason(exc)}") from None
     try:
         st: os.stat_result | None = os.stat(target)
     except FileNotFoundError:
