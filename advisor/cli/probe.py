@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from advisor.errors import ExitCode, ProbeError, UsageError
 from advisor.inputs.validation import closest
 from advisor.knowledge.workloads import DEFAULT_WORKLOAD, WORKLOADS, describe, workload_for
+from advisor.printable import printable, printable_data
 from advisor.system import streams
 from advisor.system.output import check_output_path, write_output
 
@@ -210,7 +211,7 @@ def run(args: argparse.Namespace) -> int:
         err.print(escape(f"Using the cached result of {why}, from {result.get('created')} "
                          "(--refresh measures again)."))  # fmt: skip
     if args.probe_format == "json":
-        text = json.dumps(result, indent=2, sort_keys=True) + "\n"
+        text = json.dumps(printable_data(result), indent=2, sort_keys=True) + "\n"
     else:
         color = not args.probe_output and streams.stdout_is_terminal()
         text = render_measurements(parse_measurements(result, "the probe result"),
@@ -262,7 +263,7 @@ def _measure(settings, *, refresh: bool, console: Console, intro: str
     with ProbeProgress(console, settings.frameworks, settings.workloads, intro) as progress:
         measured = probes.measure(settings, refresh=refresh, on_event=progress)
     for warning in measured.warnings:
-        console.print(escape(f"advisor: warning: {warning}"))
+        console.print(escape(f"advisor: warning: {printable(warning)}"))
     return measured
 
 

@@ -1,9 +1,10 @@
 """Safe reading of user-supplied YAML and JSON files, with line numbers for every value.
 
 Every loader in the advisor reads its files through here, so every file gets the same checks
-(missing, directory, too large, binary, empty, alias bombs, nesting too deep) and the same
-error shape: the project's own ``InputError`` subclass, naming the file and, where known, the
-line and column.
+(missing, directory, too large, binary, empty, alias bombs, nesting too deep), every string
+in it loses its escape sequences and control characters (``advisor.printable``), and every
+file gets the same error shape: the project's own ``InputError`` subclass, naming the file
+and, where known, the line and column.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import Any
 import yaml
 
 from advisor.errors import InputError
+from advisor.printable import printable, printable_data
 
 MAX_BYTES = 1_000_000
 """Inputs are small text files; anything larger is almost certainly the wrong file."""
@@ -134,7 +136,8 @@ class Locator:
             inner = ancestors | {id(node)}
             if isinstance(node, yaml.MappingNode):
                 for key_node, value_node in node.value:
-                    key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+                    key = (printable(key_node.value) if isinstance(key_node, yaml.ScalarNode)
+                           else None)  # fmt: skip
                     # A key's line is where the key is written, which is where a reader looks.
                     loc.lines.setdefault((*path, key), key_node.start_mark.line + 1)
                     stack.append((value_node, (*path, key), inner))
@@ -195,7 +198,9 @@ def parse_yaml(text: str, path: str | Path | None, error: type[InputError]) -> t
         # Before constructing, which recurses: the locator walks the nodes with a stack of its
         # own and stops alias bombs and deep nesting.
         locator = Locator.from_node(node)
-        data = loader.construct_document(node)
+        # Somebody else's text reaches terminals, Markdown and the app from here on: no
+        # escape sequence or control character in it survives loading (advisor.printable).
+        data = printable_data(loader.construct_document(node))
     except _LimitError as exc:
         mark = exc.problem_mark
         raise error(
@@ -284,7 +289,7 @@ def check_depth(data: Any, path: str | Path | None, error: type[InputError]) -> 
 def parse_json(text: str, path: str | Path | None, error: type[InputError]) -> Any:
     _check_json_depth(text, path, error)
     try:
-        return json.loads(text, object_pairs_hook=_no_duplicates)
+        return printable_data(json.loads(text, object_pairs_hook=_no_duplicates))
     except json.JSONDecodeError as exc:
         raise error(
             path, f"JSON syntax error: {exc.msg}", line=exc.lineno, column=exc.colno

@@ -13,6 +13,7 @@ import msgspec
 from advisor.errors import MeasurementsError
 from advisor.inputs.files import Locator, brief, check_depth, parse_json, parse_yaml, read_text
 from advisor.inputs.validation import NON_BLANK, convert
+from advisor.printable import printable_data
 
 Status = Literal["ok", "not_installed", "failed", "timeout"]
 # Every number in a measurements file is finite: JSON has no infinity, but Python's reader
@@ -302,7 +303,8 @@ def parse_measurements(
         )  # fmt: skip
     if locator is None:  # a file was checked as it was parsed; a caller's dict is checked here
         check_depth(data, path, MeasurementsError)
-    return convert(dict(data), Measurements, path, locator, MeasurementsError)
+    # A caller's dict (the embedding API, the probe cache) is cleaned as a file is.
+    return convert(printable_data(dict(data)), Measurements, path, locator, MeasurementsError)
 
 
 def load_measurements(path: str | Path) -> Measurements:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import fcntl
 import os
-import pty
 import struct
 import subprocess
 import sys

@@ -1,0 +1,52 @@
+"""No terminal escape from somebody else's file reaches the app's screens (issue 22, item 2):
+a rule's because and sources, a measurement's machine, flags and messages, and the error
+dialog for an answers file, read as the user sees them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hostile_text import HOSTILE, escapes_in, hostile_measurements, hostile_pack, yaml_escaped
+from textual.widget import Widget
+from tui_fakes import FakeRunner
+from tui_pilots import EXAMPLES, SIZE, settle
+from tui_text import shown
+
+from advisor.tui import make_app
+from advisor.tui.screens import ResultScreen
+
+
+def _screen_text(app: object) -> str:
+    """Every line every widget of the current screen draws."""
+    screen = app.screen  # type: ignore[attr-defined]
+    return "\n".join(shown(w) for w in screen.query(Widget) if w.size.area)
+
+
+async def test_no_escape_reaches_the_result_screen(tmp_path: Path) -> None:
+    app = make_app(answers_path=EXAMPLES / "android-app.yaml",
+                   rule_paths=[hostile_pack(tmp_path / "hostile.yaml")],
+                   measurements_path=hostile_measurements(tmp_path / "m.json"),
+                   runner=FakeRunner())  # fmt: skip
+    async with app.run_test(size=(120, 60)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, ResultScreen)
+        seen = []
+        for tab in "1234":
+            await pilot.press(tab)
+            await pilot.pause()
+            seen.append(_screen_text(app))
+        text = "\n".join(seen)
+        assert "A rule from somebody else" in text and "window CV 14 %" in text
+        assert escapes_in(text) == []
+
+
+async def test_no_escape_reaches_the_dialog_for_an_answers_file(tmp_path: Path) -> None:
+    answers = tmp_path / "a.yaml"
+    answers.write_text(f"domain: {yaml_escaped('vision' + HOSTILE)}\n"
+                       f"{yaml_escaped('deploy' + HOSTILE)}: [mobile]\n", encoding="utf-8")
+    app = make_app(answers_path=answers, runner=FakeRunner())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        text = _screen_text(app)
+        assert "unknown question" in text
+        assert escapes_in(text) == []
