@@ -11,10 +11,11 @@ from advisor.errors import MeasurementsError, RuleFileError
 from advisor.inputs import answers as answers_file
 from advisor.inputs.answers import Answers, normalise_answers
 from advisor.inputs.files import brief
-from advisor.inputs.measurements import Measurements, parse_measurements
+from advisor.inputs.measurements import Measurements, check_measurements, parse_measurements
 from advisor.inputs.questions import Questionnaire
 from advisor.knowledge.loader import bundled_questionnaire, load_ruleset
 from advisor.knowledge.ruleset import RuleSet
+from advisor.machine import this_machine
 from advisor.scoring import score
 from advisor.scoring.recommendation import Recommendation
 
@@ -56,7 +57,9 @@ def recommend(
                 f"contract-3 dict, got {brief(measurements)}",
             )  # fmt: skip
         measurements = parse_measurements(measurements)
-    return score(normalised, rules, measurements)
+    elif measurements is not None:  # built by the caller: checked as a file's would be
+        check_measurements(measurements)
+    return score(normalised, rules, measurements, here=this_machine())
 
 
 def load_answers(path: str | Path, questionnaire: Questionnaire | None = None) -> Answers:

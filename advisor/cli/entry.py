@@ -158,6 +158,7 @@ def _dispatch(args: argparse.Namespace) -> int:
 def _answers_mode(args: argparse.Namespace) -> int:
     from advisor.inputs.answers import load_answers
     from advisor.knowledge.loader import bundled_rules_dir, load_ruleset
+    from advisor.machine import this_machine
     from advisor.scoring import score
 
     base = bundled_rules_dir()  # in a checkout, `--output rules/...` must not replace a rule file
@@ -167,7 +168,7 @@ def _answers_mode(args: argparse.Namespace) -> int:
     ruleset = load_ruleset(args.rules)
     answers = load_answers(args.answers, ruleset.questionnaire)
     measurements = _measurements(args, answers)
-    rec = score(answers, ruleset, measurements)
+    rec = score(answers, ruleset, measurements, here=this_machine())
 
     from advisor.report import render
 

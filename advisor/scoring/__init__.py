@@ -17,18 +17,24 @@ from advisor.inputs.answers import Answers
 from advisor.inputs.measurements import Measurements
 from advisor.knowledge.formats import Myth, Note
 from advisor.knowledge.ruleset import RuleSet
+from advisor.machine import MachineId
 from advisor.scoring import explanation, formula
 from advisor.scoring.measured import measured
 from advisor.scoring.recommendation import Recommendation
 
 
 def score(
-    answers: Answers, ruleset: RuleSet, measurements: Measurements | None = None
-) -> Recommendation:
-    """Combine answers, rules and (optional) measurements into a ``Recommendation``."""
+    answers: Answers, ruleset: RuleSet, measurements: Measurements | None = None, *,
+    here: MachineId | None = None,
+) -> Recommendation:  # fmt: skip
+    """Combine answers, rules and (optional) measurements into a ``Recommendation``.
+
+    ``here`` is the machine the recommendation is for (``advisor.machine.this_machine()``, which
+    the callers read; the scoring reads nothing): measurements from another machine weigh
+    less. None takes the measurements to be from the machine they name."""
     fired = [r for r in ruleset.rules if formula.fires(r, answers)]
     weights, cap_scale = formula.measured_weights(answers, ruleset)
-    points = measured(answers, measurements, cap_scale)
+    points = measured(answers, measurements, cap_scale, here)
     evaluation = formula.evaluate(answers, ruleset, points, fired, weights)
     # Closeness needs both the winner and its robustness, so it comes after both.
     robustness = formula.robustness(evaluation)
@@ -50,7 +56,7 @@ def score(
             if isinstance(r.rule, Note) and formula.shown_note(r, close)
         ],
         myths=[explanation.myth(r) for r in fired if isinstance(r.rule, Myth)],
-        flips=explanation.flips(answers, ruleset, measurements, evaluation.winner),
+        flips=explanation.flips(answers, ruleset, measurements, evaluation.winner, here),
         robustness=robustness,
         answers=answers.to_dict(),
         defaulted=list(answers.defaulted),
@@ -60,12 +66,13 @@ def score(
 
 
 def result_is_close(
-    answers: Answers, ruleset: RuleSet, measurements: Measurements | None = None
-) -> bool:
+    answers: Answers, ruleset: RuleSet, measurements: Measurements | None = None, *,
+    here: MachineId | None = None,
+) -> bool:  # fmt: skip
     """``Recommendation.close`` for these inputs, without the rest of the report (the app's
     rule preview asks this for every highlighted choice)."""
     weights, cap_scale = formula.measured_weights(answers, ruleset)
     evaluation = formula.evaluate(
-        answers, ruleset, measured(answers, measurements, cap_scale), weights=weights
+        answers, ruleset, measured(answers, measurements, cap_scale, here), weights=weights
     )
     return formula.is_close(evaluation.confidence, formula.robustness(evaluation).share)

@@ -15,6 +15,7 @@ from advisor.inputs.measurements import Measurements
 from advisor.inputs.questions import NO_TARGET, AnswerValue
 from advisor.knowledge.formats import Constraint, Myth, PointsRule
 from advisor.knowledge.ruleset import LoadedRule, RuleSet
+from advisor.machine import MachineId
 from advisor.scoring.formula import Evaluation, evaluate, measured_weights
 from advisor.scoring.measured import Measured, measured
 from advisor.scoring.recommendation import (
@@ -85,6 +86,10 @@ def reasons(
     ]
     use = measured.use
     for c in measured.contributions:
+        because = f"Measured on this machine: {c.detail}."
+        if use is not None and not use.this_machine:
+            because = (f"Measured on {use.machine or 'an unnamed machine'}, not this machine "
+                       f"(its points weigh {use.machine_scale:g}): {c.detail}.")
         reasons.append(
             Reason(
                 id=c.reason_id,
@@ -94,7 +99,7 @@ def reasons(
                 points=c.points,
                 weight=round(weights[c.criterion], 4),
                 weighted_points=round(c.points * weights[c.criterion], 4),
-                because=f"Measured on this machine: {c.detail}.",
+                because=because,
                 sources=[
                     SourceRef(
                         title=f"advisor probe on {use.machine or 'this machine'}, "
@@ -239,8 +244,9 @@ def _alternatives(
 
 
 def flips(
-    answers: Answers, ruleset: RuleSet, measurements: Measurements | None, winner: Winner
-) -> list[Flip]:
+    answers: Answers, ruleset: RuleSet, measurements: Measurements | None, winner: Winner,
+    here: MachineId | None = None,
+) -> list[Flip]:  # fmt: skip
     flips = []
     for question in ruleset.questionnaire.questions:
         for change, value in _alternatives(question.id, answers[question.id], ruleset):
@@ -248,7 +254,8 @@ def flips(
             try:
                 weights, cap_scale = measured_weights(changed, ruleset)
                 ev = evaluate(
-                    changed, ruleset, measured(changed, measurements, cap_scale), weights=weights
+                    changed, ruleset, measured(changed, measurements, cap_scale, here),
+                    weights=weights,
                 )
             except RuleConflictError:
                 continue  # a change that makes policies contradict is no useful advice

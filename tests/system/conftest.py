@@ -40,7 +40,16 @@ sys.exit(main(sys.argv[1:]))
 
 def probe_result() -> dict:
     """A complete contract-3 result, as a fresh probe of this machine would return it."""
-    return json.loads(MEASUREMENTS.read_text(encoding="utf-8"))
+    return on_this_machine(json.loads(MEASUREMENTS.read_text(encoding="utf-8")))
+
+
+def on_this_machine(data: dict) -> dict:
+    """``data`` with the ``machine`` this machine is (as the probes would write it)."""
+    from advisor.machine import this_machine
+
+    here = this_machine()
+    data["machine"].update(cpu=here.cpu, logical_cores=here.logical_cores)
+    return data
 
 
 @pytest.fixture
