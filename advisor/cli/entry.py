@@ -63,6 +63,12 @@ def build_parser() -> argparse.ArgumentParser:
         type=path_arg,
         help="use this measurements file (JSON) instead of probing",
     )
+    probe.add_argument(
+        "--refresh",
+        dest="answers_refresh",  # `advisor probe --refresh` has its own
+        action="store_true",
+        help="with --answers: measure again even when a cached probe result exists",
+    )
     parser.add_argument(
         "--format",
         choices=FORMATS,
@@ -190,7 +196,7 @@ def _measurements(args: argparse.Namespace, answers: Answers):  # -> Measurement
         return None
     from advisor.cli.probe import measure_for_answers
 
-    result = measure_for_answers(answers)
+    result = measure_for_answers(answers, refresh=args.answers_refresh)
     return None if result is None else parse_measurements(result, "the probe result")
 
 

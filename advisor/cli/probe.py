@@ -210,12 +210,12 @@ def run(args: argparse.Namespace) -> int:
     if measured.cached:
         err.print(escape(f"Using the cached result of {why}, from {result.get('created')} "
                          "(--refresh measures again)."))  # fmt: skip
+    parsed = parse_measurements(result, "the probe result")  # never print what fails it
     if args.probe_format == "json":
         text = json.dumps(printable_data(result), indent=2, sort_keys=True) + "\n"
     else:
         color = not args.probe_output and streams.stdout_is_terminal()
-        text = render_measurements(parse_measurements(result, "the probe result"),
-                                   color=color)  # fmt: skip
+        text = render_measurements(parsed, color=color)
     write_output(text, args.probe_output, label="--output", inputs=inputs)
     failed = [
         ProbeError(f"{fw} not measured ({entry.get('status')}): {entry.get('message')}")
@@ -228,10 +228,10 @@ def run(args: argparse.Namespace) -> int:
     return int(ExitCode.OK)
 
 
-def measure_for_answers(answers: Mapping[str, object]) -> dict | None:
+def measure_for_answers(answers: Mapping[str, object], *, refresh: bool = False) -> dict | None:
     """The default probe for ``advisor --answers``, of the workload that matches the answers'
-    domain: a cached result, or a run with progress; None (after one line on stderr) when the
-    probe frameworks are not installed."""
+    domain: a cached result (unless ``refresh``), or a run with progress; None (after one line
+    on stderr) when the probe frameworks are not installed."""
     from rich.markup import escape
 
     import probes
@@ -242,14 +242,14 @@ def measure_for_answers(answers: Mapping[str, object]) -> dict | None:
     intro = (f"Probing {describe(workload)}, which matches your domain "
              f"({answers.get('domain')}): {_duration(settings)}.")  # fmt: skip
     try:
-        measured = _measure(settings, refresh=False, console=err, intro=intro)
+        measured = _measure(settings, refresh=refresh, console=err, intro=intro)
     except probes.ProbesNotInstalled as exc:
         err.print(escape(f"advisor: {exc}; the recommendation uses the rules alone"))
         return None
     if measured.cached:
         err.print(escape(f"Using the cached probe result of {describe(workload)}, which "
                          f"matches your domain, from {measured.result.get('created')} "
-                         "(`advisor probe --refresh` measures again)."))  # fmt: skip
+                         "(--refresh measures again)."))  # fmt: skip
     return measured.result
 
 
@@ -259,9 +259,12 @@ def _measure(settings, *, refresh: bool, console: Console, intro: str
 
     import probes
     from advisor.cli.progress import ProbeProgress
+    from advisor.inputs.measurements import measurements_problem
 
     with ProbeProgress(console, settings.frameworks, settings.workloads, intro) as progress:
-        measured = probes.measure(settings, refresh=refresh, on_event=progress)
+        # A cached result is checked as strictly as a user's measurements file.
+        measured = probes.measure(settings, refresh=refresh, on_event=progress,
+                                  check=measurements_problem)  # fmt: skip
     for warning in measured.warnings:
         console.print(escape(f"advisor: warning: {printable(warning)}"))
     return measured

@@ -425,3 +425,13 @@ def load_measurements(path: str | Path) -> Measurements:
         except MeasurementsError:  # valid JSON that YAML reads differently: no line, then
             raise unlocated from None
         return parse_measurements(data, path, locator)
+
+
+def measurements_problem(data: object) -> str | None:
+    """Why ``data`` is not a usable measurements dict (the key and the reason), or None: the
+    probe cache's entries are checked with the parser that checks a user's file."""
+    try:
+        parse_measurements(data)
+    except MeasurementsError as exc:
+        return f"{exc.key}: {exc.detail}" if exc.key else exc.detail
+    return None

@@ -17,14 +17,18 @@ EXAMPLE = TESTS.parent / "examples" / "android-app.yaml"
 MEASUREMENTS = TESTS / "data" / "measurements-ok.json"
 
 # A run of `python DRIVER ARGS...` is `advisor ARGS...` with the probe replaced by one that
-# returns the result in RESULT after announcing EVENTS phases (spaced by PAUSE_S), so the
-# probing commands run their real code paths (cache, progress, report) in milliseconds.
+# returns the result in RESULT after announcing EVENTS phases (spaced by PAUSE_S), and adds a
+# line to the file RUNS (if set) each time it measures, so the probing commands run their
+# real code paths (cache, progress, report) in milliseconds.
 DRIVER = """
 import json, os, sys, time
 import probes
 from probes import ProbeEvent
 
 def run_probes(settings, *, on_event=None, cancel=None):
+    if os.environ.get("RUNS"):
+        with open(os.environ["RUNS"], "a") as runs:
+            runs.write("measured\\n")
     for i in range(int(os.environ.get("EVENTS", "0"))):
         time.sleep(float(os.environ.get("PAUSE_S", "0")))
         if on_event is not None:
