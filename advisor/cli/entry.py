@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, NoReturn
 from advisor import __version__
 from advisor.cli.args import path_arg
 from advisor.errors import AdvisorError, ExitCode, UsageError
+from advisor.printable import printable
 from advisor.report import FORMATS
 from advisor.system import streams
 from advisor.system.interrupts import describe, exit_code, signals_as_interrupts
@@ -226,16 +227,17 @@ def _rules_check(args: argparse.Namespace) -> int:
     problems = check_rules(args.paths)
     lines = [f"error: {p}" for p in problems.errors]
     lines += [f"warning: {p}" for p in problems.warnings]
-    errors, warnings = len(problems.errors), len(problems.warnings)
+    lines += [f"note: {printable(n)}" for n in problems.notes]
+    errors, warnings = problems.count(), problems.count(warnings=True)
     if not errors:
         rs = load_ruleset(args.paths)
         kinds: dict[str, int] = {}
         for r in rs.rules:
             kinds[r.rule.kind] = kinds.get(r.rule.kind, 0) + 1
         counts = ", ".join(f"{n} {k}s" for k, n in sorted(kinds.items()))
-        lines.append(f"checked {len(rs.packs)} packs: {counts}; {warnings} warnings")
+        lines.append(f"checked {len(rs.packs)} packs: {counts}; {warnings:,} warnings")
     else:
-        lines.append(f"{errors} problems, {warnings} warnings")
+        lines.append(f"{errors:,} problems, {warnings:,} warnings")
     write_output("".join(line + "\n" for line in lines), None)
     failed = errors or (args.strict and warnings)
     return int(ExitCode.RULES_PROBLEMS if failed else ExitCode.OK)
