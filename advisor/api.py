@@ -11,11 +11,12 @@ from advisor.errors import MeasurementsError, RuleFileError
 from advisor.inputs import answers as answers_file
 from advisor.inputs.answers import Answers, normalise_answers
 from advisor.inputs.files import brief
-from advisor.inputs.measurements import Measurements, parse_measurements
+from advisor.inputs.measurements import Measurements, check_measurements, parse_measurements
 from advisor.inputs.questions import Questionnaire
 from advisor.knowledge.loader import bundled_questionnaire, load_ruleset
 from advisor.knowledge.ruleset import RuleSet
 from advisor.scan.project import ProjectLike, project_scan
+from advisor.machine import this_machine
 from advisor.scoring import score
 from advisor.scoring.recommendation import Recommendation
 
@@ -62,8 +63,10 @@ def recommend(
                 f"contract-3 dict, got {brief(measurements)}",
             )  # fmt: skip
         measurements = parse_measurements(measurements)
+    elif measurements is not None:  # built by the caller: checked as a file's would be
+        check_measurements(measurements)
     scan = project_scan(project) if project is not None else None
-    return score(normalised, rules, measurements, scan=scan)
+    return score(normalised, rules, measurements, scan=scan, here=this_machine())
 
 
 def load_answers(path: str | Path, questionnaire: Questionnaire | None = None) -> Answers:

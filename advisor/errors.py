@@ -21,6 +21,8 @@ from enum import IntEnum
 from pathlib import Path
 from typing import Any
 
+from advisor.printable import printable
+
 
 class ExitCode(IntEnum):
     OK = 0
@@ -29,6 +31,7 @@ class ExitCode(IntEnum):
     PROBE_FAILED = 3
     HUNG_UP = 129  # SIGHUP: 128 + the signal's number, as a shell reports it
     INTERRUPTED = 130  # Ctrl-C (SIGINT)
+    BROKEN_PIPE = 141  # stdout's reader went away: 128 + SIGPIPE, as for `yes | head`
     TERMINATED = 143  # SIGTERM
 
 
@@ -42,9 +45,12 @@ class AdvisorError(Exception):
     """Further problems of the same run, reported with this one so a user sees them all."""
 
     def __init__(self, message: str, *, title: str = "") -> None:
+        # Messages quote file names, keys and values from other people's files: none of their
+        # escape sequences or control characters reaches a terminal through one.
+        message = printable(message)
         super().__init__(message)
         self.message = message
-        self.title = title
+        self.title = printable(title)
 
     def __str__(self) -> str:
         return self.message
@@ -86,7 +92,7 @@ class InputError(AdvisorError):
         prefix = f"{where}: " + (f"{subject}: " if subject else "")
         # One diagnostic is one line: keys and values quoted from a file may hold line breaks.
         super().__init__((prefix + message).replace("\r", "\\r").replace("\n", "\\n"))
-        self.detail = message
+        self.detail = printable(message)
 
     def _subject(self) -> str | None:
         """What the message is about, before it: the key."""

@@ -12,6 +12,7 @@ keeps tabs and line breaks, which a renderer wraps or folds itself.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 _ESCAPES = re.compile(
     r"""
@@ -38,3 +39,17 @@ def printable(text: str) -> str:
         return text
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return _CONTROLS.sub("", _ESCAPES.sub("", text))
+
+
+def printable_data(value: Any) -> Any:
+    """``value`` (parsed JSON or YAML: dicts, lists, strings, numbers) with ``printable``
+    applied to every string in it, keys included; anything else is returned as it is."""
+    if isinstance(value, str):
+        return printable(value)
+    if isinstance(value, dict):
+        return {printable_data(k): printable_data(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [printable_data(v) for v in value]
+    if isinstance(value, tuple):
+        return tuple(printable_data(v) for v in value)
+    return value

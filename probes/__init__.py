@@ -51,6 +51,8 @@ __all__ = [
 ]
 
 EventHandler = Callable[[ProbeEvent], None]
+Check = Callable[[dict], "str | None"]
+"""A caller's check of a cached result: why it cannot be used, or None."""
 
 # What the runner's own processes need besides a framework (the [probes] extra).
 NEEDED = {"numpy": "numpy", "sklearn": "scikit-learn"}
@@ -83,10 +85,12 @@ def run_probes(
     return _run(settings, on_event=on_event, cancel=cancel)
 
 
-def load_cached(settings: ProbeSettings) -> dict | None:
+def load_cached(settings: ProbeSettings, check: Check | None = None) -> dict | None:
+    """The cached result for ``settings``, checked by the probes and by ``check`` (a caller's
+    own: why a result cannot be used, or None); a bad one is set aside and None returned."""
     from probes.cache import load_cached as _load
 
-    return _load(settings)
+    return _load(settings, check)
 
 
 def check_installed(settings: ProbeSettings) -> None:
@@ -109,11 +113,14 @@ def measure(
     refresh: bool = False,
     on_event: EventHandler | None = None,
     cancel: threading.Event | None = None,
+    check: Check | None = None,
 ) -> Measured:
     """The one place that decides between a cached result for this machine and these
     settings and a fresh run; a fresh one is cached when every framework was measured or is
     simply not installed. The cache is optional: when its folder cannot be used the probe
-    still runs and its result is returned, with a warning saying why it was not kept.
+    still runs and its result is returned, with a warning saying why it was not kept. A
+    cached result that fails the probes' checks or ``check`` is set aside, with a warning,
+    and measured again.
 
     Raises ProbesNotInstalled (nothing to measure with) or ProbeCancelled."""
     from probes import cache
@@ -122,9 +129,11 @@ def measure(
     warnings: list[str] = []
     problem = cache.unusable(cache.cache_root())
     if problem is None and not refresh:
-        cached = cache.load_cached(settings)
-        if cached is not None:
-            return Measured(cached, True)
+        found = cache.lookup(settings, check)
+        if found.result is not None:
+            return Measured(found.result, True)
+        if found.warning is not None:
+            warnings.append(found.warning)
     if problem is not None:
         warnings.append(f"the cache folder cannot be used ({problem}); measuring without it")
     result = run_probes(settings, on_event=on_event, cancel=cancel)

@@ -18,7 +18,7 @@ from probes.cache import data_cache_dir, unusable
 from probes.protocol import ChannelStopped
 from probes.records import FrameworkRecord, PathRecord, RunInfo, WorkerRecord
 from probes.settings import ProbeCancelled, ProbeEvent, ProbeSettings
-from probes.workers import Launcher, Worker, WorkerFailure, one_line
+from probes.workers import Launcher, Worker, WorkerFailure, kill_all, one_line, signals_held
 
 # Per-command deadlines in seconds; ProbeSettings.command_timeout_s caps them all. A window
 # gets at least 30 s plus 20 times its expected length (see Runner._window).
@@ -142,10 +142,11 @@ class Fleet:
 
     def spawn(self, wr: WorkerRecord, threads: int, env: dict[str, str], log: Path) -> bool:
         try:
-            wr.worker = Worker.spawn(
-                wr.framework, threads, self.launcher, {**env, **wr.state.env},
-                log / f"{wr.framework}-{wr.state.name}.log",
-            )  # fmt: skip
+            with signals_held():  # until the worker is kept, where kill_all finds it
+                wr.worker = Worker.spawn(
+                    wr.framework, threads, self.launcher, {**env, **wr.state.env},
+                    log / f"{wr.framework}-{wr.state.name}.log",
+                )  # fmt: skip
         except WorkerFailure as failure:
             self.fail(wr, failure)
             return False
@@ -218,6 +219,4 @@ class Fleet:
         return next(w for w in self.records[p.framework].workers if w.state == p.state)
 
     def kill_all(self) -> None:
-        for wr in self.workers():
-            if wr.worker is not None:
-                wr.worker.kill()
+        kill_all([wr.worker for wr in self.workers() if wr.worker is not None])

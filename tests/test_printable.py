@@ -40,3 +40,10 @@ def test_no_escape_or_control_byte_survives(raw: str) -> None:
 @given(st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cf", "Zl", "Zp"))))
 def test_printable_text_is_unchanged(raw: str) -> None:
     assert printable(raw) == raw
+
+
+def test_printable_data_cleans_every_string_keys_included() -> None:
+    from advisor.printable import printable_data
+
+    raw = {"k\x1b[2J": ["a\x85b", ("c\rd", 3)], "n": 1.5, "none": None, "t": True}
+    assert printable_data(raw) == {"k": ["ab", ("c\nd", 3)], "n": 1.5, "none": None, "t": True}

@@ -16,10 +16,13 @@ from typing import TYPE_CHECKING, NoReturn
 
 from advisor import __version__
 from advisor.cli.args import path_arg
-from advisor.errors import AdvisorError, ExitCode
+from advisor.errors import AdvisorError, ExitCode, UsageError
+from advisor.printable import printable
 from advisor.report import FORMATS
+from advisor.system import streams
 from advisor.system.interrupts import describe, exit_code, signals_as_interrupts
 from advisor.system.output import check_output_path, write_output
+from advisor.system.streams import say
 
 if TYPE_CHECKING:
     from advisor.inputs.answers import Answers
@@ -33,8 +36,8 @@ class _Parser(argparse.ArgumentParser):
     """argparse that reports usage errors through our exit code, with its usage line."""
 
     def error(self, message: str) -> NoReturn:
-        self.print_usage(sys.stderr)
-        print(f"{self.prog}: error: {message}", file=sys.stderr)
+        self.print_usage(streams.stderr())
+        say(f"{self.prog}: error: {message}")
         raise SystemExit(ExitCode.BAD_INPUT)
 
 
@@ -46,8 +49,9 @@ def build_parser() -> argparse.ArgumentParser:
         "interactive app. With --project DIR, a scan of your repository proposes answers; "
         "with --format or --output as well, it reports without an answers file (for CI).",
         epilog="Exit codes: 0 success, 1 'rules check' found problems, 2 bad input or usage, "
-        "3 a probe could not measure a framework, 129 hung up (SIGHUP), 130 interrupted "
-        "(Ctrl-C), 143 terminated (SIGTERM).",
+        "or the report could not be written (also to a full or closed stdout), 3 a probe could "
+        "not measure a framework, 129 hung up (SIGHUP), 130 interrupted (Ctrl-C), 141 the "
+        "reader of stdout went away (a broken pipe), 143 terminated (SIGTERM).",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument(
@@ -60,6 +64,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         type=path_arg,
         help="use this measurements file (JSON) instead of probing",
+    )
+    probe.add_argument(
+        "--refresh",
+        dest="answers_refresh",  # `advisor probe --refresh` has its own
+        action="store_true",
+        help="with --answers: measure again even when a cached probe result exists",
     )
     parser.add_argument(
         "--project",
@@ -125,22 +135,26 @@ def _add_probe_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    streams.reserve_standard_descriptors()
     parser = build_parser()
     args = parser.parse_args(argv)
-    try:
-        with signals_as_interrupts():
+    # The handlers stay in place while an interruption is reported: a second Ctrl-C must not
+    # cut short the clean-up of the first (advisor.system.interrupts).
+    with signals_as_interrupts():
+        try:
             return _dispatch(args)
-    except AdvisorError as exc:
-        for problem in (exc, *exc.more):
-            print(f"{PROG}: {problem.prefix}{problem}", file=sys.stderr)
-        return int(exc.exit_code)
-    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM/SIGHUP (advisor.system.interrupts)
-        _say(f"{PROG}: {describe(exc)}" + _STOPPED.get(args.command, ""))
-        return exit_code(exc)
-    except BrokenPipeError:
-        # The reader went away (e.g. `advisor ... | head`); nothing left to say.
-        sys.stderr.close()
-        return int(ExitCode.OK)
+        except AdvisorError as exc:
+            for problem in (exc, *exc.more):
+                say(f"{PROG}: {problem.prefix}{problem}")
+            return int(exc.exit_code)
+        except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM/SIGHUP
+            say(f"{PROG}: {describe(exc)}" + _STOPPED.get(args.command, ""))
+            return exit_code(exc)
+        except BrokenPipeError:
+            # The reader of stdout went away (`advisor ... | head -1`): end quietly, as a Unix
+            # tool that SIGPIPE ends does, with the status a shell shows for one.
+            streams.discard(sys.stdout)
+            return int(ExitCode.BROKEN_PIPE)
 
 
 def _dispatch(args: argparse.Namespace) -> int:
@@ -166,17 +180,10 @@ def _report_mode(args: argparse.Namespace) -> bool:
         args.project is not None and (args.format is not None or args.output is not None))
 
 
-def _say(line: str) -> None:
-    """One line on stderr, which a hang-up may already have closed."""
-    try:
-        print(line, file=sys.stderr, flush=True)
-    except (OSError, ValueError):
-        pass
-
-
 def _answers_mode(args: argparse.Namespace) -> int:
     from advisor.inputs.answers import load_answers, normalise_answers
     from advisor.knowledge.loader import bundled_rules_dir, load_ruleset
+    from advisor.machine import this_machine
     from advisor.scoring import score
 
     if args.project is not None:
@@ -200,11 +207,11 @@ def _answers_mode(args: argparse.Namespace) -> int:
         # Before measuring: a domain the scan proposes decides which workload is probed.
         answers = with_proposals(answers, scan, ruleset.questionnaire)
     measurements = _measurements(args, answers)
-    rec = score(answers, ruleset, measurements, scan=scan)
+    rec = score(answers, ruleset, measurements, scan=scan, here=this_machine())
 
     from advisor.report import render
 
-    to_terminal = args.output is None and sys.stdout.isatty()
+    to_terminal = args.output is None and streams.stdout_is_terminal()
     width = _terminal_width() if to_terminal else 100
     text = render(
         rec, args.format or "text", width=width,
@@ -221,7 +228,7 @@ def _scan(project: str):  # -> ProjectScan
 
     scan = scan_folder(project)
     for line in scan_summary(scan):
-        _say(f"{PROG}: {line}")
+        say(f"{PROG}: {line}")
     return scan
 
 
@@ -234,15 +241,18 @@ def _measurements(args: argparse.Namespace, answers: Answers):  # -> Measurement
         return None
     from advisor.cli.probe import measure_for_answers
 
-    result = measure_for_answers(answers)
+    result = measure_for_answers(answers, refresh=args.answers_refresh)
     return None if result is None else parse_measurements(result, "the probe result")
 
 
 def _terminal_width() -> int:
     try:
-        return min(os.get_terminal_size().columns, 120)
+        columns = os.get_terminal_size().columns
     except OSError:
         return 100
+    # A terminal that reports no size (0×0: `script`, `docker run -t` under CI) is not one
+    # zero columns wide: without this the report comes out empty.
+    return min(columns, 120) if columns > 0 else 100
 
 
 def _questions(args: argparse.Namespace) -> int:
@@ -259,20 +269,20 @@ def _rules_check(args: argparse.Namespace) -> int:
     from advisor.knowledge.loader import load_ruleset
 
     problems = check_rules(args.paths)
-    for p in problems.errors:
-        print(f"error: {p}", file=sys.stdout)
-    for p in problems.warnings:
-        print(f"warning: {p}", file=sys.stdout)
-    errors, warnings = len(problems.errors), len(problems.warnings)
+    lines = [f"error: {p}" for p in problems.errors]
+    lines += [f"warning: {p}" for p in problems.warnings]
+    lines += [f"note: {printable(n)}" for n in problems.notes]
+    errors, warnings = problems.count(), problems.count(warnings=True)
     if not errors:
         rs = load_ruleset(args.paths)
         kinds: dict[str, int] = {}
         for r in rs.rules:
             kinds[r.rule.kind] = kinds.get(r.rule.kind, 0) + 1
         counts = ", ".join(f"{n} {k}s" for k, n in sorted(kinds.items()))
-        print(f"checked {len(rs.packs)} packs: {counts}; {warnings} warnings")
+        lines.append(f"checked {len(rs.packs)} packs: {counts}; {warnings:,} warnings")
     else:
-        print(f"{errors} problems, {warnings} warnings")
+        lines.append(f"{errors:,} problems, {warnings:,} warnings")
+    write_output("".join(line + "\n" for line in lines), None)
     failed = errors or (args.strict and warnings)
     return int(ExitCode.RULES_PROBLEMS if failed else ExitCode.OK)
 
@@ -282,6 +292,11 @@ def _tui(args: argparse.Namespace) -> int:
         from advisor.scan.project import check_folder
 
         check_folder(args.project)  # exit 2 before the app takes the terminal
+    # Without a terminal the app would wait for ever on input that cannot come (a CI job,
+    # `docker run` without -t, cron): say so at once, and what to run instead.
+    problem = streams.terminal_problem()
+    if problem is not None:
+        raise UsageError(problem)
     from advisor.tui import run_app
 
     return run_app(

@@ -15,13 +15,14 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import sys
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from advisor.errors import ExitCode, ProbeError, UsageError
 from advisor.inputs.validation import closest
 from advisor.knowledge.workloads import DEFAULT_WORKLOAD, WORKLOADS, describe, workload_for
+from advisor.printable import printable, printable_data
+from advisor.system import streams
 from advisor.system.output import check_output_path, write_output
 
 if TYPE_CHECKING:  # rich is imported where it is used: building the parser must stay cheap
@@ -189,14 +190,13 @@ def run(args: argparse.Namespace) -> int:
     """Run the probe command and return 0; raise ``UsageError`` or ``OutputError`` for bad
     arguments, and ``ProbeError`` when a framework asked for was not measured (after writing
     the result, which says why)."""
-    from rich.console import Console
     from rich.markup import escape
 
     import probes
     from advisor.inputs.measurements import parse_measurements
     from advisor.report.measured import render_measurements
 
-    err = Console(stderr=True, highlight=False, soft_wrap=True)  # one message, one line
+    err = _stderr_console()  # one message, one line
     inputs = [args.probe_answers or args.answers]  # the answers file must not become the output
     check_output_path(args.probe_output, label="--output", inputs=inputs)
     workloads, why = workloads_from_args(args)
@@ -210,12 +210,12 @@ def run(args: argparse.Namespace) -> int:
     if measured.cached:
         err.print(escape(f"Using the cached result of {why}, from {result.get('created')} "
                          "(--refresh measures again)."))  # fmt: skip
+    parsed = parse_measurements(result, "the probe result")  # never print what fails it
     if args.probe_format == "json":
-        text = json.dumps(result, indent=2, sort_keys=True) + "\n"
+        text = json.dumps(printable_data(result), indent=2, sort_keys=True) + "\n"
     else:
-        color = not args.probe_output and sys.stdout.isatty()
-        text = render_measurements(parse_measurements(result, "the probe result"),
-                                   color=color)  # fmt: skip
+        color = not args.probe_output and streams.stdout_is_terminal()
+        text = render_measurements(parsed, color=color)
     write_output(text, args.probe_output, label="--output", inputs=inputs)
     failed = [
         ProbeError(f"{fw} not measured ({entry.get('status')}): {entry.get('message')}")
@@ -228,29 +228,28 @@ def run(args: argparse.Namespace) -> int:
     return int(ExitCode.OK)
 
 
-def measure_for_answers(answers: Mapping[str, object]) -> dict | None:
+def measure_for_answers(answers: Mapping[str, object], *, refresh: bool = False) -> dict | None:
     """The default probe for ``advisor --answers``, of the workload that matches the answers'
-    domain: a cached result, or a run with progress; None (after one line on stderr) when the
-    probe frameworks are not installed."""
-    from rich.console import Console
+    domain: a cached result (unless ``refresh``), or a run with progress; None (after one line
+    on stderr) when the probe frameworks are not installed."""
     from rich.markup import escape
 
     import probes
 
-    err = Console(stderr=True, highlight=False, soft_wrap=True)  # one message, one line
+    err = _stderr_console()  # one message, one line
     workload = workload_for(answers)
     settings = probes.ProbeSettings(workloads=(workload,))
     intro = (f"Probing {describe(workload)}, which matches your domain "
              f"({answers.get('domain')}): {_duration(settings)}.")  # fmt: skip
     try:
-        measured = _measure(settings, refresh=False, console=err, intro=intro)
+        measured = _measure(settings, refresh=refresh, console=err, intro=intro)
     except probes.ProbesNotInstalled as exc:
         err.print(escape(f"advisor: {exc}; the recommendation uses the rules alone"))
         return None
     if measured.cached:
         err.print(escape(f"Using the cached probe result of {describe(workload)}, which "
                          f"matches your domain, from {measured.result.get('created')} "
-                         "(`advisor probe --refresh` measures again)."))  # fmt: skip
+                         "(--refresh measures again)."))  # fmt: skip
     return measured.result
 
 
@@ -260,12 +259,23 @@ def _measure(settings, *, refresh: bool, console: Console, intro: str
 
     import probes
     from advisor.cli.progress import ProbeProgress
+    from advisor.inputs.measurements import measurements_problem
 
     with ProbeProgress(console, settings.frameworks, settings.workloads, intro) as progress:
-        measured = probes.measure(settings, refresh=refresh, on_event=progress)
+        # A cached result is checked as strictly as a user's measurements file.
+        measured = probes.measure(settings, refresh=refresh, on_event=progress,
+                                  check=measurements_problem)  # fmt: skip
     for warning in measured.warnings:
-        console.print(escape(f"advisor: warning: {warning}"))
+        console.print(escape(f"advisor: warning: {printable(warning)}"))
     return measured
+
+
+def _stderr_console() -> Console:
+    """Progress and notices: one message, one line, and quiet once nobody reads stderr (the
+    result is written regardless)."""
+    from rich.console import Console
+
+    return Console(file=streams.stderr(), highlight=False, soft_wrap=True)
 
 
 def _duration(settings) -> str:  # settings: probes.ProbeSettings

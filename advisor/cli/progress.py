@@ -12,6 +12,7 @@ phase change, so a log shows what happened without a line per window.
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from types import TracebackType
 
 from rich.console import Console
@@ -19,6 +20,7 @@ from rich.live import Live
 from rich.markup import escape
 from rich.table import Table
 
+from advisor.printable import printable
 from probes import ProbeEvent, ProbeProgressState
 
 _PHASE_STYLE = {
@@ -73,7 +75,9 @@ class ProbeProgress:
                 self._live.__enter__()
             key = (event.workload, event.framework)
             before = self._rows.get(key, ProbeProgressState())
-            row = self._rows[key] = before.advanced(event)
+            # A worker's message may quote a framework's log line, escapes and all.
+            clean = replace(event, message=printable(event.message))
+            row = self._rows[key] = before.advanced(clean)
             changed = row.phase != before.phase
             if self._live is not None:
                 self._live.update(self._render())

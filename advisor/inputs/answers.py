@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from advisor.errors import AnswersError
+from advisor.inputs import repeats
 from advisor.inputs.files import Locator, brief, load_yaml
 from advisor.inputs.questions import ANSWERS_VERSION, Question, Questionnaire
 from advisor.inputs.validation import suggest
@@ -89,6 +90,7 @@ def normalise_answers(
     values: dict[str, AnswerValue] = {}
     defaulted: list[str] = []
     problems: list[AnswersError] = []  # every problem in the file, so a user fixes them at once
+    unknown = 0  # unknown questions: the first few are worded (with a "did you mean"), all counted
     for key, value in raw.items():
         if not isinstance(key, str):
             problems.append(
@@ -104,6 +106,9 @@ def normalise_answers(
                     line=line(key),
                 ))
         elif key not in questionnaire.by_id:
+            unknown += 1
+            if unknown > repeats.SHOWN:
+                continue
             problems.append(AnswersError(
                 path,
                 f"unknown question{suggest(key, questionnaire.ids)}; "
@@ -122,6 +127,10 @@ def normalise_answers(
             problems.append(exc)
     if problems:
         problems.sort(key=lambda p: p.line if p.line is not None else 0)  # in file order
+        if unknown > repeats.SHOWN:
+            problems.append(
+                AnswersError(path, repeats.more(unknown - repeats.SHOWN, "unknown question"))
+            )
         first = problems[0]
         first.more = tuple(problems[1:])
         raise first

@@ -1,9 +1,10 @@
 """Safe reading of user-supplied YAML and JSON files, with line numbers for every value.
 
 Every loader in the advisor reads its files through here, so every file gets the same checks
-(missing, directory, too large, binary, empty, alias bombs, nesting too deep) and the same
-error shape: the project's own ``InputError`` subclass, naming the file and, where known, the
-line and column.
+(missing, directory, too large, binary, empty, alias bombs, nesting too deep), every string
+in it loses its escape sequences and control characters (``advisor.printable``), and every
+file gets the same error shape: the project's own ``InputError`` subclass, naming the file
+and, where known, the line and column.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import json
 import os
 import re
 import reprlib
+import stat
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +22,7 @@ from typing import Any
 import yaml
 
 from advisor.errors import InputError
+from advisor.printable import printable, printable_data
 
 MAX_BYTES = 1_000_000
 """Inputs are small text files; anything larger is almost certainly the wrong file."""
@@ -114,16 +117,16 @@ class Locator:
         loc = cls()
         stack: list[tuple[yaml.Node, KeyPath, frozenset[int]]] = [(root, (), frozenset())]
         reached = 0
+        distinct: set[int] = set()  # an alias reaches a node again: the difference is theirs
         while stack:
             node, path, ancestors = stack.pop()
             reached += 1
+            distinct.add(id(node))
             if reached > MAX_NODES:
-                raise _LimitError(
-                    None,
-                    None,
-                    f"the document expands to more than {MAX_NODES:,} values through aliases",
-                    node.start_mark,
-                )
+                why = (f"the document expands to more than {MAX_NODES:,} values through aliases"
+                       if len(distinct) < reached else f"the document holds more than "
+                       f"{MAX_NODES:,} values; the files the advisor reads need a few hundred")
+                raise _LimitError(None, None, why, node.start_mark)
             if len(path) > MAX_DEPTH:
                 raise _LimitError(None, None, TOO_DEEP, node.start_mark)
             loc.lines.setdefault(path, node.start_mark.line + 1)
@@ -134,7 +137,8 @@ class Locator:
             inner = ancestors | {id(node)}
             if isinstance(node, yaml.MappingNode):
                 for key_node, value_node in node.value:
-                    key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+                    key = (printable(key_node.value) if isinstance(key_node, yaml.ScalarNode)
+                           else None)  # fmt: skip
                     # A key's line is where the key is written, which is where a reader looks.
                     loc.lines.setdefault((*path, key), key_node.start_mark.line + 1)
                     stack.append((value_node, (*path, key), inner))
@@ -159,13 +163,39 @@ def as_path(path: object, error: type[InputError], *, what: str) -> Path:
     return Path(text)
 
 
-def read_text(path: str | Path, error: type[InputError], *, what: str) -> str:
-    """Read a small UTF-8 text file, or raise ``error`` saying plainly what is wrong with it."""
+_KINDS = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a named pipe"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a device"),
+    (stat.S_ISBLK, "a device"),
+)
+
+
+def _not_regular(mode: int) -> str | None:
+    """What a file of ``mode`` is when it is not a regular file (in words), else None."""
+    if stat.S_ISREG(mode):
+        return None
+    return next((kind for test, kind in _KINDS if test(mode)), "an unusual file")
+
+
+def read_text(
+    path: str | Path, error: type[InputError], *, what: str, regular_only: bool = False
+) -> str:
+    """Read a small UTF-8 text file, or raise ``error`` saying plainly what is wrong with it.
+
+    A file named on the command line may be a pipe (``--answers <(...)``); one found in a
+    folder (``regular_only``) must be a regular file, and anything else is refused without
+    being opened: a named pipe would wait for a writer for ever, a device may act on being
+    opened."""
     p = as_path(path, error, what=what)
     try:
-        with p.open("rb") as fh:
-            # Read one byte past the limit: pipes and devices report no size to check first.
-            raw = fh.read(MAX_BYTES + 1)
+        if regular_only:
+            raw = _read_regular(p, error, what)
+        else:
+            with p.open("rb") as fh:
+                # Read one byte past the limit: pipes and devices report no size to check first.
+                raw = fh.read(MAX_BYTES + 1)
     except FileNotFoundError:
         raise error(p, f"no such file (expected {what})") from None
     except IsADirectoryError:
@@ -185,6 +215,22 @@ def read_text(path: str | Path, error: type[InputError], *, what: str) -> str:
     return text
 
 
+def _read_regular(p: Path, error: type[InputError], what: str) -> bytes:
+    """The first MAX_BYTES + 1 bytes of ``p``, a regular file (through symlinks); checked before
+    opening and, against a file swapped in meanwhile, on the open descriptor, which is opened
+    without blocking (a named pipe would otherwise wait for a writer)."""
+    refuse = f"not {what.split(' (')[0]}; only regular files are read"
+    kind = _not_regular(os.stat(p).st_mode)
+    if kind is not None:
+        raise error(p, f"is {kind}, {refuse}")
+    fd = os.open(p, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    with os.fdopen(fd, "rb") as fh:
+        kind = _not_regular(os.fstat(fd).st_mode)
+        if kind is not None:
+            raise error(p, f"is {kind}, {refuse}")
+        return fh.read(MAX_BYTES + 1)
+
+
 def parse_yaml(text: str, path: str | Path | None, error: type[InputError]) -> tuple[Any, Locator]:
     """Parse one YAML document safely; return the data and a ``Locator`` for its lines."""
     loader = _Loader(text)
@@ -195,7 +241,9 @@ def parse_yaml(text: str, path: str | Path | None, error: type[InputError]) -> t
         # Before constructing, which recurses: the locator walks the nodes with a stack of its
         # own and stops alias bombs and deep nesting.
         locator = Locator.from_node(node)
-        data = loader.construct_document(node)
+        # Somebody else's text reaches terminals, Markdown and the app from here on: no
+        # escape sequence or control character in it survives loading (advisor.printable).
+        data = printable_data(loader.construct_document(node))
     except _LimitError as exc:
         mark = exc.problem_mark
         raise error(
@@ -238,8 +286,10 @@ def _position(text: str, offset: int) -> tuple[int, int]:
     return before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1
 
 
-def load_yaml(path: str | Path, error: type[InputError], *, what: str) -> tuple[Any, Locator]:
-    return parse_yaml(read_text(path, error, what=what), path, error)
+def load_yaml(
+    path: str | Path, error: type[InputError], *, what: str, regular_only: bool = False
+) -> tuple[Any, Locator]:
+    return parse_yaml(read_text(path, error, what=what, regular_only=regular_only), path, error)
 
 
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -284,7 +334,7 @@ def check_depth(data: Any, path: str | Path | None, error: type[InputError]) -> 
 def parse_json(text: str, path: str | Path | None, error: type[InputError]) -> Any:
     _check_json_depth(text, path, error)
     try:
-        return json.loads(text, object_pairs_hook=_no_duplicates)
+        return printable_data(json.loads(text, object_pairs_hook=_no_duplicates))
     except json.JSONDecodeError as exc:
         raise error(
             path, f"JSON syntax error: {exc.msg}", line=exc.lineno, column=exc.colno

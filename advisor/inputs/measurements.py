@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -13,6 +13,7 @@ import msgspec
 from advisor.errors import MeasurementsError
 from advisor.inputs.files import Locator, brief, check_depth, parse_json, parse_yaml, read_text
 from advisor.inputs.validation import NON_BLANK, convert
+from advisor.printable import printable_data
 
 Status = Literal["ok", "not_installed", "failed", "timeout"]
 # Every number in a measurements file is finite: JSON has no infinity, but Python's reader
@@ -291,10 +292,113 @@ class Measurements(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fie
         return msgspec.json.decode(msgspec.json.encode(self))
 
 
+FUTURE_SLACK = timedelta(days=1)
+"""How far in the future a file's ``created`` may lie (clocks disagree; a probe cannot run in
+the future)."""
+THROUGHPUT_SLACK = 1.5
+"""How far a training ratio may lie outside what the two throughputs' own figures allow: the
+ratio comes from paired windows, the figures from all of them, so they agree closely but not
+exactly. Beyond it, the file contradicts itself."""
+LATENCY_SLACK = 2.0
+"""The same for the latency ratio, whose per-round medians may lie outside the calls' p50-p95."""
+_TF_PATH = {"train": "keras-fit", "train_lean": "tf-function"}
+"""The TensorFlow path each training ratio is formed against (PyTorch's is its primary one)."""
+
+
+def check_measurements(m: Measurements, path: str | Path | None = None,
+                       locator: Locator | None = None) -> None:  # fmt: skip
+    """Refuse a file that no probe writes: one made in the future, one whose ratios contradict
+    its own figures, one that carries ratios its failed equivalence check forbids. Raises
+    ``MeasurementsError`` naming the key (and line) and saying why."""
+
+    def refuse(at: tuple[str, ...], message: str) -> MeasurementsError:
+        return MeasurementsError(path, message, key=".".join(at), at=at,
+                                 line=locator.line(at) if locator else None)  # fmt: skip
+
+    created = m.created if m.created.tzinfo else m.created.replace(tzinfo=timezone.utc)
+    if created > datetime.now(timezone.utc) + FUTURE_SLACK:
+        raise refuse(("created",), f"{m.created.isoformat()} is in the future: no probe ran "
+                     "then, so the file was altered or the clock of the machine that wrote "
+                     "it is wrong")  # fmt: skip
+    figures: list[tuple[tuple[str, ...], Equivalence, Mapping[Any, FrameworkResult],
+                        Mapping[str, Ratio]]] = [((), m.equivalence, m.frameworks, m.ratios)]
+    figures += [(("workloads", name), w.equivalence, w.frameworks, w.ratios)
+                for name, w in m.workloads.items()]  # fmt: skip
+    for at, equivalence, frameworks, ratios in figures:
+        formed = [k for k, r in ratios.items() if r.estimate is not None]
+        if formed and not equivalence.ok:
+            raise refuse((*at, "equivalence", "ok"), "is false" + (
+                f" ({equivalence.reason})" if equivalence.reason else "") + f", yet ratios."
+                f"{formed[0]} has an estimate: a probe forms no ratio from models it could not "
+                "prove to compute the same function, so the file was altered")  # fmt: skip
+        for key in formed:
+            problem = _contradiction(key, ratios[key], frameworks)
+            if problem:
+                raise refuse((*at, "ratios", key), problem + "; the file contradicts itself, "
+                             "so it was altered or is corrupt")  # fmt: skip
+
+
+def _contradiction(key: str, ratio: Ratio, frameworks: Mapping[Any, FrameworkResult]
+                   ) -> str | None:  # fmt: skip
+    """Why ``ratio`` cannot come from the figures beside it, or None (also when they are not
+    there to tell)."""
+    pt, tf = frameworks.get("pytorch"), frameworks.get("tensorflow")
+    if pt is None or tf is None or ratio.estimate is None:
+        return None
+    estimate = ratio.estimate
+    if key == "infer_latency":
+        a, b = pt.infer_latency_ms, tf.infer_latency_ms
+        if a is None or b is None:
+            return None
+        low, high = a.p50 / b.p95 / LATENCY_SLACK, a.p95 / b.p50 * LATENCY_SLACK
+        what = (f"PyTorch's latency p50-p95 {a.p50:g}-{a.p95:g} ms and TensorFlow's "
+                f"{b.p50:g}-{b.p95:g} ms")  # fmt: skip
+    else:
+        sides = _throughputs(key, ratio, pt, tf)
+        if sides is None:
+            return None
+        a_t, b_t = sides
+        a_low, a_high = min(a_t.ci95[0], a_t.median), max(a_t.ci95[1], a_t.median)
+        b_low, b_high = min(b_t.ci95[0], b_t.median), max(b_t.ci95[1], b_t.median)
+        low = a_low / b_high / THROUGHPUT_SLACK
+        high = a_high / b_low * THROUGHPUT_SLACK
+        what = (f"PyTorch's {a_t.median:,.4g} samples/s (95 % CI {a_low:,.4g}-{a_high:,.4g}) and "
+                f"TensorFlow's {b_t.median:,.4g} ({b_low:,.4g}-{b_high:,.4g})")  # fmt: skip
+    if low <= estimate <= high:
+        return None
+    return (f"PyTorch ÷ TensorFlow = {estimate:g}, but {what} allow {low:.3g} to "
+            f"{high:.3g} at most")
+
+
+def _throughputs(key: str, ratio: Ratio, pt: FrameworkResult, tf: FrameworkResult
+                 ) -> tuple[Throughput, Throughput] | None:  # fmt: skip
+    """The two throughputs ``key`` divides, where the file holds them."""
+    if key == "train_tuned":
+        settings = ratio.settings or {}
+        a = _in_setting(pt, settings.get("pytorch"))
+        b = _in_setting(tf, settings.get("tensorflow"))
+    elif key in _TF_PATH:
+        right = (ratio.against or "").partition(" / ")[2] or _TF_PATH[key]
+        a = pt.train_samples_per_s
+        entry = tf if tf.path in (right, None) else (tf.variants or {}).get(right)
+        b = entry.train_samples_per_s if entry is not None else None
+    else:
+        return None
+    return (a, b) if a is not None and b is not None else None
+
+
+def _in_setting(entry: FrameworkResult, setting: str | None) -> Throughput | None:
+    """The primary path's throughput in ``setting`` ('' or None: out of the box)."""
+    if not setting:
+        return entry.train_samples_per_s
+    return next((s.train_samples_per_s for s in entry.tuned() if s.setting == setting), None)
+
+
 def parse_measurements(
     data: object, path: str | Path | None = None, locator: Locator | None = None
 ) -> Measurements:
-    """Validate a contract-3 mapping; raise ``MeasurementsError`` naming the key (and line)."""
+    """Validate a contract-3 mapping; raise ``MeasurementsError`` naming the key (and line).
+    Beyond its format, the file must be one a probe could have written (``check_measurements``)."""
     if not isinstance(data, Mapping):
         raise MeasurementsError(
             path, "expected a JSON object with schema, frameworks and ratios, got "
@@ -302,7 +406,10 @@ def parse_measurements(
         )  # fmt: skip
     if locator is None:  # a file was checked as it was parsed; a caller's dict is checked here
         check_depth(data, path, MeasurementsError)
-    return convert(dict(data), Measurements, path, locator, MeasurementsError)
+    # A caller's dict (the embedding API, the probe cache) is cleaned as a file is.
+    m = convert(printable_data(dict(data)), Measurements, path, locator, MeasurementsError)
+    check_measurements(m, path, locator)
+    return m
 
 
 def load_measurements(path: str | Path) -> Measurements:
@@ -318,3 +425,13 @@ def load_measurements(path: str | Path) -> Measurements:
         except MeasurementsError:  # valid JSON that YAML reads differently: no line, then
             raise unlocated from None
         return parse_measurements(data, path, locator)
+
+
+def measurements_problem(data: object) -> str | None:
+    """Why ``data`` is not a usable measurements dict (the key and the reason), or None: the
+    probe cache's entries are checked with the parser that checks a user's file."""
+    try:
+        parse_measurements(data)
+    except MeasurementsError as exc:
+        return f"{exc.key}: {exc.detail}" if exc.key else exc.detail
+    return None

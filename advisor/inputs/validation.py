@@ -8,6 +8,7 @@ allowed values or a "did you mean" where that helps.
 from __future__ import annotations
 
 import difflib
+import functools
 import math
 import re
 import types
@@ -143,13 +144,23 @@ def _unwrap(tp: Any) -> Any:
 
 
 def _field_names(tp: Any) -> list[str]:
+    # Asked once per unknown key: a file with thousands of them must not evaluate a model's
+    # annotations thousands of times.
+    try:
+        return list(_cached_field_names(tp))
+    except TypeError:  # an unhashable type: look it up afresh
+        return list(_cached_field_names.__wrapped__(tp))
+
+
+@functools.lru_cache(maxsize=128)
+def _cached_field_names(tp: Any) -> tuple[str, ...]:
     members = typing.get_args(tp) if typing.get_origin(tp) is not None else (tp,)
     names: list[str] = []
     for m in members:
         m = _unwrap(m)
         if isinstance(m, type) and issubclass(m, msgspec.Struct):
             names += [f.encode_name for f in msgspec.structs.fields(m)]
-    return names
+    return tuple(names)
 
 
 def _literal_values(tp: Any) -> list[Any]:

@@ -32,6 +32,7 @@ from advisor.knowledge.formats import (
     Rule,
     RuleId,
 )
+from advisor.knowledge.packfiles import pack_files
 from advisor.knowledge.problems import Problem, Problems
 from advisor.knowledge.ruleset import LoadedCriterion, LoadedRule, Override, PackInfo, RuleSet
 
@@ -104,16 +105,20 @@ def _bundled_questionnaire(base: Path) -> Questionnaire:
     return load_questionnaire(base / "questions.yaml")
 
 
-def _pack_files(p: Path) -> list[Path]:
+def _pack_files(p: Path, problems: Problems) -> list[tuple[Path, bool]]:
+    """The packs ``p`` stands for, each with whether it was found in a folder (and so is read
+    only if it is a regular file); the leftovers skipped in a folder become notes."""
     try:
         if p.is_dir():
-            files = sorted([*p.glob("*.yaml"), *p.glob("*.yml")])
+            files, skipped = pack_files(p)
+            for s in skipped:
+                problems.add_note(f"{s.path}: skipped, {s.why}")
             if not files:
                 raise RuleFileError(p, "contains no rule packs (*.yaml)")
-            return files
+            return [(f, True) for f in files]
     except OSError as exc:  # a name too long, no permission to look inside
         raise RuleFileError(p, f"cannot be read: {exc.strerror or exc}") from None
-    return [p]
+    return [(p, False)]
 
 
 def build(base: Path, extra: Iterable[Path], problems: Problems, today: date) -> RuleSet:
@@ -127,15 +132,18 @@ def build(base: Path, extra: Iterable[Path], problems: Problems, today: date) ->
     by_id: dict[str, LoadedRule] = {}
     packs: list[PackInfo] = []
     overrides: list[Override] = []
-    sources: list[tuple[Path, bool]] = [(f, True) for f in sorted((base / "packs").glob("*.yaml"))]
+    # (pack, bundled, found in a folder)
+    bundled_packs = base / "packs"
+    sources = ([(f, True, True) for f, _ in _pack_files(bundled_packs, problems)]
+               if bundled_packs.is_dir() else [])  # fmt: skip
     for entry in extra:
         try:
-            sources += [(f, False) for f in _pack_files(entry)]
+            sources += [(f, False, listed) for f, listed in _pack_files(entry, problems)]
         except RuleFileError as exc:
             problems.add_error(exc)
 
-    for path, bundled in sources:
-        loaded = _load_pack(path, questionnaire, known, problems, today)
+    for path, bundled, listed in sources:
+        loaded = _load_pack(path, questionnaire, known, problems, today, regular_only=listed)
         if loaded is None:
             continue
         pack, rules = loaded
@@ -172,9 +180,10 @@ def build(base: Path, extra: Iterable[Path], problems: Problems, today: date) ->
     )
 
 
-def _validated(model: Any, path: Path, problems: Problems, what: str) -> tuple[Any, Locator] | None:
+def _validated(model: Any, path: Path, problems: Problems, what: str, *,
+               regular_only: bool = False) -> tuple[Any, Locator] | None:  # fmt: skip
     try:
-        data, locator = load_yaml(path, RuleFileError, what=what)
+        data, locator = load_yaml(path, RuleFileError, what=what, regular_only=regular_only)
     except RuleFileError as exc:
         problems.add_error(exc)
         return None
@@ -252,9 +261,11 @@ class _PackHeader(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_on
 
 
 def _load_pack(
-    path: Path, q: Questionnaire, criteria: set[str], problems: Problems, today: date
-) -> tuple[_PackHeader, list[LoadedRule]] | None:
-    loaded = _validated(_PackHeader, path, problems, "a rule pack (YAML)")
+    path: Path, q: Questionnaire, criteria: set[str], problems: Problems, today: date, *,
+    regular_only: bool = False,
+) -> tuple[_PackHeader, list[LoadedRule]] | None:  # fmt: skip
+    loaded = _validated(_PackHeader, path, problems, "a rule pack (YAML)",
+                        regular_only=regular_only)  # fmt: skip
     if loaded is None:
         return None
     pack, locator = loaded

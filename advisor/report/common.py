@@ -61,7 +61,11 @@ def measurement_lines(rec: Recommendation) -> list[str]:
     m = rec.measurements
     if m is None:
         return ["No measurements used: the recommendation rests on the rules alone."]
-    lines = [f"Probe run {utc_minute(m.created)} on {m.machine or 'an unnamed machine'}, "
+    where = m.machine or "an unnamed machine"
+    if not m.this_machine:
+        where += (f", not this machine ({m.here or 'unknown'}): its figures weigh "
+                  f"{m.machine_scale:g}")
+    lines = [f"Probe run {utc_minute(m.created)} on {where}, "
              f"training {describe(m.workload)}" + (
                  ", which matches your domain." if m.workload == m.matching_workload else
                  f"; your domain matches {describe(m.matching_workload)}, so these figures weigh "
@@ -73,7 +77,8 @@ def measurement_lines(rec: Recommendation) -> list[str]:
     lines.append(
         f"Measured criteria are capped at {m.cap_share:.0%} of the total weight (scale "
         f"{m.cap_scale:g}); device scale {m.device_scale:g} (1 when the probe ran on the hardware "
-        f"you train on); workload scale {m.workload_scale:g} (1 when it trained the workload "
+        f"you train on); machine scale {m.machine_scale:g} (1 when the file was measured on "
+        f"this machine); workload scale {m.workload_scale:g} (1 when it trained the workload "
         f"that matches your domain); stability scale {m.stability_scale:g}"
         + (", because the probe flagged:" if m.flags else " (no instability flagged).")
     )

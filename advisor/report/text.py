@@ -11,7 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from advisor.frameworks import NAMES
-from advisor.report import common, project
+from advisor.report import common, printable_recommendation, project
 from advisor.scoring.recommendation import Recommendation
 
 COLORS = {"tensorflow": "dark_orange", "pytorch": "red3", "either": "cyan"}
@@ -36,6 +36,7 @@ def render_text(rec: Recommendation, *, width: int = 100, color: bool = False) -
 
 def report_parts(rec: Recommendation) -> list[object]:
     """The report as rich renderables, in reading order (the TUI reuses some of them)."""
+    rec = printable_recommendation(rec)
     parts: list[object] = [headline_panel(rec)]
     if rec.constraint:
         c = rec.constraint

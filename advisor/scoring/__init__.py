@@ -21,6 +21,7 @@ from advisor.knowledge.formats import Myth, Note
 from advisor.knowledge.ruleset import RuleSet
 from advisor.scan.answers import with_proposals
 from advisor.scan.model import ProjectScan
+from advisor.machine import MachineId
 from advisor.scoring import explanation, formula
 from advisor.scoring.measured import measured
 from advisor.scoring.project import project_use
@@ -34,17 +35,21 @@ def score(
     measurements: Measurements | None = None,
     *,
     scan: ProjectScan | None = None,
+    here: MachineId | None = None,
 ) -> Recommendation:
     """Combine answers, rules and (optional) measurements into a ``Recommendation``.
 
     With a project ``scan``, its ``default`` proposals answer the questions ``answers`` left
-    open (never one they answer), and its switching cost scales the existing-code points."""
+    open (never one they answer), and its switching cost scales the existing-code points.
+    ``here`` is the machine the recommendation is for (``advisor.machine.this_machine()``, which
+    the callers read; the scoring reads nothing): measurements from another machine weigh
+    less. None takes the measurements to be from the machine they name."""
     if scan is not None:
         answers = with_proposals(answers, scan, ruleset.questionnaire)
     cost = switching(scan)
     fired = [r for r in ruleset.rules if formula.fires(r, answers)]
     weights, cap_scale = formula.measured_weights(answers, ruleset)
-    points = measured(answers, measurements, cap_scale)
+    points = measured(answers, measurements, cap_scale, here)
     evaluation = formula.evaluate(answers, ruleset, points, fired, weights, cost)
     # Closeness needs both the winner and its robustness, so it comes after both.
     robustness = formula.robustness(evaluation)
@@ -66,7 +71,7 @@ def score(
             if isinstance(r.rule, Note) and formula.shown_note(r, close)
         ],
         myths=[explanation.myth(r) for r in fired if isinstance(r.rule, Myth)],
-        flips=explanation.flips(answers, ruleset, measurements, evaluation.winner, cost),
+        flips=explanation.flips(answers, ruleset, measurements, evaluation.winner, cost, here),
         robustness=robustness,
         answers=answers.to_dict(),
         defaulted=list(answers.defaulted),
@@ -83,6 +88,7 @@ def result_is_close(
     measurements: Measurements | None = None,
     *,
     scan: ProjectScan | None = None,
+    here: MachineId | None = None,
 ) -> bool:
     """``Recommendation.close`` for these inputs, without the rest of the report (the app's
     rule preview asks this for every highlighted choice)."""
@@ -90,7 +96,7 @@ def result_is_close(
         answers = with_proposals(answers, scan, ruleset.questionnaire)
     weights, cap_scale = formula.measured_weights(answers, ruleset)
     evaluation = formula.evaluate(
-        answers, ruleset, measured(answers, measurements, cap_scale), weights=weights,
+        answers, ruleset, measured(answers, measurements, cap_scale, here), weights=weights,
         switching=switching(scan),
     )
     return formula.is_close(evaluation.confidence, formula.robustness(evaluation).share)

@@ -15,6 +15,7 @@ from advisor.inputs.measurements import Measurements
 from advisor.inputs.questions import NO_TARGET, AnswerValue
 from advisor.knowledge.formats import Constraint, Myth, PointsRule
 from advisor.knowledge.ruleset import LoadedRule, RuleSet
+from advisor.machine import MachineId
 from advisor.scoring.formula import Evaluation, evaluate, measured_weights
 from advisor.scoring.measured import Measured, measured
 from advisor.scoring.recommendation import (
@@ -91,6 +92,10 @@ def reasons(
     ]
     use = measured.use
     for c in measured.contributions:
+        because = f"Measured on this machine: {c.detail}."
+        if use is not None and not use.this_machine:
+            because = (f"Measured on {use.machine or 'an unnamed machine'}, not this machine "
+                       f"(its points weigh {use.machine_scale:g}): {c.detail}.")
         reasons.append(
             Reason(
                 id=c.reason_id,
@@ -100,7 +105,7 @@ def reasons(
                 points=c.points,
                 weight=round(weights[c.criterion], 4),
                 weighted_points=round(c.points * weights[c.criterion], 4),
-                because=f"Measured on this machine: {c.detail}.",
+                because=because,
                 sources=[
                     SourceRef(
                         title=f"advisor probe on {use.machine or 'this machine'}, "
@@ -250,6 +255,7 @@ def flips(
     measurements: Measurements | None,
     winner: Winner,
     switching: Switching = NO_SCAN,
+    here: MachineId | None = None,
 ) -> list[Flip]:
     flips = []
     for question in ruleset.questionnaire.questions:
@@ -258,8 +264,8 @@ def flips(
             try:
                 weights, cap_scale = measured_weights(changed, ruleset)
                 ev = evaluate(
-                    changed, ruleset, measured(changed, measurements, cap_scale), weights=weights,
-                    switching=switching,
+                    changed, ruleset, measured(changed, measurements, cap_scale, here),
+                    weights=weights, switching=switching,
                 )
             except RuleConflictError:
                 continue  # a change that makes policies contradict is no useful advice

@@ -1,5 +1,6 @@
 """Measured points: what the probe's figures add to the measured criteria, and how much
-they weigh (a probe on other hardware, or one it flagged as unstable, weighs less)."""
+they weigh (a probe on other hardware or another machine, or one it flagged as unstable,
+weighs less)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ from dataclasses import dataclass
 
 from advisor.frameworks import FRAMEWORKS, NAMES, Framework
 from advisor.inputs.answers import Answers
-from advisor.inputs.measurements import FrameworkResult, Measurements, Ratio
+from advisor.inputs.measurements import Equivalence, FrameworkResult, Measurements, Ratio
 from advisor.knowledge.workloads import workload_for
+from advisor.machine import MachineId
 from advisor.scoring.recommendation import (
     FasterSetting,
     MeasuredCriterion,
@@ -28,6 +30,9 @@ FOREIGN_DEVICE_SCALE = 0.25
 """A probe on other hardware than the user trains on (a CPU probe for GPU training) says little."""
 FOREIGN_WORKLOAD_SCALE = FOREIGN_DEVICE_SCALE
 """Nor does a probe of another kind of model: the frameworks' gap depends on the operators."""
+FOREIGN_MACHINE_SCALE = FOREIGN_DEVICE_SCALE
+"""Nor a file measured on another machine (another CPU model or core count): the gap between
+the frameworks depends on the CPU's instructions, caches and cores."""
 UNSTABLE_SCALE = 0.5
 STARTUP_MIN_RATIO = 1.5
 """Import time and peak memory have no interval: they count only beyond a 1.5× difference."""
@@ -63,14 +68,17 @@ class Measured:
 
 
 def measured(
-    answers: Answers, measurements: Measurements | None, cap_scale: float
-) -> Measured:
+    answers: Answers, measurements: Measurements | None, cap_scale: float,
+    here: MachineId | None = None,
+) -> Measured:  # fmt: skip
     """The measurements' points, and how they were used; ``cap_scale`` is the factor the
-    weights applied to honour ``MEASURED_CAP`` (reported, not applied here)."""
+    weights applied to honour ``MEASURED_CAP`` (reported, not applied here). ``here`` is the
+    machine the recommendation is for (``advisor.machine.this_machine()``): a file measured on
+    another one weighs less. None takes the file to be from the machine it names."""
     if measurements is None:
         return Measured((), None)
     matching = workload_for(answers)
-    workload, frameworks, ratios = _figures_for(measurements, matching)
+    workload, frameworks, ratios, proven = _figures_for(measurements, matching)
     results = {name: frameworks.get(name) for name in FRAMEWORKS}
     missing: list[str] = []
     for name, result in results.items():
@@ -106,7 +114,18 @@ def measured(
     ]
     stability_scale = UNSTABLE_SCALE if flags else 1.0
     workload_scale = 1.0 if workload == matching else FOREIGN_WORKLOAD_SCALE
-    speed_scale = device_scale * stability_scale * workload_scale
+    origin = MachineId(measurements.machine.cpu, measurements.machine.logical_cores)
+    from_here = here is None or here.same_as(origin)
+    machine_scale = 1.0 if from_here else FOREIGN_MACHINE_SCALE
+    speed_scale = device_scale * stability_scale * workload_scale * machine_scale
+    if not proven.ok:
+        # The probe forms no ratio from models it could not prove to compute the same
+        # function; a model built some other way may carry some all the same.
+        ratios = {}
+        missing.append(
+            "the probe could not prove that both frameworks trained the same model"
+            + (f" ({proven.reason})" if proven.reason else "") + ", so no speed ratio is scored"
+        )
 
     contributions: list[Contribution] = []
     details: list[MeasuredCriterion] = []
@@ -125,13 +144,16 @@ def measured(
                 contributions.append(c)
             if ratio is None or ratio.estimate is None:
                 missing.append(d.detail)
-        c2, d2 = _startup(tf, pt, stability_scale, workload)
+        c2, d2 = _startup(tf, pt, stability_scale * machine_scale, workload)
         details.append(d2)
         contributions += c2
     use = MeasurementUse(
         used=bool(usable),
         created=measurements.created.isoformat(),
         machine=measurements.machine.cpu,
+        this_machine=from_here,
+        here=None if here is None or from_here else here.describe(),
+        machine_scale=machine_scale,
         cap_share=MEASURED_CAP,
         cap_scale=round(cap_scale, 4),
         device_scale=device_scale,
@@ -190,13 +212,14 @@ def _measured_framework(r: FrameworkResult) -> MeasuredFramework:
 
 def _figures_for(
     measurements: Measurements, matching: str
-) -> tuple[str, Mapping[Framework, FrameworkResult], Mapping[str, Ratio]]:
+) -> tuple[str, Mapping[Framework, FrameworkResult], Mapping[str, Ratio], Equivalence]:
     """The figures of the workload that matches the answers when the file has them, else the
     top-level ones (which the caller scales down when they are of another workload)."""
     chosen = measurements.workloads.get(matching)
     if matching != measurements.workload and chosen is not None:
-        return matching, chosen.frameworks, chosen.ratios
-    return measurements.workload, measurements.frameworks, measurements.ratios
+        return matching, chosen.frameworks, chosen.ratios, chosen.equivalence
+    m = measurements
+    return m.workload, m.frameworks, m.ratios, m.equivalence
 
 
 def _training_ratio(ratios: Mapping[str, Ratio]) -> tuple[TrainingRatio, str]:

@@ -158,7 +158,21 @@ class FasterSetting(_Out, frozen=True, kw_only=True):
 class MeasurementUse(_Out, frozen=True, kw_only=True):
     used: bool
     created: str
-    machine: str | None = None
+    machine: Annotated[
+        str | None, msgspec.Meta(description="the CPU the file says it was measured on")
+    ] = None
+    this_machine: Annotated[
+        bool,
+        msgspec.Meta(description="the file names this machine (its CPU model and core count); "
+                     "false: it was measured somewhere else, and weighs machine_scale"),
+    ] = True
+    here: Annotated[
+        str | None,
+        msgspec.Meta(description="this machine, when the file names another"),
+    ] = None
+    machine_scale: Annotated[
+        float, msgspec.Meta(description="1 when the file was measured on this machine")
+    ] = 1.0
     cap_share: Annotated[
         float, msgspec.Meta(description="measured criteria never exceed this share of the weight")
     ]

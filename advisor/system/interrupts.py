@@ -1,4 +1,5 @@
-"""SIGTERM and SIGHUP handled like Ctrl-C.
+"""SIGTERM and SIGHUP handled like Ctrl-C, and a second signal never cuts the first one's
+clean-up short.
 
 Python turns Ctrl-C (SIGINT) into ``KeyboardInterrupt`` in the main thread, so every
 ``finally`` on the way out runs: the probe runner kills and reaps its workers and removes its
@@ -52,31 +53,42 @@ def describe(interrupt: KeyboardInterrupt) -> str:
 
 
 @contextmanager
-def _handlers(handler: Callable[[int, FrameType | None], Any]) -> Iterator[None]:
+def _handlers(
+    handler: Callable[[int, FrameType | None], Any],
+    signals: tuple[int, ...] = HANDLED,
+    keep_ignored: list[int] | None = None,
+) -> Iterator[None]:
+    """``handler`` for ``signals`` within the block; after it, the previous handlers, or (when
+    ``keep_ignored`` holds a signal received) none: the signals are then ignored."""
     if threading.current_thread() is not threading.main_thread():
         yield  # only the main thread may set handlers; an embedding program keeps its own
         return
-    previous = {sig: signal.signal(sig, handler) for sig in HANDLED}
+    previous = {sig: signal.signal(sig, handler) for sig in signals}
     try:
         yield
     finally:
         for sig, old in previous.items():
-            signal.signal(sig, old)
+            signal.signal(sig, signal.SIG_IGN if keep_ignored else old)
 
 
 @contextmanager
 def signals_as_interrupts() -> Iterator[None]:
-    """Within the block, SIGTERM and SIGHUP raise ``Terminated`` in the main thread. A second
-    signal while the first one's clean-up runs is ignored, so the clean-up can finish."""
+    """Within the block, Ctrl-C raises ``KeyboardInterrupt`` and SIGTERM and SIGHUP raise
+    ``Terminated`` in the main thread. Any signal after the first is ignored: a second Ctrl-C
+    pressed while the first one's clean-up runs must not cut it short (it would leave a probe
+    worker running). Once one has arrived the process is on its way out, and the signals stay
+    ignored after the block, so its last words are not cut short either."""
     received: list[int] = []
 
     def handler(signum: int, frame: FrameType | None) -> None:
         if received:
             return
         received.append(signum)
+        if signum == signal.SIGINT:
+            raise KeyboardInterrupt
         raise Terminated(signum)
 
-    with _handlers(handler):
+    with _handlers(handler, (*HANDLED, signal.SIGINT), keep_ignored=received):
         yield
 
 

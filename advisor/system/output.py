@@ -22,11 +22,11 @@ from __future__ import annotations
 import os
 import secrets
 import stat
-import sys
 from collections.abc import Iterable
 from pathlib import Path
 
 from advisor.errors import OutputError
+from advisor.system.streams import write_stdout
 
 PathLike = str | os.PathLike[str]
 
@@ -55,7 +55,15 @@ def check_output_path(
         raise OutputError(f"{label or 'output'}: the file name is empty")
     if os.fspath(path).endswith(os.sep):  # `> name/` fails in a shell too; never make `name`
         raise OutputError(f"{where}: names a folder; give a file name")
-    target = Path(os.path.realpath(path))
+    try:
+        target = Path(os.path.realpath(path))
+    except FileNotFoundError:  # a relative name, resolved against a folder that is gone
+        raise OutputError(
+            f"{where}: the current folder no longer exists (it was deleted or moved), so a "
+            "relative name leads nowhere; give an absolute path"
+        ) from None
+    except OSError as exc:
+        raise OutputError(f"{where}: {_reason(exc)}") from None
     try:
         st: os.stat_result | None = os.stat(target)
     except FileNotFoundError:
@@ -140,16 +148,12 @@ def write_output(
     text: str, output: PathLike | None, *, label: str = "--output",
     inputs: Iterable[PathLike | None] = (),
 ) -> None:  # fmt: skip
-    """Write to stdout, or atomically to ``output``."""
+    """Write to stdout (see ``advisor.system.streams.write_stdout``), or atomically to
+    ``output``."""
     if output is not None:
         write_atomic(output, text, label=label, inputs=inputs)
         return
-    try:
-        sys.stdout.write(text)
-    except UnicodeEncodeError:  # a file name that is not UTF-8 text, quoted in the report
-        sys.stdout.flush()
-        sys.stdout.buffer.write(text.encode("utf-8", "surrogateescape"))
-    sys.stdout.flush()
+    write_stdout(text)
 
 
 def _create_beside(target: Path) -> tuple[int, str]:

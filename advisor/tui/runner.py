@@ -78,8 +78,11 @@ class ProbesAdapter:
             return None
 
     def cached(self, settings: Any, workload: str) -> dict[str, Any] | None:
+        from advisor.inputs.measurements import measurements_problem
+
         probes = self._probes()
-        return probes.load_cached(self.settings(settings, workload))
+        # Checked as a user's file is: a bad entry is set aside and this machine measured.
+        return probes.load_cached(self.settings(settings, workload), measurements_problem)
 
     def run(
         self, settings: Any, workload: str, on_event: ProbeEventHandler, cancel: threading.Event

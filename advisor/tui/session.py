@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from advisor import machine
 from advisor.inputs.answers import Answers, normalise_answers
 from advisor.inputs.questions import NO_TARGET, AnswerValue
 from advisor.knowledge.conditions import mentions
@@ -171,7 +172,8 @@ class Session:
     def recommendation(self) -> Recommendation:
         from advisor.scoring import score
 
-        return score(self.answers(), self.ruleset, self.measurements, scan=self.scan)
+        return score(self.answers(), self.ruleset, self.measurements, scan=self.scan,
+                     here=machine.this_machine())
 
     def rules_in_play(self, question: Question, value: str | tuple[str, ...]) -> list[LoadedRule]:
         """The rules that answering ``question`` with ``value`` brings into play, as the result
@@ -184,7 +186,7 @@ class Session:
         from advisor.scoring.formula import shown_note
 
         close = result_is_close(_answers(values, self.questionnaire), self.ruleset,
-                                self.measurements, scan=self.scan)
+                                self.measurements, scan=self.scan, here=machine.this_machine())
         return [r for r in fired if shown_note(r, close)]
 
     def reset(self) -> None:

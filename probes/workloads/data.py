@@ -14,10 +14,13 @@ from __future__ import annotations
 
 import os
 import tempfile
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
+
+from probes.durable import publish
 
 Arrays = dict[str, np.ndarray]
 EQUIVALENCE_BATCH = 16
@@ -41,14 +44,15 @@ def _split(rng: np.random.Generator, x: np.ndarray, y: np.ndarray, held_out: int
 
 
 def _atomic_savez(path: Path, **arrays: np.ndarray) -> None:
+    """Written beside ``path`` and renamed over it, durably (``probes.durable``)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as f:
             np.savez(f, **arrays)  # type: ignore[arg-type]  # numpy stubs type **kwds as its flags
-        os.replace(tmp, path)
+            publish(f, tmp, path)
     except BaseException:
-        os.unlink(tmp)
+        Path(tmp).unlink(missing_ok=True)
         raise
 
 
@@ -80,11 +84,9 @@ def digits_28(cache_dir: Path | None) -> tuple[np.ndarray, np.ndarray]:
     version = metadata.version("scikit-learn")
     cached = cache_dir / f"digits28-sklearn{version}.npz" if cache_dir else None
     if cached is not None and cached.is_file():
-        try:
-            with np.load(cached) as data:
-                return data["x"], data["y"]
-        except (OSError, ValueError, KeyError):
-            pass  # a damaged cache file is rebuilt below
+        found = _read_digits(cached)
+        if found is not None:
+            return found
     from sklearn.datasets import load_digits
 
     digits = load_digits()
@@ -97,6 +99,26 @@ def digits_28(cache_dir: Path | None) -> tuple[np.ndarray, np.ndarray]:
             _atomic_savez(cached, x=x, y=y)
         except OSError:
             pass  # a cache that cannot be written only costs the next run a second
+    return x, y
+
+
+DIGITS = 1797
+"""scikit-learn's digits: the cached set must hold exactly these many images and labels."""
+
+
+def _read_digits(path: Path) -> tuple[np.ndarray, np.ndarray] | None:
+    """The cached digits, or None when the file does not hold them whole: truncated, not a
+    zip, pickled, or arrays of another shape or type (it is then rebuilt and replaced)."""
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            x, y = data["x"], data["y"]
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
+        return None
+    if (x.shape, x.dtype, y.shape, y.dtype) != ((DIGITS, IMAGE, IMAGE, 1), np.float32,
+                                                (DIGITS,), np.int64):  # fmt: skip
+        return None
+    if not (np.isfinite(x).all() and ((y >= 0) & (y < CLASSES)).all()):
+        return None
     return x, y
 
 

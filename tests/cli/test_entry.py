@@ -79,7 +79,7 @@ def test_stdout_stays_json_while_the_probe_reports_progress(capsys, monkeypatch)
 
     import advisor.cli.probe
 
-    def fake_probe(answers: object) -> dict:
+    def fake_probe(answers: object, *, refresh: bool = False) -> dict:
         print("probing tensorflow ... pytorch ... done", file=sys.stderr)
         return json.loads((DATA / "measurements-ok.json").read_text(encoding="utf-8"))
 
@@ -407,10 +407,20 @@ def probe_returns(monkeypatch: pytest.MonkeyPatch):
     return set_outcome
 
 
+def _probe_result(**frameworks: dict) -> dict:
+    """A complete probe result in which ``frameworks`` replace the measured ones."""
+    data = json.loads((DATA / "measurements-ok.json").read_text(encoding="utf-8"))
+    data["frameworks"] = {name: entry or data["frameworks"][name]
+                          for name, entry in frameworks.items()}  # fmt: skip
+    data["ratios"] = {"train": {"estimate": None, "reason": "a framework was not measured"}}
+    data["equivalence"] = {"ok": False, "reason": "needs both frameworks built"}
+    return data
+
+
 def test_a_framework_the_probe_could_not_measure_exits_3_after_the_result(probe_returns,
                                                                            capsys) -> None:
-    result = {"frameworks": {"pytorch": {"status": "ok"},
-                             "tensorflow": {"status": "timeout", "message": "no answer in 1 s"}}}
+    result = _probe_result(pytorch={},
+                           tensorflow={"status": "timeout", "message": "no answer in 1 s"})
     probe_returns(result)
     assert main(["probe", "--format", "json"]) == 3
     out = capsys.readouterr()
@@ -419,7 +429,7 @@ def test_a_framework_the_probe_could_not_measure_exits_3_after_the_result(probe_
 
 
 def test_every_unmeasured_framework_gets_its_line(probe_returns, capsys) -> None:
-    probe_returns({"frameworks": {}})
+    probe_returns(_probe_result())
     assert main(["probe", "--format", "json"]) == 3
     assert capsys.readouterr().err.splitlines() == [
         "advisor: pytorch not measured (None): None",

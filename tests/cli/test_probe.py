@@ -43,7 +43,7 @@ def fake_result() -> dict:
 def measured(monkeypatch: pytest.MonkeyPatch, fake_result: dict) -> list:
     calls = []
 
-    def fake_measure(settings, *, refresh=False, on_event=None, cancel=None):
+    def fake_measure(settings, *, refresh=False, on_event=None, cancel=None, check=None):
         calls.append(settings)
         on_event(ProbeEvent("pytorch", "training", 1, 8, 1234.0, "eager-loop"))
         return probes.Measured(fake_result, False)
@@ -122,7 +122,7 @@ def test_interrupted_run_writes_nothing(monkeypatch, tmp_path: Path, capsys) -> 
 
 
 def test_a_cached_result_is_used_and_said_so(fake_result, monkeypatch, capsys) -> None:
-    monkeypatch.setattr(probes.cache, "load_cached", lambda s: fake_result)
+    monkeypatch.setattr(probes.cache, "lookup", lambda s, check: probes.cache.Lookup(fake_result))
     monkeypatch.setattr(probes, "run_probes", lambda *a, **k: pytest.fail("must not measure"))
     assert _probe("--format", "json") == 0
     err = capsys.readouterr().err
@@ -250,7 +250,7 @@ def test_answers_mode_probes_the_workload_of_its_domain_and_says_so(
 ) -> None:
     asked = []
 
-    def fake_measure(settings, *, refresh=False, on_event=None, cancel=None):
+    def fake_measure(settings, *, refresh=False, on_event=None, cancel=None, check=None):
         asked.append(settings)
         on_event(ProbeEvent("pytorch", "training", 1, 8, 1234.0, "eager-loop", "",
                             settings.workloads[0]))  # fmt: skip

@@ -174,7 +174,7 @@ def test_the_scans_domain_decides_the_workload_probed(capsys, monkeypatch, repo)
 
     seen = []
 
-    def measure(answers):
+    def measure(answers, refresh=False):
         seen.append(dict(answers))
         return None  # as when no framework could be measured
 
@@ -190,8 +190,11 @@ def test_the_scans_domain_decides_the_workload_probed(capsys, monkeypatch, repo)
 def test_without_a_report_asked_for_the_app_opens_with_the_project(capsys, monkeypatch, repo):
     import advisor.tui
 
+    from advisor.system import streams
+
     opened = {}
     monkeypatch.setattr(advisor.tui, "run_app", lambda **kw: opened.update(kw) or 0)
+    monkeypatch.setattr(streams, "terminal_problem", lambda: None)  # as if in a terminal
     assert main(["--project", str(repo), "--no-probe"]) == 0
     assert opened["project_path"] == str(repo)
     opened.clear()

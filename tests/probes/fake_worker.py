@@ -3,7 +3,8 @@
     python fake_worker.py --mode MODE --framework F --threads N --cmd-fd A --reply-fd B
 
 Modes: ok, crash-import, crash-warmup, crash-window, crash-tuned (only a worker started in
-a tuned state crashes, in its first window), hang-import, hang-window, garbage,
+a tuned state crashes, in its first window), hang-import, hang-window, oom-spin and oom-crash
+(allocate up to the address-space limit, then spin without a hello, or fail), garbage,
 not-installed, noisy (floods stdout/stderr, answers correctly), low-accuracy, wrong-logits,
 variant-error, no-cxx (reports the compiled path as skipped). --pidfile FILE receives the
 pid; --oplog FILE receives each command's name, one line each, prefixed by the state.
@@ -52,6 +53,18 @@ def main() -> int:
         return 1
     if mode == "hang-import":
         time.sleep(3600)
+    if mode in ("oom-spin", "oom-crash"):
+        # A framework import that runs into the address-space limit: it fails (a MemoryError)
+        # or, as TensorFlow's does, keeps trying at full speed without ever saying hello.
+        held = []
+        try:
+            while True:
+                held.append(bytearray(8 * 2**20))
+        except MemoryError:
+            if mode == "oom-crash":
+                raise
+        while True:
+            pass
     if mode == "not-installed":
         write_message(
             out,

@@ -9,17 +9,27 @@ from pathlib import Path
 FAKE_WORKER = Path(__file__).with_name("fake_worker.py")
 
 
+# Runs the rest of its argv under an address-space limit (RLIMIT_AS, as `ulimit -v` sets it).
+LIMITED = ("import os, resource, sys; limit = int(sys.argv[1]); "
+           "resource.setrlimit(resource.RLIMIT_AS, (limit, limit)); "
+           "os.execv(sys.argv[2], sys.argv[2:])")  # fmt: skip
+
+
 def fake_launcher(
-    modes: dict[str, str], pidfile: Path | None = None, oplog: Path | None = None
-) -> Callable[[str, int], list[str]]:
+    modes: dict[str, str], pidfile: Path | None = None, oplog: Path | None = None, *,
+    address_space: dict[str, int] | None = None,
+) -> Callable[[str, int], list[str]]:  # fmt: skip
     """A launcher that starts fake_worker.py in `modes[framework]` (default "ok"); each
     worker appends its pid to `pidfile` and the commands it runs to `oplog` (workers get
-    an allow-listed environment only, so files are passed as arguments)."""
+    an allow-listed environment only, so files are passed as arguments). A framework in
+    `address_space` runs under that limit, in bytes."""
 
     def launch(framework: str, threads: int) -> list[str]:
         extra = ["--pidfile", str(pidfile)] if pidfile else []
         extra += ["--oplog", str(oplog)] if oplog else []
-        return [sys.executable, str(FAKE_WORKER), "--mode", modes.get(framework, "ok"),
+        argv = [sys.executable, str(FAKE_WORKER), "--mode", modes.get(framework, "ok"),
                 "--framework", framework, "--threads", str(threads), *extra]  # fmt: skip
+        limit = (address_space or {}).get(framework)
+        return argv if limit is None else [sys.executable, "-c", LIMITED, str(limit), *argv]
 
     return launch

@@ -12,7 +12,8 @@ import pytest
 import probes
 from probes import ProbeSettings, cache
 
-RESULT = {"schema": 1, "created": "now", "frameworks": {"pytorch": {"status": "ok"}}}
+RESULT = {"schema": 1, "created": "2026-11-27T14:05:31+00:00", "run": 0,
+          "frameworks": {"pytorch": {"status": "ok"}}}
 
 
 @pytest.fixture
@@ -21,7 +22,7 @@ def fake_runs(monkeypatch: pytest.MonkeyPatch) -> list[ProbeSettings]:
 
     def fake_run(settings, *, on_event=None, cancel=None):
         calls.append(settings)
-        return {**RESULT, "created": f"run {len(calls)}"}
+        return {**RESULT, "run": len(calls)}
 
     monkeypatch.setattr(probes, "run_probes", fake_run)
     return calls
@@ -31,12 +32,12 @@ def test_second_measure_comes_from_the_cache(fake_runs, cache_dir: Path) -> None
     s = ProbeSettings(frameworks=("pytorch",))
     assert probes.load_cached(s) is None
     first = probes.measure(s)
-    assert (first.result["created"], first.cached) == ("run 1", False)
+    assert (first.result["run"], first.cached) == (1, False)
     again = probes.measure(s)
-    assert (again.result["created"], again.cached) == ("run 1", True)
+    assert (again.result["run"], again.cached) == (1, True)
     assert probes.load_cached(s) == first.result
     fresh = probes.measure(s, refresh=True)
-    assert (fresh.result["created"], fresh.cached) == ("run 2", False)
+    assert (fresh.result["run"], fresh.cached) == (2, False)
     files = list((cache_dir / "probes").iterdir())
     assert len(files) == 1 and files[0].suffix == ".json"  # no temporary file left behind
 
@@ -77,10 +78,10 @@ def test_an_unusable_cache_folder_costs_a_warning_not_the_result(
     monkeypatch.setenv("ADVISOR_CACHE_DIR", str(root))
     s = ProbeSettings(frameworks=("pytorch",))
     first = probes.measure(s)
-    assert first.result["created"] == "run 1" and not first.cached
+    assert first.result["run"] == 1 and not first.cached
     assert len(first.warnings) in (1, 2) and "cache" in first.warnings[0]
     assert "\n" not in " ".join(first.warnings)
-    assert probes.measure(s).result["created"] == "run 2"  # measured again, never crashed
+    assert probes.measure(s).result["run"] == 2  # measured again, never crashed
 
 
 def test_a_core_install_is_told_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -106,3 +107,61 @@ def test_store_writes_sorted_json(cache_dir: Path) -> None:
     path = cache.store(ProbeSettings(), RESULT)
     assert path.parent == cache_dir / "probes"
     assert json.loads(path.read_text()) == RESULT
+
+
+GOOD = {**RESULT, "frameworks": {"pytorch": {
+    "status": "ok", "import_s": 1.5,
+    "train_samples_per_s": {"median": 5210.4, "iqr": [5102.0, 5301.7], "ci95": [5088.2, 5322.9],
+                            "windows": 7}}}}  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "why"), [
+    (json.dumps(GOOD).replace("5210.4", '"NaN"'), "train_samples_per_s.median: 'NaN' is not"),
+    (json.dumps(GOOD).replace("5210.4", "NaN"), "NaN is not a number JSON allows"),
+    (json.dumps(GOOD).replace("1.5", "true"), "import_s: True is not a number"),
+    (json.dumps(GOOD).replace('"ok"', '"great"'), "frameworks.pytorch.status: not one of"),
+    (json.dumps(GOOD).replace("2026-11-27", "2999-11-27"), "is in the future"),
+    (json.dumps(GOOD).replace("2026-11-27T14:05:31+00:00", "yesterday"), "is not a time"),
+], ids=["a string median", "NaN", "a boolean", "a status", "the future", "no time"])  # fmt: skip
+def test_a_bad_entry_is_set_aside_with_a_warning_naming_it(
+    fake_runs, text: str, why: str
+) -> None:
+    s = ProbeSettings(frameworks=("pytorch",))
+    path = cache.cache_path(s)
+    path.parent.mkdir(parents=True)
+    path.write_text(text)
+    measured = probes.measure(s)
+    assert not measured.cached and measured.result["run"] == 1, "measured again"
+    [warning] = measured.warnings
+    assert str(path) in warning and f"{path.name}.bad" in warning and why in warning, warning
+    assert path.with_name(path.name + ".bad").read_text() == text, "kept for a look"
+    assert probes.load_cached(s) == measured.result  # the fresh result replaced it
+
+
+def test_a_callers_check_sets_an_entry_aside_too(fake_runs) -> None:
+    s = ProbeSettings(frameworks=("pytorch",))
+    cache.store(s, GOOD)
+    assert probes.load_cached(s) == GOOD
+    found = cache.lookup(s, check=lambda data: "ratios.train: contradicts the medians")
+    assert found.result is None and "contradicts the medians" in (found.warning or "")
+    assert probes.load_cached(s) is None
+
+
+def test_the_cache_writer_syncs_the_file_before_the_rename_and_the_folder_after(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    calls: list[str] = []
+    real_fsync, real_replace = os.fsync, os.replace
+
+    def fsync(fd: int) -> None:
+        calls.append("fsync folder" if os.path.isdir(f"/proc/self/fd/{fd}") else "fsync file")
+        real_fsync(fd)
+
+    def replace(src: str, dst: str) -> None:
+        calls.append("rename")
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(os, "replace", replace)
+    cache.store(ProbeSettings(), GOOD)
+    assert calls == ["fsync file", "rename", "fsync folder"]

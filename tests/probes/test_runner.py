@@ -292,3 +292,24 @@ def test_rounds_fill_the_budget_within_bounds() -> None:
     assert plan_rounds(8.0, 3, quick=True) == 4
     assert plan_rounds(4.0, 3, quick=False) == 4  # never fewer than two mirrored blocks
     assert plan_rounds(16.0, 3, quick=False) == 6
+
+
+@pytest.mark.parametrize(("mode", "words"), [
+    ("oom-spin", "reached its 0.4 GB address-space limit (ulimit -v) and made no progress"),
+    ("oom-crash", "last log line: MemoryError; this process may use 0.4 GB of address space"),
+])  # fmt: skip
+def test_a_worker_out_of_memory_is_said_to_be_and_promptly(no_gaps, mode, words) -> None:
+    # Under `ulimit -v` a framework's import may fail, or spin at full speed without ever
+    # answering (TensorFlow's does): either way the run says "out of memory" within seconds,
+    # not "timeout" after the 180 s a cold import may take.
+    from probe_fakes import fake_launcher
+
+    launcher = fake_launcher({"tensorflow": mode}, address_space={"tensorflow": 400 * 2**20})
+    t = time.monotonic()
+    result = Runner(ProbeSettings(budget_s=6.0, quick=True), launcher=launcher).run()
+    assert time.monotonic() - t < 25
+    tf = result["frameworks"]["tensorflow"]
+    assert tf["status"] == "failed"
+    assert tf["message"].startswith("out of memory during 'start-up'"), tf["message"]
+    assert words in tf["message"], tf["message"]
+    assert result["frameworks"]["pytorch"]["status"] == "ok"

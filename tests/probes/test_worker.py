@@ -132,3 +132,29 @@ def test_a_worker_killed_mid_run_leaves_a_report(tmp_path: Path) -> None:
     assert torch["status"] == "ok" and torch["train_samples_per_s"]["windows"] >= 2
     assert all(r["estimate"] is None for r in result["ratios"].values())
     assert "advisor: tensorflow not measured (failed)" in stderr
+
+
+@pytest.mark.timeout(60)
+def test_tensorflow_under_an_address_space_limit_is_out_of_memory_promptly() -> None:
+    # `ulimit -v 1048576` (1 GiB): TensorFlow cannot even map its library. The run says
+    # "out of memory", within seconds, whether the import fails or spins.
+    import time
+
+    from probe_fakes import LIMITED
+
+    from probes.runner import Runner
+    from probes.workers import default_launcher
+
+    def limited(framework: str, threads: int) -> list[str]:
+        return [sys.executable, "-c", LIMITED, str(2**30), *default_launcher(framework, threads)]
+
+    t = time.monotonic()
+    settings = ProbeSettings(quick=True, frameworks=("tensorflow",))
+    result = Runner(settings, launcher=limited).run()
+    assert time.monotonic() - t < 40
+    tf = result["frameworks"]["tensorflow"]
+    message = tf["message"]
+    assert tf["status"] == "failed" and "1.0 GB of address space (ulimit -v)" in message
+    # How the import fails varies (a MemoryError, a library it cannot map, an interpreter
+    # error): the message says memory in every case.
+    assert message.startswith("out of memory") or "too little memory" in message, message

@@ -55,3 +55,25 @@ def test_measured_reasons_each_say_their_own_number_in_words() -> None:
     text = render(rec, "text", width=200)
     assert "training_speed:" not in text
     assert "Training speed: cnn workload: training throughput" in text
+
+
+def test_a_model_built_without_the_loaders_still_renders_without_escapes() -> None:
+    # An embedding program may build its Measurements itself (msgspec.convert, no loader):
+    # the renderers clean what they print all the same.
+    import msgspec
+
+    from advisor.inputs.measurements import Measurements
+
+    data = json.loads(EXAMPLE.read_text())
+    data["machine"]["cpu"] = "CPU \x1b[2J\x9b31m\x1b]8;;https://evil.example/\x07x\x1b]8;;\x07"
+    data["frameworks"]["pytorch"]["flags"] = ["flag \x1b[2J\rover\x85"]
+    rec = recommend({"hardware": "cpu"}, measurements=msgspec.convert(data, Measurements))
+    assert rec.measurements is not None
+    assert any("\x1b" in f for f in rec.measurements.flags), "the model holds the escapes"
+    for fmt in ("text", "markdown", "json"):
+        shown = render(rec, fmt, width=200)
+        if fmt == "json":
+            shown = json.dumps(json.loads(shown), ensure_ascii=False)  # what a script prints
+        bad = {c for c in shown if c in "\x1b\r" or "\x80" <= c <= "\x9f"}
+        assert not bad, (fmt, bad)
+        assert "flag" in shown and "over" in shown

@@ -12,7 +12,7 @@ from scoring_inputs import GLIBC, RULES, SWAP, Q, answer_sets, measurements
 from advisor.inputs.answers import Answers, normalise_answers
 from advisor.knowledge.workloads import workload_for
 from advisor.scoring import score
-from advisor.scoring.measured import FOREIGN_WORKLOAD_SCALE, MEASURED_CAP
+from advisor.scoring.measured import FOREIGN_MACHINE_SCALE, FOREIGN_WORKLOAD_SCALE, MEASURED_CAP
 
 
 @settings(max_examples=60, deadline=None)
@@ -148,3 +148,25 @@ def test_every_report_names_the_workload_and_why_it_weighs_less() -> None:
     data = json.loads(render(rec, "json"))["measurements"]
     assert (data["workload"], data["matching_workload"], data["workload_scale"]) == \
            ("cnn", "transformer", 0.25)
+
+
+@settings(max_examples=40, deadline=None)
+@given(answer_sets(), st.sampled_from([(2.0, 1.8, 2.2), (0.5, 0.45, 0.55), (1.3, 1.2, 1.4)]))
+def test_a_file_from_another_machine_weighs_a_quarter(
+    answers: Answers, train: tuple[float, float, float]
+) -> None:
+    from advisor.machine import MachineId
+
+    file = measurements(train, (0.6, 0.5, 0.7))
+    here = score(answers, RULES, file, here=MachineId("test cpu", 2))  # type: ignore[arg-type]
+    there = score(answers, RULES, file, here=MachineId("Other CPU", 2))  # type: ignore[arg-type]
+    more_cores = score(answers, RULES, file, here=MachineId("Test  CPU", 64))  # type: ignore[arg-type]
+    assert here.measurements is not None and here.measurements.machine_scale == 1.0
+    for other in (there, more_cores):
+        assert other.measurements is not None and not other.measurements.this_machine
+        assert other.measurements.machine_scale == FOREIGN_MACHINE_SCALE == 0.25
+        for c in ("training_speed", "inference_latency", "startup_memory"):
+            for fw in ("tensorflow", "pytorch"):
+                full = getattr(here.criteria[c].points, fw)
+                assert getattr(other.criteria[c].points, fw) == pytest.approx(full * 0.25,
+                                                                              abs=1e-3)

@@ -36,10 +36,12 @@ from advisor.cli import main
 sys.exit(main({argv!r}))
 """
 
-# The app, headless (no terminal needed); a complete answers file sends it straight to its
-# probe screen.
+# The app, headless (no terminal needed, so the command line's check for one is lifted); a
+# complete answers file sends it straight to its probe screen.
 APP_SETUP = """
+from advisor.system import streams
 from advisor.tui import app as tui_app
+streams.terminal_problem = lambda: None
 from probes import ProbeSettings
 tui_app.AdvisorApp.run = functools.partialmethod(tui_app.AdvisorApp.run, headless=True)
 make_app = tui_app.make_app
@@ -125,3 +127,86 @@ def test_the_app(tmp_path) -> None:
         setup=APP_SETUP)
     assert r.returncode == 143, r.stderr
     assert "advisor: terminated (SIGTERM)" in r.stderr
+
+
+def test_a_second_ctrl_c_does_not_cut_the_clean_up_short(tmp_path) -> None:
+    # Ctrl-C pressed again and again while the first one's clean-up runs (issue 22): every
+    # worker is ended before the advisor exits, and it says so in one line.
+    pidfile = tmp_path / "pids"
+    driver = tmp_path / "driver.py"
+    out = tmp_path / "m.json"
+    argv = ["probe", "--quick", "--format", "json", "--output", str(out)]
+    driver.write_text(textwrap.dedent(DRIVER).format(
+        fakes=str(FAKE_WORKER.parent), pidfile=str(pidfile), argv=argv, setup=""))
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    proc = subprocess.Popen([sys.executable, str(driver)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=env, cwd=tmp_path)  # fmt: skip
+    deadline = time.monotonic() + 60
+    while len(_pids(pidfile)) < 2 and time.monotonic() < deadline:
+        assert proc.poll() is None, proc.communicate()
+        time.sleep(0.05)
+    time.sleep(1.0)  # into the first window, where the fake workers hang
+    pids = _pids(pidfile)
+    assert len(pids) == 2 and all(_alive(p) for p in pids)
+    for _ in range(300):  # a storm of Ctrl-C, one every millisecond, until it has exited
+        if proc.poll() is not None:
+            break
+        try:
+            proc.send_signal(signal.SIGINT)
+        except ProcessLookupError:
+            break
+        time.sleep(0.001)
+    _, err = proc.communicate(timeout=30)
+    alive = [p for p in pids if _alive(p)]
+    for p in alive:  # leave nothing behind, whatever the outcome
+        os.kill(p, signal.SIGKILL)
+    assert not alive, "a worker outlived the advisor"
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err, err
+    assert err.strip().splitlines()[-1] == "advisor: interrupted; every probe worker was stopped"
+    assert err.count("interrupted") == 1, err
+    assert not out.exists()
+
+
+PROBES_ALONE = """
+import sys
+sys.path.insert(0, {fakes!r})
+from probe_fakes import fake_launcher
+from probes import ProbeSettings
+from probes.runner import Runner
+
+launcher = fake_launcher({{"pytorch": "hang-window", "tensorflow": "hang-window"}}, {pidfile!r})
+Runner(ProbeSettings(quick=True), launcher=launcher).run()
+"""
+
+
+def test_the_probes_alone_end_every_worker_under_a_storm_of_ctrl_c(tmp_path) -> None:
+    # An embedding program keeps Python's own Ctrl-C handler: the probes' clean-up itself
+    # must not be cut short by the next one.
+    pidfile = tmp_path / "pids"
+    driver = tmp_path / "driver.py"
+    driver.write_text(textwrap.dedent(PROBES_ALONE).format(
+        fakes=str(FAKE_WORKER.parent), pidfile=str(pidfile)))
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    env["PYTHONPATH"] = str(EXAMPLE.parents[1])
+    proc = subprocess.Popen([sys.executable, str(driver)], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True, env=env, cwd=tmp_path)  # fmt: skip
+    deadline = time.monotonic() + 60
+    while len(_pids(pidfile)) < 2 and time.monotonic() < deadline:
+        assert proc.poll() is None, proc.communicate()
+        time.sleep(0.05)
+    time.sleep(1.0)
+    pids = _pids(pidfile)
+    for _ in range(300):
+        if proc.poll() is not None:
+            break
+        try:
+            proc.send_signal(signal.SIGINT)
+        except ProcessLookupError:
+            break
+        time.sleep(0.001)
+    proc.communicate(timeout=30)
+    alive = [p for p in pids if _alive(p)]
+    for p in alive:
+        os.kill(p, signal.SIGKILL)
+    assert not alive, "a worker outlived the program that started it"

@@ -243,3 +243,15 @@ def test_a_long_name_gets_a_temporary_name_that_fits(tmp_path):
 def test_a_name_ending_in_a_slash_is_not_made_a_file(run_advisor, tmp_path):
     refused(report(run_advisor, f"{tmp_path / 'newdir'}/"), "names a folder")
     assert not (tmp_path / "newdir").exists()
+
+
+def test_a_relative_output_in_a_deleted_working_folder_is_one_line(tmp_path):
+    # The folder a CI step started in was removed by an earlier step (issue 22).
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    script = 'cd "$1" && rmdir "$1" && shift && exec "$@"'
+    r = subprocess.run(["bash", "-c", script, "sh", str(gone), sys.executable, "-m", "advisor",
+                        "--answers", str(EXAMPLE), "--no-probe", "--output", "r.md"],
+                       capture_output=True, text=True, timeout=60, check=False)  # fmt: skip
+    line = refused(r, "r.md", "the current folder no longer exists", "absolute path")
+    assert "Traceback" not in line

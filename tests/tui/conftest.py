@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tui_fakes import FakeRunner
+from tui_fakes import MEASUREMENTS, FakeRunner
 
 
 @pytest.fixture(autouse=True)
@@ -24,6 +24,17 @@ def _private_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # Times are shown in the local zone; pin it, so that pictures and texts do not depend on it.
     monkeypatch.setenv("TZ", "UTC")
     time.tzset()
+
+
+@pytest.fixture(autouse=True)
+def _the_fake_runners_machine(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fake runner measures "this machine": the app must take its results as such, on
+    whatever machine the tests run (a file from another machine weighs less)."""
+    from advisor import machine
+
+    fake = MEASUREMENTS["machine"]
+    monkeypatch.setattr(machine, "this_machine",
+                        lambda: machine.MachineId(fake["cpu"], fake["logical_cores"]))
 
 
 @pytest.fixture

@@ -17,8 +17,10 @@ import time
 from pathlib import Path
 
 import tui_pilots
-from tui_fakes import FakeRunner
+from tui_fakes import MEASUREMENTS, FakeRunner
 from tui_pilots import EXAMPLES, SCREENS, SIZE, app_with, to_result
+
+from advisor import machine
 
 WIDE = (120, 30)
 PICTURES = {
@@ -56,6 +58,10 @@ def main() -> int:
         os.environ.pop("NO_COLOR", None)
         os.environ["TZ"] = "UTC"  # the app shows local times
         time.tzset()
+        # The fake runner's sample measurements are "this machine" in the pictures, wherever
+        # they are made (a file from another machine is shown as such).
+        fake = MEASUREMENTS["machine"]
+        machine.this_machine = lambda: machine.MachineId(fake["cpu"], fake["logical_cores"])
         for name, (factory, before, size) in PICTURES.items():
             path = asyncio.run(shoot(name, factory, before, size, out))
             print(path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path)

@@ -133,7 +133,8 @@ class ResultScreen(AdvisorScreen):
             parts.append(Text(used, style="dim"))
         m = rec.measurements
         parts.append(Text(
-            f"Measured on {m.machine or 'an unnamed machine'}, {local_minute(m.created)} (tab 2)."
+            f"Measured on {m.machine or 'an unnamed machine'}"
+            f"{'' if m.this_machine else ', not this machine'}, {local_minute(m.created)} (tab 2)."
             if m else "No measurements: the result rests on the rules alone.", style="dim"))
         return Group(*parts)
 
