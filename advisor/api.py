@@ -7,9 +7,10 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from advisor.errors import MeasurementsError, RuleFileError
+from advisor.errors import MeasurementsError, RuleFileError, UsageError
 from advisor.inputs import answers as answers_file
 from advisor.inputs.answers import Answers, normalise_answers
+from advisor.inputs.environment import installed_versions
 from advisor.inputs.files import brief
 from advisor.inputs.measurements import Measurements, parse_measurements
 from advisor.inputs.questions import Questionnaire
@@ -25,6 +26,7 @@ def recommend(
     measurements: Measurements | Mapping[str, Any] | None = None,
     rule_paths: str | Path | Iterable[str | Path] = (),
     ruleset: RuleSet | None = None,
+    installed: Mapping[str, str] | None = None,
 ) -> Recommendation:
     """Recommend TensorFlow, PyTorch or either for ``answers``.
 
@@ -37,11 +39,15 @@ def recommend(
             Path), or a list of them.
         ruleset: an already loaded ``RuleSet`` (overrides ``rule_paths``), for callers that
             score many answer sets.
+        installed: package name -> installed version, compared with the versions the rule
+            packs were checked against (``Recommendation.versions``). None reads the versions
+            installed in this Python environment from package metadata (nothing is imported);
+            pass ``{}`` to compare none.
 
     Raises:
         AnswersError (``answers``), MeasurementsError (``measurements``), RuleFileError
-        (``rule_paths`` or ``ruleset``), RuleConflictError: for a wrong value and for a
-        wrong type alike.
+        (``rule_paths`` or ``ruleset``), RuleConflictError, UsageError (``installed``): for a
+        wrong value and for a wrong type alike.
     """
     if ruleset is not None and not isinstance(ruleset, RuleSet):
         raise RuleFileError(
@@ -56,7 +62,13 @@ def recommend(
                 f"contract-3 dict, got {brief(measurements)}",
             )  # fmt: skip
         measurements = parse_measurements(measurements)
-    return score(normalised, rules, measurements)
+    if installed is None:
+        installed = installed_versions(rules.recorded_packages)
+    elif not isinstance(installed, Mapping):
+        raise UsageError(
+            f"installed: expected a mapping of package names to versions, got {brief(installed)}"
+        )
+    return score(normalised, rules, measurements, {str(k): str(v) for k, v in installed.items()})
 
 
 def load_answers(path: str | Path, questionnaire: Questionnaire | None = None) -> Answers:

@@ -158,6 +158,7 @@ def _say(line: str) -> None:
 
 def _answers_mode(args: argparse.Namespace) -> int:
     from advisor.inputs.answers import load_answers
+    from advisor.inputs.environment import installed_versions
     from advisor.knowledge.loader import bundled_rules_dir, load_ruleset
     from advisor.scoring import score
 
@@ -168,7 +169,7 @@ def _answers_mode(args: argparse.Namespace) -> int:
     ruleset = load_ruleset(args.rules)
     answers = load_answers(args.answers, ruleset.questionnaire)
     measurements = _measurements(args, answers)
-    rec = score(answers, ruleset, measurements)
+    rec = score(answers, ruleset, measurements, installed_versions(ruleset.recorded_packages))
 
     from advisor.report import render
 
@@ -211,7 +212,7 @@ def _questions(args: argparse.Namespace) -> int:
 
 
 def _rules_check(args: argparse.Namespace) -> int:
-    from advisor.knowledge.checks import check_rules
+    from advisor.knowledge.checks import check_rules, pack_ages
     from advisor.knowledge.loader import load_ruleset
 
     problems = check_rules(args.paths)
@@ -227,6 +228,11 @@ def _rules_check(args: argparse.Namespace) -> int:
             kinds[r.rule.kind] = kinds.get(r.rule.kind, 0) + 1
         counts = ", ".join(f"{n} {k}s" for k, n in sorted(kinds.items()))
         print(f"checked {len(rs.packs)} packs: {counts}; {warnings} warnings")
+        print("packs by the age of their checks, oldest first:")
+        for age in pack_ages(rs):
+            dates = f"{age.oldest} to {age.newest}" if age.oldest else "no sources"
+            versions = ", ".join(f"{name} {v}" for name, v in age.versions) or "no versions"
+            print(f"  {age.pack}: sources checked {dates}; checked against {versions}")
     else:
         print(f"{errors} problems, {warnings} warnings")
     failed = errors or (args.strict and warnings)

@@ -5,6 +5,7 @@ them finds: stale sources, answer values no rule mentions, weak or shared source
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -35,6 +36,27 @@ def check_rules(
     _check_sources(ruleset, problems)
     _check_constraints(ruleset, problems)
     return problems
+
+
+@dataclass(frozen=True)
+class PackAge:
+    """How old a pack's knowledge is: its sources' checked dates and its recorded versions."""
+
+    pack: str
+    path: str
+    oldest: date | None
+    newest: date | None
+    versions: tuple[tuple[str, str], ...]
+
+
+def pack_ages(ruleset: RuleSet) -> list[PackAge]:
+    """Every pack, the one whose oldest source was checked longest ago first."""
+    ages = []
+    for p in ruleset.packs:
+        dates = [s.checked for r in ruleset.rules if r.path == p.path for s in r.rule.sources]
+        ages.append(PackAge(p.pack, p.path, min(dates, default=None), max(dates, default=None),
+                            p.checked_against))  # fmt: skip
+    return sorted(ages, key=lambda a: (a.oldest or date.min, a.newest or date.min, a.pack))
 
 
 def _check_quality(ruleset: RuleSet, problems: Problems, today: date) -> None:

@@ -21,6 +21,8 @@ def render_markdown(rec: Recommendation) -> str:
     out += [f"- {line}" for line in rec.explanation]
     if d := common.defaulted_line(rec):
         out += ["", f"_{d}_"]
+    if versions := common.version_lines(rec):
+        out += ["", "## Newer versions than the advice knows", "", *[f"- {x}" for x in versions]]
     if rec.constraint:
         c = rec.constraint
         out += [

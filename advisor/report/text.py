@@ -37,6 +37,8 @@ def render_text(rec: Recommendation, *, width: int = 100, color: bool = False) -
 def report_parts(rec: Recommendation) -> list[object]:
     """The report as rich renderables, in reading order (the TUI reuses some of them)."""
     parts: list[object] = [headline_panel(rec)]
+    if versions := common.version_lines(rec):
+        parts.append(_section("Newer versions than the advice knows", versions))
     if rec.constraint:
         c = rec.constraint
         parts.append(

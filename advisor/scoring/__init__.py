@@ -7,11 +7,14 @@ parts, each in its module:
     formula       criterion weights, points, the winner rule, confidence, robustness
     measured      what the probe's figures add, and how much they weigh
     explanation   the reasons, notes, myths, sentences and flips a report shows
+    versions      packages newer here than the versions the rules were checked against
 
 ``score`` puts them together; ``recommendation`` holds the model every renderer reads.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 from advisor.inputs.answers import Answers
 from advisor.inputs.measurements import Measurements
@@ -20,12 +23,20 @@ from advisor.knowledge.ruleset import RuleSet
 from advisor.scoring import explanation, formula
 from advisor.scoring.measured import measured
 from advisor.scoring.recommendation import Recommendation
+from advisor.scoring.versions import version_notices
 
 
 def score(
-    answers: Answers, ruleset: RuleSet, measurements: Measurements | None = None
+    answers: Answers,
+    ruleset: RuleSet,
+    measurements: Measurements | None = None,
+    installed: Mapping[str, str] | None = None,
 ) -> Recommendation:
-    """Combine answers, rules and (optional) measurements into a ``Recommendation``."""
+    """Combine answers, rules and (optional) measurements into a ``Recommendation``.
+
+    ``installed`` maps package names to the versions installed where the advisor runs (read by
+    ``advisor.inputs.environment``); packages newer than the rule packs' checked versions are
+    reported in ``Recommendation.versions``."""
     fired = [r for r in ruleset.rules if formula.fires(r, answers)]
     weights, cap_scale = formula.measured_weights(answers, ruleset)
     points = measured(answers, measurements, cap_scale)
@@ -33,6 +44,13 @@ def score(
     # Closeness needs both the winner and its robustness, so it comes after both.
     robustness = formula.robustness(evaluation)
     close = formula.is_close(evaluation.confidence, robustness.share)
+    notes = [explanation.note(r) for r in fired
+             if isinstance(r.rule, Note) and formula.shown_note(r, close)]  # fmt: skip
+    myths = [explanation.myth(r) for r in fired if isinstance(r.rule, Myth)]
+    reasons = explanation.reasons(fired, points, evaluation.weights)
+    constraint = explanation.constraint_out(evaluation)
+    shown = {r.id for r in reasons} | {n.id for n in notes} | {m.id for m in myths}
+    shown |= {constraint.id} if constraint else set()
     return Recommendation(
         recommendation=evaluation.winner,
         confidence=round(evaluation.confidence, 4),
@@ -41,21 +59,18 @@ def score(
         scores=explanation.per_framework(evaluation.scores),
         margin=round(abs(evaluation.scores["tensorflow"] - evaluation.scores["pytorch"]), 4),
         criteria=explanation.criteria(ruleset, evaluation, fired, points),
-        reasons=explanation.reasons(fired, points, evaluation.weights),
+        reasons=reasons,
         explanation=explanation.explain(evaluation, ruleset, answers, robustness, close),
-        constraint=explanation.constraint_out(evaluation),
-        notes=[
-            explanation.note(r)
-            for r in fired
-            if isinstance(r.rule, Note) and formula.shown_note(r, close)
-        ],
-        myths=[explanation.myth(r) for r in fired if isinstance(r.rule, Myth)],
+        constraint=constraint,
+        notes=notes,
+        myths=myths,
         flips=explanation.flips(answers, ruleset, measurements, evaluation.winner),
         robustness=robustness,
         answers=answers.to_dict(),
         defaulted=list(answers.defaulted),
         measurements=points.use if measurements is not None else None,
         provenance=explanation.provenance(ruleset),
+        versions=version_notices(ruleset, shown, installed or {}, measurements),
     )
 
 

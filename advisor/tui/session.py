@@ -56,6 +56,8 @@ class Session:
     workdir: Path = field(default_factory=Path.cwd)
     saved: dict[str, AnswerValue] = field(default_factory=dict)
     """The answers as last loaded or saved: quitting asks first when they differ."""
+    installed: dict[str, str] = field(default_factory=dict)
+    """Package versions installed here, compared with the rule packs' checked versions."""
 
     def __post_init__(self) -> None:
         self.values = {**default_values(self.questionnaire), **self.values}
@@ -102,7 +104,7 @@ class Session:
     def recommendation(self) -> Recommendation:
         from advisor.scoring import score
 
-        return score(self.answers(), self.ruleset, self.measurements)
+        return score(self.answers(), self.ruleset, self.measurements, self.installed)
 
     def rules_in_play(self, question: Question, value: str | tuple[str, ...]) -> list[LoadedRule]:
         """The rules that answering ``question`` with ``value`` brings into play, as the result

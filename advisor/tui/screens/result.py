@@ -129,6 +129,7 @@ class ResultScreen(AdvisorScreen):
             text.append(c.because)
             parts.append(text)
         parts += [hanging("•", Text(line)) for line in rec.explanation]
+        parts += [hanging("!", Text(line, style="yellow")) for line in common.version_lines(rec)]
         m = rec.measurements
         parts.append(Text(
             f"Measured on {m.machine or 'an unnamed machine'}, {local_minute(m.created)} (tab 2)."
