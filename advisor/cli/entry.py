@@ -212,17 +212,15 @@ def _questions(args: argparse.Namespace) -> int:
 
 
 def _rules_check(args: argparse.Namespace) -> int:
-    from advisor.knowledge.checks import check_rules, pack_ages
-    from advisor.knowledge.loader import load_ruleset
+    from advisor.knowledge.checks import checked_ruleset, pack_ages
 
-    problems = check_rules(args.paths)
+    problems, rs = checked_ruleset(args.paths)
     for p in problems.errors:
         print(f"error: {p}", file=sys.stdout)
     for p in problems.warnings:
         print(f"warning: {p}", file=sys.stdout)
     errors, warnings = len(problems.errors), len(problems.warnings)
-    if not errors:
-        rs = load_ruleset(args.paths)
+    if rs is not None:
         kinds: dict[str, int] = {}
         for r in rs.rules:
             kinds[r.rule.kind] = kinds.get(r.rule.kind, 0) + 1
