@@ -182,6 +182,7 @@ def _report_mode(args: argparse.Namespace) -> bool:
 
 def _answers_mode(args: argparse.Namespace) -> int:
     from advisor.inputs.answers import load_answers, normalise_answers
+    from advisor.inputs.environment import installed_versions
     from advisor.knowledge.loader import bundled_rules_dir, load_ruleset
     from advisor.machine import this_machine
     from advisor.scoring import score
@@ -207,7 +208,8 @@ def _answers_mode(args: argparse.Namespace) -> int:
         # Before measuring: a domain the scan proposes decides which workload is probed.
         answers = with_proposals(answers, scan, ruleset.questionnaire)
     measurements = _measurements(args, answers)
-    rec = score(answers, ruleset, measurements, scan=scan, here=this_machine())
+    rec = score(answers, ruleset, measurements, scan=scan, here=this_machine(),
+                installed=installed_versions(ruleset.recorded_packages))
 
     from advisor.report import render
 
@@ -265,21 +267,24 @@ def _questions(args: argparse.Namespace) -> int:
 
 
 def _rules_check(args: argparse.Namespace) -> int:
-    from advisor.knowledge.checks import check_rules
-    from advisor.knowledge.loader import load_ruleset
+    from advisor.knowledge.checks import checked_ruleset, pack_ages
 
-    problems = check_rules(args.paths)
+    problems, rs = checked_ruleset(args.paths)
     lines = [f"error: {p}" for p in problems.errors]
     lines += [f"warning: {p}" for p in problems.warnings]
     lines += [f"note: {printable(n)}" for n in problems.notes]
     errors, warnings = problems.count(), problems.count(warnings=True)
-    if not errors:
-        rs = load_ruleset(args.paths)
+    if rs is not None:
         kinds: dict[str, int] = {}
         for r in rs.rules:
             kinds[r.rule.kind] = kinds.get(r.rule.kind, 0) + 1
         counts = ", ".join(f"{n} {k}s" for k, n in sorted(kinds.items()))
         lines.append(f"checked {len(rs.packs)} packs: {counts}; {warnings:,} warnings")
+        lines.append("packs by the age of their checks, oldest first:")
+        for age in pack_ages(rs):
+            dates = f"{age.oldest} to {age.newest}" if age.oldest else "no sources"
+            versions = ", ".join(f"{name} {v}" for name, v in age.versions) or "no versions"
+            lines.append(f"  {age.pack}: sources checked {dates}; checked against {versions}")
     else:
         lines.append(f"{errors:,} problems, {warnings:,} warnings")
     write_output("".join(line + "\n" for line in lines), None)

@@ -5,6 +5,7 @@ them finds: stale sources, answer values no rule mentions, weak or shared source
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -24,17 +25,49 @@ def check_rules(
     paths: str | Path | Iterable[str | Path] = (), *, today: date | None = None
 ) -> Problems:
     """Validate the bundled rules plus ``paths``; collect every problem and warning."""
+    return checked_ruleset(paths, today=today)[0]
+
+
+def checked_ruleset(
+    paths: str | Path | Iterable[str | Path] = (), *, today: date | None = None
+) -> tuple[Problems, RuleSet | None]:
+    """``check_rules``, and the rule base it checked when it has no errors (the files are read
+    once: an organisation's packs may hold thousands of rules)."""
     problems = Problems(fail_fast=False)
     today = today or current_date()
     try:
         ruleset = build(bundled_rules_dir(), rule_paths(paths), problems, today)
     except RuleFileError as exc:  # the questionnaire or criteria could not be read at all
         problems.add_error(exc)
-        return problems
+        return problems, None
     _check_quality(ruleset, problems, today)
     _check_sources(ruleset, problems)
     _check_constraints(ruleset, problems)
-    return problems
+    return problems, None if problems.errors else ruleset
+
+
+@dataclass(frozen=True)
+class PackAge:
+    """How old a pack's knowledge is: its sources' checked dates and its recorded versions."""
+
+    pack: str
+    path: str
+    oldest: date | None
+    newest: date | None
+    versions: tuple[tuple[str, str], ...]
+
+
+def pack_ages(ruleset: RuleSet) -> list[PackAge]:
+    """Every pack, the one whose oldest source was checked longest ago first."""
+    dates: dict[str, list[date]] = {}
+    for r in ruleset.rules:
+        dates.setdefault(r.path, []).extend(s.checked for s in r.rule.sources)
+    ages = []
+    for p in ruleset.packs:
+        seen = dates.get(p.path, [])
+        ages.append(PackAge(p.pack, p.path, min(seen, default=None), max(seen, default=None),
+                            p.checked_against))  # fmt: skip
+    return sorted(ages, key=lambda a: (a.oldest or date.min, a.newest or date.min, a.pack))
 
 
 def _check_quality(ruleset: RuleSet, problems: Problems, today: date) -> None:

@@ -71,6 +71,29 @@ class Source(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=Tr
 
 Sources = Annotated[list[Source], msgspec.Meta(min_length=1)]
 
+PackageName = Annotated[
+    str,
+    msgspec.Meta(
+        pattern=r"^[a-z0-9]+([._-][a-z0-9]+)*$",
+        description="a Python distribution name in lower case, as installed: tensorflow, torch, "
+        "keras, executorch, ai-edge-litert, transformers, ...",
+    ),
+]
+VersionText = Annotated[
+    str,
+    msgspec.Meta(
+        pattern=r"^[0-9]+(\.[0-9]+)*((a|b|rc)[0-9]+)?(\.post[0-9]+)?(\.dev[0-9]+)?$",
+        description="a release number as the package index spells it: 2.21.0, 0.32.0, 2.22.0rc0",
+    ),
+]
+Packages = Annotated[
+    tuple[PackageName, ...],
+    msgspec.Meta(
+        description="the packages this rule's facts are about; each needs a version in its "
+        "pack's checked_against. A newer installed version makes reports name this rule."
+    ),
+]
+
 
 class PointsRule(
     msgspec.Struct,
@@ -92,6 +115,7 @@ class PointsRule(
     ]
     because: Text
     sources: Sources
+    packages: Packages = ()
 
     kind = "rule"
 
@@ -114,6 +138,7 @@ class Note(
     ] = False
     because: Text
     sources: Sources
+    packages: Packages = ()
 
     kind = "note"
 
@@ -133,6 +158,7 @@ class Myth(
     claim: Annotated[str, msgspec.Meta(min_length=5)]
     because: Text
     sources: Sources
+    packages: Packages = ()
 
     kind = "myth"
 
@@ -152,11 +178,22 @@ class Constraint(
     requires: Framework
     because: Text
     sources: Sources
+    packages: Packages = ()
 
     kind = "constraint"
 
 
 Rule = PointsRule | Note | Myth | Constraint
+
+
+CheckedAgainst = Annotated[
+    dict[PackageName, VersionText],
+    msgspec.Meta(
+        description="the framework and library versions this pack's facts were checked "
+        "against; its rules inherit them. Reports say when a newer version is installed.",
+        examples=[{"tensorflow": "2.21.0", "torch": "2.15.0", "keras": "3.15.1"}],
+    ),
+]
 
 
 class RulePack(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
@@ -165,6 +202,7 @@ class RulePack(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=
     pack: RuleId
     title: str = ""
     description: str = ""
+    checked_against: CheckedAgainst = msgspec.field(default_factory=dict)
     rules: Annotated[list[Rule], msgspec.Meta(min_length=1)]
 
 

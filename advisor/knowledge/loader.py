@@ -24,6 +24,7 @@ from advisor.knowledge.conditions import Condition, ConditionError, parse_condit
 from advisor.knowledge.formats import (
     CRITERION_IDS,
     MEASURED_CRITERIA,
+    CheckedAgainst,
     Constraint,
     CriteriaFile,
     Myth,
@@ -147,7 +148,8 @@ def build(base: Path, extra: Iterable[Path], problems: Problems, today: date) ->
         if loaded is None:
             continue
         pack, rules = loaded
-        packs.append(PackInfo(pack.pack, pack.title, str(path), len(rules), bundled))
+        versions = tuple(sorted(pack.checked_against.items()))
+        packs.append(PackInfo(pack.pack, pack.title, str(path), len(rules), bundled, versions))
         seen_here: set[str] = set()
         for rule in rules:
             if rule.id in seen_here:
@@ -257,6 +259,7 @@ class _PackHeader(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_on
     pack: RuleId
     title: str = ""
     description: str = ""
+    checked_against: CheckedAgainst = msgspec.field(default_factory=dict)
     rules: Annotated[list[Any], msgspec.Meta(min_length=1)]
 
 
@@ -288,6 +291,15 @@ def _load_pack(
                     str(path), f"source {source.label} has a 'checked' date in the future "
                     f"({source.checked}); give the day it was last read", rule.id,
                     f"sources[{j}].checked", locator.line(("rules", i, "sources", j, "checked")),
+                ))  # fmt: skip
+        for j, package in enumerate(rule.packages):
+            # A rule about a package must say which version its facts were checked against, or
+            # no report could tell when they may have changed.
+            if package not in pack.checked_against:
+                problems.add(Problem(
+                    str(path), f"names package {package!r}, but the pack records no version for "
+                    "it; add it to the pack's checked_against", rule.id, f"packages[{j}]",
+                    locator.line(("rules", i, "packages", j)),
                 ))  # fmt: skip
         when = getattr(rule, "when", None)
         cond = None

@@ -50,6 +50,8 @@ class PackInfo:
     path: str
     rules: int
     bundled: bool
+    checked_against: tuple[tuple[str, str], ...] = ()
+    """The (package, version) pairs the pack's facts were checked against."""
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,11 @@ class RuleSet:
             msgspec.to_builtins(payload), sort_keys=True, separators=(",", ":")
         ).encode()
         return "sha256:" + hashlib.sha256(blob).hexdigest()[:16]
+
+    @property
+    def recorded_packages(self) -> list[str]:
+        """Every package some pack records a checked version for, in name order."""
+        return sorted({name for p in self.packs for name, _ in p.checked_against})
 
     @property
     def advice_as_of(self) -> date | None:

@@ -6,8 +6,9 @@ Three findings, each about the evidence behind a rule rather than its syntax:
   primary page and may alter it, so a rule must cite the original;
 - a scoring rule whose sources are all ``kind: secondary`` gets a warning: without a primary
   source it should say so in ``because`` and weigh at most 1 point;
-- two scoring rules that give the same framework points under the same criterion, cite the same
-  page and can fire for the same answers get a warning: one fact is probably counted twice.
+- scoring rules that give the same framework points under the same criterion, cite the same
+  page and can fire for the same answers get one warning per page: one fact is probably
+  counted more than once.
 
 The checks return plain findings; ``advisor.knowledge.checks`` turns them into ``Problem`` records.
 """
@@ -15,10 +16,12 @@ The checks return plain findings; ``advisor.knowledge.checks`` turns them into `
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from advisor.frameworks import NAMES
 from advisor.inputs.questions import AnswerValue, Questionnaire
 from advisor.knowledge.conditions import Condition, mentions
 from advisor.knowledge.formats import PointsRule, Source
@@ -46,7 +49,7 @@ class Finding:
 
 
 def source_findings(rules: Sequence[LoadedRule], questionnaire: Questionnaire) -> Iterator[Finding]:
-    """Every proxy source, scoring rule without a primary source, and shared-source pair."""
+    """Every proxy source, scoring rule without a primary source, and shared source."""
     for r in rules:
         for s in r.rule.sources:
             domain = proxy_domain(s)
@@ -85,26 +88,93 @@ def proxy_domain(source: Source) -> str | None:
     return None
 
 
+CHECK_BUDGET = 2_000_000
+"""How many condition evaluations one shared source may cost before the check gives up on
+proving that two of its rules fire together (and says so)."""
+
+
 def _shared_sources(rules: Sequence[LoadedRule], q: Questionnaire) -> Iterator[Finding]:
-    scoring = [r for r in rules if isinstance(r.rule, PointsRule) and r.condition is not None]
-    for a, b in itertools.combinations(scoring, 2):
-        ra, rb = a.rule, b.rule
-        assert isinstance(ra, PointsRule) and isinstance(rb, PointsRule)
-        if (ra.favors, ra.criterion) != (rb.favors, rb.criterion):
+    """One finding per page that several scoring rules cite for the same framework and
+    criterion, when two of them can fire for the same answers.
+
+    Linear in the number of rules for the usual case, an organisation's pack whose rules all
+    cite one policy page: rules are grouped by (framework, criterion, page) in one pass; rules
+    with the same condition need one satisfiability check between them, and different
+    conditions are tried together, once per combination of the answers they mention."""
+    groups: dict[tuple[str, str, str], list[LoadedRule]] = {}
+    for r in rules:
+        if not isinstance(r.rule, PointsRule) or r.condition is None:
             continue
-        shared = sorted(_urls(ra.sources) & _urls(rb.sources))
-        if not shared:
+        for url in sorted(_urls(r.rule.sources)):
+            groups.setdefault((r.rule.favors, r.rule.criterion, url), []).append(r)
+    for (favors, criterion, url), group in groups.items():
+        if len(group) < 2:
             continue
-        assert a.condition is not None and b.condition is not None
-        if not can_hold_together(a.condition, b.condition, q):
-            continue  # e.g. one rule per answer value: never both counted
-        yield Finding(
-            b,
-            f"gives {rb.favors} points under {rb.criterion} like rule {a.id!r} ({a.path}, line "
-            f"{a.line}), and both cite {shared[0]}: one fact counted twice? Merge the two "
-            "rules, or cite each rule's own page",
-            warning=True,
-        )
+        try:
+            pair = _firing_together(group, q)
+        except TooManyToCheck:
+            yield Finding(
+                group[-1],
+                f"{len(group):,} rules cite {url} for {NAMES[favors]} under {criterion}, with "
+                "too many different conditions to check whether some fire for the same "
+                "answers; if they can, one fact is counted more than once",
+                warning=True,
+            )
+            continue
+        if pair is None:
+            continue  # e.g. one rule per answer value: never two counted at once
+        first, second = pair
+        if len(group) == 2:
+            message = (
+                f"gives {favors} points under {criterion} like rule {first.id!r} "
+                f"({first.path}, line {first.line}), and both cite {url}: one fact counted "
+                "twice? Merge the two rules, or cite each rule's own page"
+            )
+        else:
+            message = (
+                f"{len(group):,} rules cite {url} for {NAMES[favors]} under {criterion}, and "
+                f"some fire for the same answers, such as this one and rule {first.id!r} "
+                f"({first.path}, line {first.line}): one fact counted up to {len(group):,} "
+                "times? Merge them, or cite each rule's own page"
+            )
+        yield Finding(second, message, warning=True)
+
+
+class TooManyToCheck(Exception):
+    """Proving that no two rules fire together would take more than ``CHECK_BUDGET``."""
+
+
+def _firing_together(
+    group: Sequence[LoadedRule], q: Questionnaire
+) -> tuple[LoadedRule, LoadedRule] | None:
+    """Two rules of ``group`` that some answers make fire together, or None."""
+    first_with: dict[Condition, LoadedRule] = {}
+    satisfiable: dict[Condition, bool] = {}
+    for r in group:
+        assert r.condition is not None
+        earlier = first_with.setdefault(r.condition, r)
+        if earlier is not r:
+            if r.condition not in satisfiable:
+                satisfiable[r.condition] = can_hold_together(r.condition, r.condition, q)
+            if satisfiable[r.condition]:
+                return earlier, r
+    distinct = list(first_with.values())
+    if len(distinct) < 2:
+        return None
+    conditions = [r.condition for r in distinct if r.condition is not None]
+    keys = sorted({k for c in conditions for k, _ in mentions(c)})
+    choices = [_choices(key, q) for key in keys]
+    if math.prod(len(c) for c in choices) * len(distinct) > CHECK_BUDGET:
+        raise TooManyToCheck
+    for values in itertools.product(*choices):
+        answers = dict(zip(keys, values, strict=True))
+        holding: LoadedRule | None = None
+        for r, condition in zip(distinct, conditions, strict=True):
+            if condition.holds(answers):
+                if holding is not None:
+                    return holding, r
+                holding = r
+    return None
 
 
 def _urls(sources: Iterable[Source]) -> set[str]:
@@ -127,22 +197,19 @@ def can_hold_together(a: Condition, b: Condition, q: Questionnaire) -> bool:
     their values (every subset of targets for a list question), a few hundred cases at most.
     """
     keys = sorted({k for k, _ in mentions(a)} | {k for k, _ in mentions(b)})
-    choices: list[list[AnswerValue]] = []
-    for key in keys:
-        question = q[key]
-        if question.type == "many":
-            targets = [v for v in question.values if v != "none"]
-            choices.append(
-                [
-                    tuple(combo)
-                    for n in range(len(targets) + 1)
-                    for combo in itertools.combinations(targets, n)
-                ]
-            )
-        else:
-            choices.append(list(question.values))
+    choices = [_choices(key, q) for key in keys]
     for values in itertools.product(*choices):
         answers = dict(zip(keys, values, strict=True))
         if a.holds(answers) and b.holds(answers):
             return True
     return False
+
+
+def _choices(key: str, q: Questionnaire) -> list[AnswerValue]:
+    """Every answer a question can have: each value, or each set of targets for a list."""
+    question = q[key]
+    if question.type != "many":
+        return list(question.values)
+    targets = [v for v in question.values if v != "none"]
+    return [tuple(combo) for n in range(len(targets) + 1)
+            for combo in itertools.combinations(targets, n)]  # fmt: skip

@@ -117,6 +117,27 @@ def faster_setting_lines(rec: Recommendation) -> list[str]:
     return [*lines, ALLOCATOR_GUIDE]
 
 
+def version_lines(rec: Recommendation) -> list[str]:
+    """One sentence per package that is newer here than the rules were checked against."""
+    lines = []
+    for n in rec.versions:
+        where = "installed here" if n.seen_in == "environment" else "in the measurements file"
+        recorded = sorted(set(n.checked_against.values()))
+        packs = ", ".join(sorted(n.checked_against))
+        head = (
+            f"{n.package} {n.version} ({where}) is newer than {' and '.join(recorded)}, the "
+            f"version the advice was checked against (rule packs: {packs})."
+        )
+        tail = (
+            " These rules in this report rest on facts about it that may have changed: "
+            + ", ".join(n.rules) + "."
+            if n.rules else
+            " No rule in this report names it, but facts in those packs may have changed."
+        )  # fmt: skip
+        lines.append(head + tail)
+    return lines
+
+
 def provenance_lines(rec: Recommendation) -> list[str]:
     p = rec.provenance
     lines = [

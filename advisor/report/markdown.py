@@ -23,6 +23,8 @@ def render_markdown(rec: Recommendation) -> str:
         out += ["", f"_{d}_"]
     if s := project.used_line(rec):
         out += ["", f"_{s}_"]
+    if versions := common.version_lines(rec):
+        out += ["", "## Newer versions than the advice knows", "", *[f"- {x}" for x in versions]]
     if rec.constraint:
         c = rec.constraint
         out += [

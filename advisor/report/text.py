@@ -38,6 +38,8 @@ def report_parts(rec: Recommendation) -> list[object]:
     """The report as rich renderables, in reading order (the TUI reuses some of them)."""
     rec = printable_recommendation(rec)
     parts: list[object] = [headline_panel(rec)]
+    if versions := common.version_lines(rec):
+        parts.append(_section("Newer versions than the advice knows", versions))
     if rec.constraint:
         c = rec.constraint
         parts.append(

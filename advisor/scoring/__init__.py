@@ -9,24 +9,28 @@ parts, each in its module:
     switching     how a project scan's switching cost scales the existing-code points
     explanation   the reasons, notes, myths, sentences and flips a report shows
     project       what a project scan contributed, for the report
+    versions      packages newer here than the versions the rules were checked against
 
 ``score`` puts them together; ``recommendation`` holds the model every renderer reads.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from advisor.inputs.answers import Answers
 from advisor.inputs.measurements import Measurements
 from advisor.knowledge.formats import Myth, Note
 from advisor.knowledge.ruleset import RuleSet
+from advisor.machine import MachineId
 from advisor.scan.answers import with_proposals
 from advisor.scan.model import ProjectScan
-from advisor.machine import MachineId
 from advisor.scoring import explanation, formula
 from advisor.scoring.measured import measured
 from advisor.scoring.project import project_use
 from advisor.scoring.recommendation import Recommendation
 from advisor.scoring.switching import switching
+from advisor.scoring.versions import version_notices
 
 
 def score(
@@ -36,6 +40,7 @@ def score(
     *,
     scan: ProjectScan | None = None,
     here: MachineId | None = None,
+    installed: Mapping[str, str] | None = None,
 ) -> Recommendation:
     """Combine answers, rules and (optional) measurements into a ``Recommendation``.
 
@@ -43,7 +48,10 @@ def score(
     open (never one they answer), and its switching cost scales the existing-code points.
     ``here`` is the machine the recommendation is for (``advisor.machine.this_machine()``, which
     the callers read; the scoring reads nothing): measurements from another machine weigh
-    less. None takes the measurements to be from the machine they name."""
+    less. None takes the measurements to be from the machine they name.
+    ``installed`` maps package names to the versions installed where the advisor runs (read by
+    ``advisor.inputs.environment``); packages newer than the rule packs' checked versions are
+    reported in ``Recommendation.versions``."""
     if scan is not None:
         answers = with_proposals(answers, scan, ruleset.questionnaire)
     cost = switching(scan)
@@ -54,6 +62,13 @@ def score(
     # Closeness needs both the winner and its robustness, so it comes after both.
     robustness = formula.robustness(evaluation)
     close = formula.is_close(evaluation.confidence, robustness.share)
+    notes = [explanation.note(r) for r in fired
+             if isinstance(r.rule, Note) and formula.shown_note(r, close)]  # fmt: skip
+    myths = [explanation.myth(r) for r in fired if isinstance(r.rule, Myth)]
+    reasons = explanation.reasons(fired, points, evaluation.weights, cost)
+    constraint = explanation.constraint_out(evaluation)
+    shown = {r.id for r in reasons} | {n.id for n in notes} | {m.id for m in myths}
+    shown |= {constraint.id} if constraint else set()
     return Recommendation(
         recommendation=evaluation.winner,
         confidence=round(evaluation.confidence, 4),
@@ -62,15 +77,11 @@ def score(
         scores=explanation.per_framework(evaluation.scores),
         margin=round(abs(evaluation.scores["tensorflow"] - evaluation.scores["pytorch"]), 4),
         criteria=explanation.criteria(ruleset, evaluation, fired, points),
-        reasons=explanation.reasons(fired, points, evaluation.weights, cost),
+        reasons=reasons,
         explanation=explanation.explain(evaluation, ruleset, answers, robustness, close),
-        constraint=explanation.constraint_out(evaluation),
-        notes=[
-            explanation.note(r)
-            for r in fired
-            if isinstance(r.rule, Note) and formula.shown_note(r, close)
-        ],
-        myths=[explanation.myth(r) for r in fired if isinstance(r.rule, Myth)],
+        constraint=constraint,
+        notes=notes,
+        myths=myths,
         flips=explanation.flips(answers, ruleset, measurements, evaluation.winner, cost, here),
         robustness=robustness,
         answers=answers.to_dict(),
@@ -79,6 +90,7 @@ def score(
         provenance=explanation.provenance(ruleset),
         project=None if scan is None
         else project_use(scan, answers, ruleset.questionnaire, cost, fired),
+        versions=version_notices(ruleset, shown, installed or {}, measurements),
     )
 
 

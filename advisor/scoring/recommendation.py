@@ -309,6 +309,28 @@ class ProjectUse(_Out, frozen=True, kw_only=True):
         return [p for p in self.proposals if p.status in statuses]
 
 
+class VersionNotice(_Out, frozen=True, kw_only=True):
+    """A package here is newer than the version some rule packs were checked against."""
+
+    package: Annotated[str, msgspec.Meta(description="the distribution name, e.g. tensorflow")]
+    version: Annotated[str, msgspec.Meta(description="the newer version seen")]
+    seen_in: Annotated[
+        Literal["environment", "measurements"],
+        msgspec.Meta(description="installed in the advisor's Python environment, or recorded "
+                                 "by the probe in the measurements file"),
+    ]
+    checked_against: Annotated[
+        dict[str, str],
+        msgspec.Meta(description="each rule pack that recorded an older version, and that "
+                                 "version"),
+    ]
+    rules: Annotated[
+        list[str],
+        msgspec.Meta(description="rules shown in this report whose facts are about the package "
+                                 "and may have changed"),
+    ]
+
+
 class Recommendation(_Out, frozen=True, kw_only=True):
     version: int = RECOMMENDATION_VERSION
     recommendation: Winner
@@ -344,6 +366,11 @@ class Recommendation(_Out, frozen=True, kw_only=True):
         msgspec.Meta(description="what a scan of the project contributed (--project); null "
                                  "without one"),
     ] = None
+    versions: Annotated[
+        list[VersionNotice],
+        msgspec.Meta(description="packages newer here than the versions the rule packs were "
+                                 "checked against (empty when none is)"),
+    ] = msgspec.field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON-ready form (contract 4)."""

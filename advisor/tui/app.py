@@ -8,7 +8,7 @@ first paint pays only for the welcome screen.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -199,6 +199,7 @@ def make_app(
     ruleset: RuleSet | None = None,
     project_path: str | Path | None = None,
     scanner: ProjectScanner | None = None,
+    installed: Mapping[str, str] | None = None,
 ) -> AdvisorApp:
     """Build the app. Rule files must load (their errors propagate, before any screen); a bad
     answers or measurements file is shown in an error dialog and the app starts without it.
@@ -206,13 +207,19 @@ def make_app(
     ``runner`` defaults to the real probes and ``scanner`` to the scan engine; ``workdir`` is
     where files are saved by default; ``ruleset`` replaces the bundled rule base (tests pin a
     small one); ``project_path`` is scanned first, its proposals filling what the answers file
-    leaves open."""
+    leaves open; ``installed`` gives the package versions to compare with the rules' checked
+    versions (None: read this environment's package metadata)."""
     if ruleset is None:
         from advisor.knowledge.loader import load_ruleset
 
         ruleset = load_ruleset(list(rule_paths))
+    if installed is None:
+        from advisor.inputs.environment import installed_versions
+
+        installed = installed_versions(ruleset.recorded_packages)
     session = Session(ruleset, measure=not no_probe, probe_settings=probe_settings,
-                      workdir=Path(workdir) if workdir is not None else Path.cwd())
+                      workdir=Path(workdir) if workdir is not None else Path.cwd(),
+                      installed=dict(installed))
     errors: list[tuple[str, str]] = []
     if answers_path is not None:
         from advisor.inputs.answers import load_answers

@@ -67,6 +67,8 @@ class Session:
     given: set[str] = field(default_factory=set)
     """Questions the user answered: in the answers file loaded, or by a choice in the app. A
     scan never changes them."""
+    installed: dict[str, str] = field(default_factory=dict)
+    """Package versions installed here, compared with the rule packs' checked versions."""
 
     def __post_init__(self) -> None:
         self.values = {**default_values(self.questionnaire), **self.values}
@@ -173,7 +175,7 @@ class Session:
         from advisor.scoring import score
 
         return score(self.answers(), self.ruleset, self.measurements, scan=self.scan,
-                     here=machine.this_machine())
+                     here=machine.this_machine(), installed=self.installed)
 
     def rules_in_play(self, question: Question, value: str | tuple[str, ...]) -> list[LoadedRule]:
         """The rules that answering ``question`` with ``value`` brings into play, as the result

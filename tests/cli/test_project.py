@@ -189,7 +189,6 @@ def test_the_scans_domain_decides_the_workload_probed(capsys, monkeypatch, repo)
 
 def test_without_a_report_asked_for_the_app_opens_with_the_project(capsys, monkeypatch, repo):
     import advisor.tui
-
     from advisor.system import streams
 
     opened = {}

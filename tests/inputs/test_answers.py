@@ -43,7 +43,8 @@ def error_for(write, text: str) -> AnswersError:
 
 def test_the_questionnaire_is_contract_1(q):
     assert q.ids == ["dataset_scale", "iteration_speed", "deployment", "domain", "pretrained",
-                     "hardware", "os", "team_experience", "existing_code", "scale_out", "horizon"]
+                     "hardware", "inference_hardware", "os", "team_experience", "existing_code",
+                     "scale_out", "horizon"]
     assert q["deployment"].type == "many"
     assert q["deployment"].values == [
         "server", "batch", "mobile", "browser", "edge_linux", "embedded", "none"]
@@ -61,6 +62,15 @@ def test_values_added_in_december_2026_leave_older_answers_unchanged(q):
     new = normalise_answers({"deployment": ["embedded", "edge_linux"], "existing_code": "keras"}, q)
     assert new["deployment"] == ("edge_linux", "embedded")
     assert new["existing_code"] == "keras"
+
+
+def test_the_inference_question_defaults_to_what_older_answers_meant(q):
+    """inference_hardware came later: a file without it means inference on the training
+    hardware, which is what the advisor assumed before the question existed."""
+    old = normalise_answers({"hardware": "nvidia", "domain": "graph"}, q)
+    assert old["inference_hardware"] == "same" and "inference_hardware" in old.defaulted
+    assert q["inference_hardware"].values == ["same", "cpu", "nvidia"]
+    assert "graph" in q["domain"].values
 
 
 def test_empty_mapping_means_all_defaults(q):

@@ -111,3 +111,47 @@ def test_shared_sources_are_found_across_packs_and_notes_do_not_count(write):
                                  + sourced("a-note", src(url), kind="note"), "two"))
     problems = check_rules([a, b], today=TODAY)
     assert [(w.rule_id, w.path) for w in problems.warnings] == [("in-two", str(b))]
+
+
+# --- at scale: an organisation's pack of many rules citing one policy page --------------------
+
+POLICY = "https://example.org/policy"
+DOMAINS = ["vision", "nlp", "llm", "audio", "tabular", "timeseries", "recommender"]
+
+
+def policy_packs(folder, rules: int, per_file: int = 2_000) -> None:
+    """``rules`` rules in packs of ``per_file`` (a rule file may hold 1 MB), all citing one
+    policy page; rule n fires for one domain, so many of them fire together."""
+    for start in range(0, rules, per_file):
+        body = "".join(
+            sourced(f"acme-{n}", src(POLICY), when=f"{{domain: {DOMAINS[n % 7]}}}", points=1)
+            for n in range(start, min(start + per_file, rules)))
+        (folder / f"acme-{start // per_file}.yaml").write_text(pack(body, f"acme-{start}"))
+
+
+def test_ten_thousand_rules_citing_one_page_get_one_warning(tmp_path):
+    policy_packs(tmp_path, 10_000)
+    problems = check_rules(tmp_path, today=TODAY)
+    assert problems.errors == []
+    shared = [w for w in problems.warnings if "example.org/policy" in w.message]
+    assert len(shared) == 1, [str(w) for w in problems.warnings[:5]]
+    assert "10,000 rules cite example.org/policy for PyTorch under ecosystem" in shared[0].message
+    assert "'acme-0'" in shared[0].message and shared[0].rule_id == "acme-7"
+
+
+def test_many_rules_that_never_fire_together_share_a_page_without_a_warning(write):
+    """One rule per answer value may all cite the same table of a policy: never two count."""
+    text = pack("".join(sourced(f"per-domain-{d}", src(POLICY), when=f"{{domain: {d}}}")
+                        for d in DOMAINS))
+    assert check_rules([write("per-domain.yaml", text)], today=TODAY).items == []
+
+
+def test_too_many_different_conditions_to_check_is_said_not_guessed(write, monkeypatch):
+    from advisor.knowledge import sourcechecks
+
+    monkeypatch.setattr(sourcechecks, "CHECK_BUDGET", 10)
+    text = pack("".join(sourced(f"per-domain-{d}", src(POLICY), when=f"{{domain: {d}}}")
+                        for d in DOMAINS))
+    warnings = check_rules([write("budget.yaml", text)], today=TODAY).warnings
+    [w] = [w for w in warnings if "example.org/policy" in w.message]
+    assert "7 rules cite example.org/policy" in w.message and "too many" in w.message

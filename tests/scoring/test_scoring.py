@@ -57,3 +57,16 @@ def test_swapping_team_and_code_answers_mirrors_their_contribution(
     for criterion in a.criteria:
         if criterion not in ("team", "codebase"):
             assert a.criteria[criterion].weighted == b.criteria[criterion].weighted, criterion
+
+
+@settings(max_examples=30, deadline=None)
+@given(answer_sets())
+def test_installed_versions_change_the_notice_and_nothing_else(answers: Answers) -> None:
+    """A newer framework here is said, never scored: the advice stays what the rules say."""
+    plain = score(answers, RULES)
+    newer = score(answers, RULES, installed={"tensorflow": "99.0", "torch": "1.0"})
+    assert plain.versions == [] and [v.package for v in newer.versions] == ["tensorflow"]
+    assert {**newer.to_dict(), "versions": []} == plain.to_dict()
+    shown = {r.id for r in newer.reasons} | {n.id for n in newer.notes} | {
+        m.id for m in newer.myths}
+    assert set(newer.versions[0].rules) <= shown

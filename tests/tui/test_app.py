@@ -40,10 +40,11 @@ async def test_every_question_answered_by_keyboard_reaches_a_result() -> None:
         await pilot.press("s")
         await pilot.pause()
         chosen: dict[str, Any] = {}
+        total = len(app.session.questions)
         for n, q in enumerate(app.session.questions, 1):
             screen = app.screen
             assert isinstance(screen, QuestionsScreen)
-            assert screen.query_one("#step").content == f"Question {n} / 11"
+            assert screen.query_one("#step").content == f"Question {n} / {total}"
             if q.type == "many":
                 # Tick the second target as well as the default one, then go on.
                 await pilot.press("down", "space", "enter")
@@ -445,3 +446,17 @@ async def test_quit_exits_with_0() -> None:
 def test_no_color_is_honoured(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NO_COLOR", "1")
     assert app_with().no_color
+
+
+@pytest.mark.parametrize(("installed", "said"), [({"tensorflow": "99.0.0"}, True),
+                                                 ({"tensorflow": "2.21.0"}, False)])
+async def test_the_result_says_when_tensorflow_is_newer_than_the_advice(installed, said) -> None:
+    from advisor.knowledge.loader import load_ruleset
+
+    app = app_with(no_probe=True, ruleset=load_ruleset(), installed=installed)
+    async with app.run_test(size=SIZE) as pilot:
+        await through_questions(pilot)
+        assert isinstance(app.screen, ResultScreen)
+        overview = " ".join(plain(app.screen.query_one(".explanation", Static)).split())
+        assert ("tensorflow 99.0.0 (installed here) is newer than 2.21.0" in overview) is said
+        assert [v.package for v in app.screen.rec.versions] == (["tensorflow"] if said else [])

@@ -10,7 +10,7 @@ from pathlib import Path
 from project_trees import needs_engine, write_shop
 from scan_fakes import SCAN, FakeScanner
 from textual.widgets import Input, OptionList, Static
-from tui_pilots import SIZE, app_with, settle, to_question, to_result
+from tui_pilots import SIZE, app_with, number, settle, to_question, to_result
 from tui_text import plain
 
 from advisor.errors import ProjectError
@@ -19,8 +19,7 @@ from advisor.tui.dialogs import ErrorModal, EvidenceModal, PathModal, QuestionLi
 from advisor.tui.screens import QuestionsScreen, ResultScreen, WelcomeScreen
 from advisor.tui.widgets import ChoiceRadioSet
 
-EXISTING_CODE, TEAM, DOMAIN = 9, 8, 4
-"""Question numbers (1-based) in the sample questionnaire."""
+EXISTING_CODE, TEAM, DOMAIN = number("existing_code"), number("team_experience"), number("domain")
 
 
 def plain_renderable(renderable: object) -> str:

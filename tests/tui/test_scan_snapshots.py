@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 from scan_fakes import FakeScanner
-from tui_pilots import SIZE, app_with, settle, to_result
+from tui_pilots import SIZE, app_with, number, settle, to_result
 
 from advisor.tui import AdvisorApp
 
-EXISTING_CODE, TEAM = 9, 8
+EXISTING_CODE, TEAM = number("existing_code"), number("team_experience")
 
 
 def scanned_app(**kwargs: Any) -> AdvisorApp:

@@ -28,6 +28,12 @@ def ruleset() -> RuleSet:
     return load_ruleset() if use_bundled_rules else load_ruleset(base=SAMPLE_RULES)
 
 
+def number(question: str) -> int:
+    """The question's number (1-based) in the sample questionnaire, so that a question added
+    before it does not move a test to another question."""
+    return ruleset().questionnaire.ids.index(question) + 1
+
+
 def app_with(runner: FakeRunner | None = None, **kwargs: Any) -> AdvisorApp:
     kwargs.setdefault("ruleset", ruleset())
     return make_app(runner=runner or FakeRunner(), **kwargs)

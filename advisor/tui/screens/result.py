@@ -131,6 +131,7 @@ class ResultScreen(AdvisorScreen):
         parts += [hanging("•", Text(line)) for line in rec.explanation]
         if used := project.used_line(rec, "the end of tab 3"):
             parts.append(Text(used, style="dim"))
+        parts += [hanging("!", Text(line, style="yellow")) for line in common.version_lines(rec)]
         m = rec.measurements
         parts.append(Text(
             f"Measured on {m.machine or 'an unnamed machine'}"
