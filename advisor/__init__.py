@@ -25,6 +25,8 @@ __all__ = [
     "InputError",
     "Measurements",
     "MeasurementsError",
+    "ProjectError",
+    "ProjectScan",
     "Recommendation",
     "RuleConflictError",
     "RuleFileError",
@@ -34,6 +36,7 @@ __all__ = [
     "load_measurements",
     "load_ruleset",
     "recommend",
+    "scan_project",
 ]
 
 _WHERE = {
@@ -42,16 +45,19 @@ _WHERE = {
     "ExitCode": "advisor.errors",
     "InputError": "advisor.errors",
     "MeasurementsError": "advisor.errors",
+    "ProjectError": "advisor.errors",
     "RuleConflictError": "advisor.errors",
     "RuleFileError": "advisor.errors",
     "Answers": "advisor.inputs.answers",
     "load_answers": "advisor.api",
     "Measurements": "advisor.inputs.measurements",
     "load_measurements": "advisor.inputs.measurements",
+    "ProjectScan": "advisor.scan.model",
     "Recommendation": "advisor.scoring.recommendation",
     "RuleSet": "advisor.knowledge.ruleset",
     "load_ruleset": "advisor.knowledge.loader",
     "recommend": "advisor.api",
+    "scan_project": "advisor.scan.engine",
 }
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -62,6 +68,7 @@ if TYPE_CHECKING:  # pragma: no cover
         ExitCode,
         InputError,
         MeasurementsError,
+        ProjectError,
         RuleConflictError,
         RuleFileError,
     )
@@ -69,6 +76,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from advisor.inputs.measurements import Measurements, load_measurements
     from advisor.knowledge.loader import load_ruleset
     from advisor.knowledge.ruleset import RuleSet
+    from advisor.scan.engine import scan_project
+    from advisor.scan.model import ProjectScan
     from advisor.scoring.recommendation import Recommendation
 
 

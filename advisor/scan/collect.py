@@ -1,0 +1,106 @@
+"""What the readers report while the tree is walked: findings counted per file with a few
+examples, and the code each framework binds, file by file.
+
+Memory stays bounded by the number of framework-bound files, never by the tree: examples are
+capped, and no file's text is kept.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from advisor.printable import printable
+from advisor.scan.model import BoundTo, Evidence, Finding
+from advisor.scan.tablefile import (
+    ArtifactEntry,
+    CodeEntry,
+    ConfigEntry,
+    ImageEntry,
+    IndexEntry,
+    ModelEntry,
+    ModuleEntry,
+    PackageEntry,
+)
+from advisor.scan.tables import LoadedEntry
+
+EXAMPLES = 5
+"""Evidence kept per finding: the first occurrence in each of the first few files."""
+Category = Literal[
+    "import", "call", "dependency", "accelerator", "model_file", "deployment", "history"]
+TEXT = 120
+"""Characters of a matching line kept as evidence."""
+
+
+def shorten(text: str) -> str:
+    text = " ".join(printable(text).split())
+    return text if len(text) <= TEXT else text[: TEXT - 1] + "…"
+
+
+@dataclass
+class _Count:
+    loaded: LoadedEntry
+    files: int = 0
+    occurrences: int = 0
+    last_file: str | None = None
+    evidence: list[Evidence] = field(default_factory=list)
+
+
+@dataclass
+class Collector:
+    counts: dict[str, _Count] = field(default_factory=dict)
+    bound: dict[str, dict[BoundTo, int]] = field(default_factory=dict)
+    """Per framework-bound file: the lines bound to each framework."""
+    model_files: dict[str, tuple[LoadedEntry, BoundTo | None]] = field(default_factory=dict)
+    """Per model file: its entry and the framework its header showed (may refine the entry's)."""
+
+    def hit(self, loaded: LoadedEntry, path: str, line: int | None = None, text: str = "",
+            *, cell: int | None = None) -> None:  # fmt: skip
+        count = self.counts.get(loaded.id)
+        if count is None:
+            count = self.counts[loaded.id] = _Count(loaded)
+        count.occurrences += 1
+        if count.last_file != path:
+            count.last_file = path
+            count.files += 1
+            if len(count.evidence) < EXAMPLES:
+                count.evidence.append(Evidence(path=path, line=line, text=shorten(text),
+                                               cell=cell))
+
+    def bind(self, path: str, lines: dict[BoundTo, int]) -> None:
+        if lines:
+            self.bound[path] = lines
+
+    def found(self, entry_id: str) -> bool:
+        return entry_id in self.counts
+
+    def findings(self) -> list[Finding]:
+        out = [
+            Finding(
+                id=c.loaded.id, category=category(c.loaded), label=c.loaded.entry.label,
+                bound_to=c.loaded.entry.bound_to, files=c.files, occurrences=c.occurrences,
+                evidence=c.evidence,
+            )
+            for c in self.counts.values()
+        ]
+        order = ("model_file", "deployment", "import", "call", "dependency", "accelerator",
+                 "history")
+        return sorted(out, key=lambda f: (order.index(f.category), -f.files, f.id))
+
+
+def category(loaded: LoadedEntry) -> Category:
+    """The Finding category of an entry: where it looked, and what for."""
+    e = loaded.entry
+    if isinstance(e, ModelEntry):
+        return "model_file"
+    if "hardware" in loaded.proposes and not isinstance(e, ModuleEntry | CodeEntry):
+        return "accelerator"
+    if isinstance(e, ImageEntry | ArtifactEntry | ConfigEntry):
+        return "deployment"
+    if isinstance(e, PackageEntry | IndexEntry):
+        return "dependency"
+    if isinstance(e, ModuleEntry):
+        return "import"
+    if isinstance(e, CodeEntry):
+        return "call"
+    return "deployment" if "deployment" in loaded.proposes else "call"
