@@ -219,7 +219,7 @@ def _pyproject(text: str) -> Dependencies:
 
 def _poetry_version(spec: object) -> str:
     if isinstance(spec, str):
-        return spec if spec[:1] in "<>=!~" else f"=={spec}" if spec != "*" else ""
+        return spec if spec[:1] in "<>=!~^" else f"=={spec}" if spec != "*" else ""
     if isinstance(spec, dict):
         extras = _strs(spec.get("extras"))
         version = spec.get("version")

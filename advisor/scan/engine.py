@@ -178,7 +178,7 @@ class _Scan:
             items = deployment.triton(text or "") if config == "triton" else deployment.kserve(
                 text or "")
             for value, line, where in items:
-                for e in t.configs[config].match(value):
+                for e in t.configs[config].match(value, exact_wins=True):
                     self.found.hit(e, ref.rel, line, where)
         if texts:
             self._texts(ref, data, texts)
@@ -189,18 +189,14 @@ class _Scan:
         try:
             facts = analyse(data, self.tables)
         except NotPython as exc:
-            self.problems.add(f"Python files that {exc.reason.replace('does', 'do')}"
-                              if exc.reason.startswith("does") else f"Python files: {exc.reason}",
-                              ref.rel)
+            self.problems.add(exc.reason, ref.rel)
             return
         lines = data.split(b"\n")
         self._record(ref.rel, facts.hits, lambda n: _line(lines, n))
         self.found.bind(ref.rel, {fw: len(ls) for fw, ls in facts.bound.items()})
 
     def _notebook(self, ref: FileRef, data: bytes) -> None:
-        if not mentions(data, self.tables) and b"install" not in data:
-            return
-        try:
+        try:  # every notebook is parsed, so that a broken one is reported
             cells = list(notebooks.cells(data))
         except notebooks.NotNotebook as exc:
             self.problems.add(exc.reason, ref.rel)
@@ -250,7 +246,7 @@ class _Scan:
             self.problems.add(exc.reason, ref.rel)
             return
         for value, line, where in items:
-            for e in self.tables.artifacts[kind].match(value):
+            for e in self.tables.artifacts[kind].match(value, exact_wins=True):
                 self.found.hit(e, ref.rel, line, where)
 
     def _texts(self, ref: FileRef, data: bytes, entries: list[LoadedEntry]) -> None:

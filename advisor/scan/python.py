@@ -19,7 +19,7 @@ MAX_STRING = 100
 
 
 class NotPython(Exception):
-    """The text does not parse as Python 3; ``reason`` says why, for the problems tally."""
+    """The text does not parse as Python 3; ``reason`` is the problems tally's reason."""
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
@@ -42,17 +42,19 @@ def mentions(source: bytes | str, tables: Tables) -> bool:
 
 def analyse(source: bytes | str, tables: Tables) -> PythonFacts:
     """What ``source`` imports and uses; raises ``NotPython`` when it does not parse."""
+    if "\0" in source if isinstance(source, str) else b"\0" in source:
+        raise NotPython("Python files that are not text (NUL bytes or an unknown encoding)")
     try:
         with warnings.catch_warnings():  # invalid escape sequences in the scanned code
             warnings.simplefilter("ignore")
             tree = ast.parse(source)
-    except SyntaxError as exc:
-        raise NotPython("does not parse as Python 3" if exc.lineno else
-                        "not Python text (bad encoding)") from None
+    except SyntaxError:
+        raise NotPython("Python files that do not parse as Python 3") from None
     except (ValueError, UnicodeDecodeError):  # NUL bytes, an unknown encoding cookie
-        raise NotPython("not Python text (binary or bad encoding)") from None
+        raise NotPython("Python files that are not text (NUL bytes or an unknown encoding)"
+                        ) from None
     except (RecursionError, MemoryError):
-        raise NotPython("nested too deeply to parse") from None
+        raise NotPython("Python files nested too deeply to parse") from None
     return _Reader(tables).read(tree)
 
 

@@ -235,8 +235,12 @@ class Globs:
         else:
             self.exact.setdefault(pattern, []).append(entry)
 
-    def match(self, text: str) -> list[LoadedEntry]:
+    def match(self, text: str, *, exact_wins: bool = False) -> list[LoadedEntry]:
+        """The entries whose patterns match ``text``; with ``exact_wins``, an entry that names
+        ``text`` exactly hides the catch-alls (``modelFormat:pytorch`` over ``modelFormat:*``)."""
         found = list(self.exact.get(text, ()))
+        if found and exact_wins:
+            return found
         if self.wild:
             if self._any is None:
                 self._any = re.compile("|".join(fnmatch.translate(p) for p, _ in self.wild))
@@ -365,7 +369,7 @@ class Tables:
         words = {w for w in words if w}
         alternatives = b"|".join(re.escape(w.encode()) for w in sorted(words, key=len,
                                                                         reverse=True))
-        return re.compile(alternatives or b"(?!)")
+        return re.compile(rb"\b(?:" + alternatives + rb")\b" if alternatives else b"(?!)")
 
     def bound(self, qualified: str) -> BoundTo | None:
         """The framework a dotted name ties code to: its most specific matching entry's."""
