@@ -180,7 +180,8 @@ def _markdown(scan: ProjectScan, defaults: msgspec.Struct | None) -> str:
         out += ["| Category | Finding | Framework | Files | Occurrences | Example |",
                 "|---|---|---|---:|---:|---|"]
         for f in scan.findings:
-            example = place(f.evidence[0]).replace("`", "") if f.evidence else ""
+            example = place(f.evidence[0]).replace("`", "").replace("|", "\\|") \
+                if f.evidence else ""
             out.append(f"| {CATEGORIES[f.category]} | {_md(f.label)} (`{_p(f.id)}`) | "
                        f"{NAMES.get(f.bound_to or '', '—')} | {f.files:,} | {f.occurrences:,} | "
                        f"{f'`{example}`' if example else ''} |")
