@@ -7,6 +7,7 @@ capped, and no file's text is kept.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -54,17 +55,21 @@ class Collector:
     model_files: dict[str, tuple[LoadedEntry, BoundTo | None]] = field(default_factory=dict)
     """Per model file: its entry and the framework its header showed (may refine the entry's)."""
 
-    def hit(self, loaded: LoadedEntry, path: str, line: int | None = None, text: str = "",
-            *, cell: int | None = None) -> None:  # fmt: skip
+    def hit(self, loaded: LoadedEntry, path: str, line: int | None = None,
+            text: str | Callable[[], str] = "", *, cell: int | None = None,
+            n: int = 1) -> None:  # fmt: skip
+        """``n`` occurrences of ``loaded`` in ``path``, the first at ``line``; ``text`` (or the
+        function that gives it) is read only for the examples kept."""
         count = self.counts.get(loaded.id)
         if count is None:
             count = self.counts[loaded.id] = _Count(loaded)
-        count.occurrences += 1
+        count.occurrences += n
         if count.last_file != path:
             count.last_file = path
             count.files += 1
             if len(count.evidence) < EXAMPLES:
-                count.evidence.append(Evidence(path=path, line=line, text=shorten(text),
+                said = text() if callable(text) else text
+                count.evidence.append(Evidence(path=path, line=line, text=shorten(said),
                                                cell=cell))
 
     def bind(self, path: str, lines: dict[BoundTo, int]) -> None:

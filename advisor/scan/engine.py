@@ -11,6 +11,7 @@ import os
 import stat
 import threading
 import time
+from functools import partial
 
 from advisor.errors import ProjectError
 from advisor.inputs.files import brief
@@ -191,8 +192,7 @@ class _Scan:
         except NotPython as exc:
             self.problems.add(exc.reason, ref.rel)
             return
-        lines = data.split(b"\n")
-        self._record(ref.rel, facts.hits, lambda n: _line(lines, n))
+        self._record(ref.rel, facts.hits, data)
         self.found.bind(ref.rel, {fw: len(ls) for fw, ls in facts.bound.items()})
 
     def _notebook(self, ref: FileRef, data: bytes) -> None:
@@ -213,20 +213,23 @@ class _Scan:
                 self.problems.add("notebook cells that do not parse as Python 3",
                                   f"{ref.rel} (cell {cell.number})")
                 continue
-            lines = cell.code.split("\n")
-            self._record(ref.rel, facts.hits, lambda n, ls=lines: _line(ls, n), cell=cell.number)
+            self._record(ref.rel, facts.hits, cell.code, cell=cell.number)
             for fw, ls in facts.bound.items():
                 bound[fw] = bound.get(fw, 0) + len(ls)
         self.found.bind(ref.rel, bound)  # type: ignore[arg-type]
 
-    def _record(self, path: str, hits: list[tuple[LoadedEntry, int]], text_of, *,
+    def _record(self, path: str, hits: list[tuple[LoadedEntry, int]], source: bytes | str, *,
                 cell: int | None = None) -> None:  # fmt: skip
-        seen: set[tuple[str, int]] = set()
+        """One hit per entry: its first line, and how many distinct lines it is on."""
+        lines: dict[str, set[int]] = {}
+        entries: dict[str, LoadedEntry] = {}
         for entry, line in hits:
-            if (entry.id, line) in seen:
-                continue
-            seen.add((entry.id, line))
-            self.found.hit(entry, path, line, text_of(line), cell=cell)
+            lines.setdefault(entry.id, set()).add(line)
+            entries[entry.id] = entry
+        for entry_id, numbers in lines.items():
+            first = min(numbers)
+            self.found.hit(entries[entry_id], path, first, partial(_source_line, source, first),
+                           cell=cell, n=len(numbers))
 
     def _dependencies(self, ref: FileRef, found: deps.Dependencies, *,
                       cell: int | None = None) -> None:  # fmt: skip
@@ -306,6 +309,11 @@ def _artifact_kind(name: str) -> str | None:
     if name == "Podfile":
         return "cocoapods"
     return None
+
+
+def _source_line(source: bytes | str, number: int) -> str:
+    lines = source.split(b"\n" if isinstance(source, bytes) else "\n")  # type: ignore[arg-type]
+    return _line(lines, number)
 
 
 def _line(lines: list[bytes] | list[str], number: int | None) -> str:

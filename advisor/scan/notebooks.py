@@ -1,28 +1,22 @@
 """Jupyter notebooks: the code cells as Python, with IPython's magics and shell lines taken out
 (and read for what they install: ``%pip install``, ``!pip install``, ``%conda install``).
 
-A notebook is JSON; it is parsed with the same depth limit as every other file the advisor
-reads, and a notebook that is not valid JSON, or has no cell list, is a problem, never an error.
+A notebook is JSON; one nested too deeply, not valid JSON, or without a cell list is a problem,
+never an error.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-
-from advisor.errors import InputError
-from advisor.inputs.files import parse_json
 
 
 class NotNotebook(Exception):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
-
-
-class _Bad(InputError):
-    """Stands for the notebook's JSON problems (never shown as an error)."""
 
 
 @dataclass(frozen=True)
@@ -45,12 +39,12 @@ def cells(data: bytes) -> Iterator[Cell]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise NotNotebook("notebooks that are not UTF-8 text") from None
-    try:
-        notebook = parse_json(text, None, _Bad)
-    except _Bad as exc:
-        reason = "notebooks nested too deeply" if "deep" in exc.detail else \
-            "notebooks that are not valid JSON"
-        raise NotNotebook(reason) from None
+    try:  # the C decoder stops deep nesting with a RecursionError, not a crash
+        notebook = json.loads(text)
+    except RecursionError:
+        raise NotNotebook("notebooks nested too deeply") from None
+    except ValueError:
+        raise NotNotebook("notebooks that are not valid JSON") from None
     raw_cells = notebook.get("cells") if isinstance(notebook, dict) else None
     if raw_cells is None and isinstance(notebook, dict):  # nbformat 3 kept cells in worksheets
         sheets = notebook.get("worksheets")

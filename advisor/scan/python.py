@@ -58,6 +58,19 @@ def analyse(source: bytes | str, tables: Tables) -> PythonFacts:
     return _Reader(tables).read(tree)
 
 
+_SKIP_FIELDS = frozenset({"ctx", "type_comment", "type_ignores"})
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _fields(kind: type) -> tuple[str, ...]:
+    """The fields of a node type that may hold code (not ``ctx``, which every name has)."""
+    fields = _FIELDS.get(kind)
+    if fields is None:
+        fields = _FIELDS[kind] = tuple(
+            f for f in getattr(kind, "_fields", ()) if f not in _SKIP_FIELDS)
+    return fields
+
+
 class _Reader:
     def __init__(self, tables: Tables) -> None:
         self.tables = tables
@@ -65,29 +78,59 @@ class _Reader:
         self.local: dict[str, str] = {}
         """Name bound in the file -> the dotted name it stands for."""
         self.used: list[tuple[str, int]] = []
-        self.chains: list[tuple[ast.Attribute, int]] = []
+        self.chains: list[tuple[str, list[str], int]] = []
+        """(root name, attributes from the last to the first, line) of ``a.b.c``."""
 
     def read(self, tree: ast.AST) -> PythonFacts:
+        # One pass over the tree with a stack of our own: ast.walk visits every ``ctx`` node
+        # and every link of an attribute chain, which costs most of a large scan.
         t = self.tables
         attributes, strings = t.attributes, t.strings
-        want_strings = bool(strings.exact or strings.wild)
-        for node in ast.walk(tree):
+        exact_strings = strings.exact
+        wild_strings = strings.pattern()
+        hits = self.facts.hits
+        used, chains = self.used.append, self.chains.append
+        Name, Attribute, Constant = ast.Name, ast.Attribute, ast.Constant
+        stack: list[object] = [tree]
+        pop, push, extend = stack.pop, stack.append, stack.extend
+        while stack:
+            node = pop()
             kind = type(node)
-            if kind is ast.Name:
-                self.used.append((node.id, node.lineno))  # type: ignore[attr-defined]
-            elif kind is ast.Attribute:
-                found = attributes.get(node.attr)  # type: ignore[attr-defined]
-                if found:
-                    self.facts.hits += [(e, node.lineno) for e in found]  # type: ignore[attr-defined]
-                self.chains.append((node, node.lineno))  # type: ignore[arg-type,attr-defined]
-            elif kind is ast.Constant:
+            if kind is Name:
+                used((node.id, node.lineno))  # type: ignore[attr-defined]
+            elif kind is Attribute:
+                parts: list[str] = []
+                value = node
+                while type(value) is Attribute:
+                    attr = value.attr
+                    found = attributes.get(attr)
+                    if found:
+                        hits += [(e, value.lineno) for e in found]
+                    parts.append(attr)
+                    value = value.value
+                if type(value) is Name:
+                    used((value.id, value.lineno))
+                    chains((value.id, parts, node.lineno))  # type: ignore[attr-defined]
+                else:
+                    push(value)
+            elif kind is Constant:
                 value = node.value  # type: ignore[attr-defined]
-                if want_strings and type(value) is str and len(value) <= MAX_STRING:
-                    self.facts.hits += [(e, node.lineno) for e in strings.match(value)]  # type: ignore[attr-defined]
+                if type(value) is str and (value in exact_strings or (
+                        wild_strings is not None and len(value) <= MAX_STRING
+                        and wild_strings.match(value))):
+                    hits += [(e, node.lineno) for e in strings.match(value)]  # type: ignore[attr-defined]
             elif kind is ast.Import:
                 self._import(node)  # type: ignore[arg-type]
             elif kind is ast.ImportFrom:
                 self._import_from(node)  # type: ignore[arg-type]
+            else:
+                fields = _FIELDS.get(kind) or _fields(kind)
+                for name in fields:
+                    child = getattr(node, name)
+                    if type(child) is list:
+                        extend(child)
+                    elif child is not None:
+                        push(child)
         self._resolve()
         return self.facts
 
@@ -133,29 +176,14 @@ class _Reader:
         names = self.tables.names
         if not (names.exact or names.prefixes):
             return
-        for node, line in self.chains:
-            dotted = _dotted(node, local)
-            if dotted is not None:
-                self.facts.hits += [(e, line) for e in names.match(dotted)]
-                framework = bound_of(dotted)
-                if framework and framework != frameworks.get(dotted.split(".")[0]):
-                    # tf.keras.* in a file that imported tensorflow stays TensorFlow's; a name
-                    # the tables bind elsewhere (transformers.TFBertModel) counts where it binds.
-                    self.facts.bound.setdefault(framework, set()).add(line)
-
-
-def _dotted(node: ast.Attribute, local: dict[str, str]) -> str | None:
-    """``a.b.c`` with ``a`` replaced by what the file's imports bound it to; None when the chain
-    does not start at an imported name."""
-    parts = [node.attr]
-    value = node.value
-    while type(value) is ast.Attribute:
-        parts.append(value.attr)
-        value = value.value
-    if type(value) is not ast.Name:
-        return None
-    root = local.get(value.id)
-    if root is None:
-        return None
-    parts.append(root)
-    return ".".join(reversed(parts))
+        for root, parts, line in self.chains:
+            qualified = local.get(root)
+            if qualified is None:
+                continue
+            dotted = qualified + "." + ".".join(reversed(parts))
+            self.facts.hits += [(e, line) for e in names.match(dotted)]
+            framework = bound_of(dotted)
+            if framework and framework != frameworks.get(root):
+                # tf.keras.* in a file that imported tensorflow stays TensorFlow's; a name
+                # the tables bind elsewhere (transformers.TFBertModel) counts where it binds.
+                self.facts.bound.setdefault(framework, set()).add(line)

@@ -235,16 +235,21 @@ class Globs:
         else:
             self.exact.setdefault(pattern, []).append(entry)
 
+    def pattern(self) -> re.Pattern[str] | None:
+        """One pattern that matches whatever a wildcard here matches (None without any)."""
+        if self.wild and self._any is None:
+            self._any = re.compile("|".join(fnmatch.translate(p) for p, _ in self.wild))
+        return self._any
+
     def match(self, text: str, *, exact_wins: bool = False) -> list[LoadedEntry]:
         """The entries whose patterns match ``text``; with ``exact_wins``, an entry that names
         ``text`` exactly hides the catch-alls (``modelFormat:pytorch`` over ``modelFormat:*``)."""
         found = list(self.exact.get(text, ()))
         if found and exact_wins:
             return found
-        if self.wild:
-            if self._any is None:
-                self._any = re.compile("|".join(fnmatch.translate(p) for p, _ in self.wild))
-            if self._any.match(text):
+        any_wild = self.pattern()
+        if any_wild is not None:
+            if any_wild.match(text):
                 found += [e for p, e in self.wild if fnmatch.fnmatchcase(text, p)]
         return found
 
