@@ -14,12 +14,22 @@ from advisor.scan.tables import Tables
 FRAMEWORKS: tuple[BoundTo, ...] = ("tensorflow", "pytorch", "keras", "jax")
 
 
+REBIND_SHARE = 0.25
+"""Code that uses an API only the other framework has (``fit_generator`` for Keras 2) rebinds
+the project's code when it is in at least this share of the files bound to the framework it
+moves from; a dependency pin rebinds it whatever the share."""
+
+
 def rebinds(found: Collector, tables: Tables) -> dict[BoundTo, BoundTo]:
     """What the findings say code bound to one framework really is bound to (a keras<3 pin
     makes ``import keras`` Keras 2, i.e. TensorFlow)."""
     out: dict[BoundTo, BoundTo] = {}
-    for entry_id in found.counts:
-        out.update(tables.by_id[entry_id].entry.rebinds)
+    for entry_id, count in found.counts.items():
+        moves = tables.by_id[entry_id].entry.rebinds
+        for source, target in moves.items():
+            if category(count.loaded) == "dependency" or count.files >= REBIND_SHARE * sum(
+                    1 for lines in found.bound.values() if source in lines):
+                out[source] = target
     return out
 
 

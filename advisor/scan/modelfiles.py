@@ -165,7 +165,7 @@ def _tflite(ref: FileRef, head: bytes, size: int) -> Check:
 
 
 def _pte(ref: FileRef, head: bytes, size: int) -> Check:
-    if head[4:6] == b"ET":
+    if head[4:6] == b"ET" and head[6:8].isdigit():
         return Check("model", f"FlatBuffer {head[4:8].decode('ascii', 'replace')}")
     return _problem("model files whose header does not match their name")
 

@@ -24,7 +24,7 @@ from advisor.scan.collect import Collector
 from advisor.scan.cost import bound_files, rebinds
 from advisor.scan.history import FINDING_ID, Team
 from advisor.scan.model import Evidence, Finding, Proposal, SwitchingCost
-from advisor.scan.tablefile import PROPOSABLE
+from advisor.scan.tablefile import PROPOSABLE, CodeEntry, ModuleEntry
 from advisor.scan.tables import Tables
 
 NAMES = {"tensorflow": "TensorFlow", "pytorch": "PyTorch", "keras": "Keras 3", "jax": "JAX"}
@@ -35,7 +35,9 @@ MIN_SHARE = {"hardware": 0.6}
 """How much of a question's support its value must hold: code that names cuda, mps and xpu
 alike is portable, and proposing one of them would be a coin flip."""
 DEFAULT_SHARE = 0.4
-HINT_BELOW = 0.35
+CODE_DEPLOYMENT_SHARE = 0.02
+"""A deployment target seen only in code needs to be in this share of the bound files."""
+HINT_BELOW = 0.5
 """A proposal less sure than this is shown as a hint, never used as an answer."""
 EVIDENCE = 5
 KERAS_OVER_TF = 2.0
@@ -125,9 +127,8 @@ def _existing_code(found: Collector, by_id: dict[str, Finding], cost: SwitchingC
         sentences.append(f"`import keras` counts as TensorFlow here: {'; '.join(why)}.")
     if value == "keras" and per["tensorflow"]:
         sentences.append(
-            f"TensorFlow is named in {_files(per['tensorflow'])} too (Keras 3 can still feed "
-            "tf.data pipelines with any backend), so check those before relying on a switch "
-            "of backend.")
+            "TensorFlow beside Keras 3 is often only tf.data, which Keras 3 feeds with any "
+            "backend; check those files before relying on a switch of backend.")
     contrast = _deployment_contrast(value, cost)
     if contrast:
         sentences.append(contrast)
@@ -142,15 +143,20 @@ def _existing_code(found: Collector, by_id: dict[str, Finding], cost: SwitchingC
 def _share_sentence(side: str, value: str, sides: dict[str, int], per: dict[str, int],
                     lines: dict[str, int], total: int) -> str:  # fmt: skip
     n = sides[side]
-    side_lines = lines["tensorflow"] + lines["keras"] if side == "tensorflow" else lines[side]
-    name = NAMES[value] if value != "tensorflow" or not per["keras"] else "TensorFlow or Keras"
-    head = (f"{_percent(n / total)} of the framework-bound files are {name} "
-            f"({n:,} of {total:,} files, {side_lines:,} lines that import or call it)")
+    if side == "tensorflow" and per["keras"] and per["tensorflow"]:
+        name = "TensorFlow or Keras"
+        detail = (f"Keras 3 in {_files(per['keras'])}, {lines['keras']:,} lines; TensorFlow in "
+                  f"{_files(per['tensorflow'])}, {lines['tensorflow']:,} lines")
+    else:
+        name = NAMES[value]
+        side_lines = lines["tensorflow"] + lines["keras"] if side == "tensorflow" else lines[side]
+        detail = f"{side_lines:,} lines that import or call it"
     if n == total:
-        return f"All {_files(n)} of framework-bound code are {name} ({side_lines:,} lines)."
-    others = [f"{NAMES[s] if s != 'tensorflow' else 'TensorFlow/Keras'} {_files(sides[s])}"
+        return f"All {_files(n)} of framework-bound code are {name} ({detail})."
+    others = [f"{'TensorFlow/Keras' if s == 'tensorflow' else NAMES[s]} {_files(sides[s])}"
               for s in sides if s != side and sides[s]]
-    return head + ("; " + ", ".join(others) if others else "") + "."
+    return (f"{_percent(n / total)} of the framework-bound files are {name} ({n:,} of "
+            f"{total:,} files; {detail}); " + ", ".join(others) + ".")
 
 
 def _deployment_contrast(value: str, cost: SwitchingCost) -> str:
@@ -184,6 +190,9 @@ def _evidence_of(by_id: dict[str, Finding],
 class _Support:
     total: float = 0.0
     findings: list[Finding] = field(default_factory=list)
+    in_code_only: bool = True
+    """All of it is imports and names in code (no dependency, image, manifest or script):
+    evidence that counts in proportion to the code it is found in."""
 
 
 def _support(found: Collector, by_id: dict[str, Finding]) -> dict[str, dict[str, _Support]]:
@@ -194,6 +203,7 @@ def _support(found: Collector, by_id: dict[str, Finding]) -> dict[str, dict[str,
             s = out.setdefault(question, {}).setdefault(value, _Support())
             s.total += loaded.entry.weight * min(count.files, FILES_CAP)
             s.findings.append(by_id[entry_id])
+            s.in_code_only &= isinstance(loaded.entry, ModuleEntry | CodeEntry)
     return out
 
 
@@ -206,6 +216,16 @@ def _from_support(question: str, support: dict[str, _Support],
             support["llm"].total += nlp.total
             support["llm"].findings += nlp.findings
     strong = {v: s for v, s in support.items() if s.total >= MIN_SUPPORT}
+    if question == "deployment":
+        # A runtime imported in a handful of a large code base's files (a test, an export
+        # script) says little about where the project's models run; a manifest says more.
+        strong = {v: s for v, s in strong.items() if not s.in_code_only
+                  or _most_files(s) >= CODE_DEPLOYMENT_SHARE * n_bound}
+    if question == "hardware" and any(not s.in_code_only for s in strong.values()):
+        # What the project installs or runs on (a CUDA build, a GPU base image) outweighs the
+        # devices its code can also address: code-only values step aside.
+        support = {v: s for v, s in support.items() if not s.in_code_only}
+        strong = {v: s for v, s in strong.items() if v in support}
     if not strong:
         return None
     total = sum(s.total for s in support.values())
@@ -220,13 +240,16 @@ def _from_support(question: str, support: dict[str, _Support],
     else:
         value = max(strong, key=lambda v: strong[v].total)
     chosen = strong[value]
+    coverage = min(1.0, 0.4 + 4 * _most_files(chosen) / max(n_bound, 1))
     if question in ("scale_out", "pretrained"):
         # Whether the project does this at all: judged by how much of its code does it.
-        share = min(1.0, 0.4 + 4 * _most_files(chosen) / max(n_bound, 1))
+        share = coverage
     else:
         share = chosen.total / total
         if share < MIN_SHARE.get(question, DEFAULT_SHARE):
             return None
+        if question == "hardware" and chosen.in_code_only:
+            share *= coverage  # a device named in a few files of many is a weak sign
     because = _because(question, value, chosen, support, total)
     evidence, ids = _evidence_of({f.id: f for f in chosen.findings}, lambda f: True)
     return Proposal(question=question, value=value,
