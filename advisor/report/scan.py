@@ -81,7 +81,8 @@ def limits_line(scan: ProjectScan, defaults: msgspec.Struct | None) -> str:
 def cost_line(name: str, bound: BoundCode) -> str | None:
     if not (bound.files or bound.model_files or bound.deployment):
         return None
-    parts = [f"{bound.files:,} files, {bound.lines:,} lines that import or call it"]
+    parts = [f"{bound.files:,} file{'s' if bound.files != 1 else ''}, {bound.lines:,} "
+             f"line{'s' if bound.lines != 1 else ''} that import or call it"]
     if bound.model_files:
         parts.append("model files: " + ", ".join(
             f"{_p(fmt)} {n:,}" for fmt, n in sorted(bound.model_files.items())))

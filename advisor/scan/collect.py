@@ -25,6 +25,11 @@ from advisor.scan.tablefile import (
 )
 from advisor.scan.tables import LoadedEntry
 
+SOURCE_EXTENSIONS = frozenset({
+    ".py", ".ipynb", ".c", ".cc", ".cpp", ".cxx", ".h", ".hh", ".hpp", ".cu", ".js", ".mjs",
+    ".ts", ".jsx", ".tsx", ".java", ".kt", ".swift", ".m", ".mm", ".go", ".rs", ".scala",
+    ".cs", ".rb", ".jl", ".r",
+})  # fmt: skip
 EXAMPLES = 5
 """Evidence kept per finding: the first occurrence in each of the first few files."""
 Category = Literal[
@@ -53,6 +58,10 @@ class Collector:
     bound: dict[str, dict[BoundTo, int]] = field(default_factory=dict)
     """Per framework-bound file: the lines bound to each framework."""
     model_files: dict[str, tuple[LoadedEntry, BoundTo | None]] = field(default_factory=dict)
+    source_files: int = 0
+    """Files of source code in any language: what the framework-bound files are a part of."""
+    dependency_files: int = 0
+    """Dependency files read: what a requirement found in one of them is a part of."""
     """Per model file: its entry and the framework its header showed (may refine the entry's)."""
 
     def hit(self, loaded: LoadedEntry, path: str, line: int | None = None,

@@ -20,7 +20,7 @@ from advisor.knowledge.loader import bundled_questionnaire
 from advisor.printable import printable
 from advisor.scan import dependencies as deps
 from advisor.scan import deployment, history, modelfiles, notebooks
-from advisor.scan.collect import Collector
+from advisor.scan.collect import SOURCE_EXTENSIONS, Collector
 from advisor.scan.cost import switching_cost
 from advisor.scan.model import Limits, ProjectScan
 from advisor.scan.proposals import propose
@@ -138,6 +138,8 @@ class _Scan:
             return
         name, lower = ref.name, ref.name.lower()
         folder = ref.rel.rpartition("/")[0]
+        if lower[lower.rfind("."):] in SOURCE_EXTENSIONS:
+            self.found.source_files += 1
         python = lower.endswith(".py")
         notebook = lower.endswith(".ipynb")
         dependency = deps.is_dependency_file(name, folder)
@@ -163,6 +165,7 @@ class _Scan:
         if dependency or docker or artifact or config:
             text = data.decode("utf-8", "replace")
         if dependency and text is not None:
+            self.found.dependency_files += 1
             try:
                 self._dependencies(ref, deps.read(name, text))
             except deps.NotDependencies as exc:

@@ -24,7 +24,7 @@ from advisor.scan.collect import Collector
 from advisor.scan.cost import bound_files, rebinds
 from advisor.scan.history import FINDING_ID, Team
 from advisor.scan.model import Evidence, Finding, Proposal, SwitchingCost
-from advisor.scan.tablefile import PROPOSABLE, CodeEntry, ModuleEntry
+from advisor.scan.tablefile import PROPOSABLE, CodeEntry, IndexEntry, ModuleEntry, PackageEntry
 from advisor.scan.tables import Tables
 
 NAMES = {"tensorflow": "TensorFlow", "pytorch": "PyTorch", "keras": "Keras 3", "jax": "JAX"}
@@ -55,7 +55,8 @@ def propose(found: Collector, findings: list[Finding], cost: SwitchingCost, tabl
     support = _support(found, by_id)
     n_bound = len(found.bound)
     for question in PROPOSABLE:
-        made = _from_support(question, support.get(question, {}), n_bound)
+        made = _from_support(question, support.get(question, {}), n_bound,
+                             found.dependency_files)
         if made is not None:
             out.append(made)
     if team is not None:
@@ -129,13 +130,18 @@ def _existing_code(found: Collector, by_id: dict[str, Finding], cost: SwitchingC
         sentences.append(
             "TensorFlow beside Keras 3 is often only tf.data, which Keras 3 feeds with any "
             "backend; check those files before relying on a switch of backend.")
-    contrast = _deployment_contrast(value, cost)
+    contrast = _deployment_contrast(value, cost, _format_labels(tables))
     if contrast:
         sentences.append(contrast)
     bound_fws = {"pytorch"} if value == "pytorch" else {"tensorflow", "keras"}
     evidence, ids = _evidence_of(by_id, lambda f: f.bound_to in bound_fws and f.category in (
         "import", "call"))
     strength = sides[side] / 10
+    # Four Python scripts in a tree of twelve thousand C files are not the project's code.
+    part = len(files) / max(found.source_files, 1)
+    share *= min(1.0, 0.3 + 70 * part)
+    if part < 0.01:
+        sentences.append(f"They are {_files(len(files))} of {found.source_files:,} source files.")
     return Proposal(question="existing_code", value=value, confidence=_confidence(share, strength),
                     because=" ".join(sentences), findings=ids, evidence=evidence)
 
@@ -159,18 +165,29 @@ def _share_sentence(side: str, value: str, sides: dict[str, int], per: dict[str,
             f"{total:,} files; {detail}); " + ", ".join(others) + ".")
 
 
-def _deployment_contrast(value: str, cost: SwitchingCost) -> str:
+def _format_labels(tables: Tables) -> dict[str, str]:
+    """Each model format's name in words: the label of the first entry that counts it."""
+    out: dict[str, str] = {}
+    for loaded in tables.entries:
+        fmt = getattr(loaded.entry, "format", None)
+        if isinstance(fmt, str):
+            out.setdefault(fmt, loaded.entry.label)
+    return out
+
+
+def _deployment_contrast(value: str, cost: SwitchingCost, labels: dict[str, str]) -> str:
     """A sentence when the models or their deployment are bound to the framework the code is
     not: the half of a mixed repository the share alone would hide."""
     other = "tensorflow" if value == "pytorch" else "pytorch"
     bound = getattr(cost, other)
-    pieces = list(bound.deployment)
-    models = [f"{n:,} {fmt} model file{'s' if n != 1 else ''}" for fmt, n in
+    pieces = [f"the {piece}" for piece in bound.deployment]
+    models = [f"{n:,} × {labels.get(fmt, fmt)}" for fmt, n in
               sorted(bound.model_files.items(), key=lambda kv: -kv[1])]
-    if not pieces and not models:
+    said = [*pieces, *models]
+    if not said:
         return ""
-    said = ", ".join([*pieces, *models])
-    return f"Yet {said} point to a {NAMES[other]} deployment."
+    listed = said[0] if len(said) == 1 else ", ".join(said[:-1]) + " and " + said[-1]
+    return f"Yet {listed} point{'s' if len(said) == 1 else ''} to a {NAMES[other]} deployment."
 
 
 def _evidence_of(by_id: dict[str, Finding],
@@ -193,6 +210,8 @@ class _Support:
     in_code_only: bool = True
     """All of it is imports and names in code (no dependency, image, manifest or script):
     evidence that counts in proportion to the code it is found in."""
+    in_dependencies_only: bool = True
+    """All of it outside code is in dependency files (no image, manifest or script)."""
 
 
 def _support(found: Collector, by_id: dict[str, Finding]) -> dict[str, dict[str, _Support]]:
@@ -204,11 +223,13 @@ def _support(found: Collector, by_id: dict[str, Finding]) -> dict[str, dict[str,
             s.total += loaded.entry.weight * min(count.files, FILES_CAP)
             s.findings.append(by_id[entry_id])
             s.in_code_only &= isinstance(loaded.entry, ModuleEntry | CodeEntry)
+            s.in_dependencies_only &= isinstance(
+                loaded.entry, ModuleEntry | CodeEntry | PackageEntry | IndexEntry)
     return out
 
 
-def _from_support(question: str, support: dict[str, _Support],
-                  n_bound: int) -> Proposal | None:  # fmt: skip
+def _from_support(question: str, support: dict[str, _Support], n_bound: int,
+                  n_dependency: int) -> Proposal | None:  # fmt: skip
     if question == "domain" and support.get("llm", _Support()).total >= MIN_SUPPORT:
         # An LLM project imports transformers as every NLP project does: that is LLM evidence.
         nlp = support.pop("nlp", None)
@@ -250,6 +271,9 @@ def _from_support(question: str, support: dict[str, _Support],
             return None
         if question == "hardware" and chosen.in_code_only:
             share *= coverage  # a device named in a few files of many is a weak sign
+        elif question == "hardware" and chosen.in_dependencies_only:
+            # One requirements file of forty (an example among many) speaks for itself only.
+            share *= min(1.0, 0.4 + 2 * _most_files(chosen) / max(n_dependency, 1))
     because = _because(question, value, chosen, support, total)
     evidence, ids = _evidence_of({f.id: f for f in chosen.findings}, lambda f: True)
     return Proposal(question=question, value=value,

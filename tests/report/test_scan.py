@@ -53,7 +53,7 @@ def test_text_marks_hints_and_limits_and_tallies() -> None:
     assert "nb.ipynb cell 3:2  import torch" in text
     assert "Limits: at most 10 files (default), 1 MB per file read, 5 s." in text
     assert "7 symbolic links (not followed): a, b, …" in text
-    assert "PyTorch: 1 files, 2 lines" in text
+    assert "PyTorch: 1 file, 2 lines" in text
 
 
 def test_markdown_escapes_what_a_file_name_could_start() -> None:

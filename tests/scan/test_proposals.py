@@ -97,3 +97,22 @@ def test_every_proposal_is_a_valid_answer(tmp_path: Path) -> None:
         assert 0 <= p.confidence <= 1 and p.because and p.findings
     assert "team_experience" not in {p.question for p in scan.proposals if p.kind == "default"}
     assert "inference_hardware" not in {p.question for p in scan.proposals}
+
+
+def test_a_few_scripts_in_a_large_code_base_of_another_language_are_a_hint(
+        tmp_path: Path) -> None:
+    tree = {f"src/f{i}.c": "int main(void) { return 0; }\n" for i in range(600)}
+    tree["tools/make_model.py"] = "import tensorflow as tf\nm = tf.keras.Sequential()\n"
+    code = scan_project(write_tree(tmp_path, tree)).proposal("existing_code")
+    assert code is not None and code.kind == "hint" and code.value == "tensorflow"
+    assert "1 file of 601 source files" in code.because
+
+
+def test_one_requirements_file_of_many_speaks_for_itself_only(tmp_path: Path) -> None:
+    tree = {f"example{i}/requirements.txt": "tensorflow==2.16\n" for i in range(20)}
+    tree["example0/requirements.txt"] = "tensorflow[and-cuda]==2.16\n"
+    hardware = scan_project(write_tree(tmp_path, tree)).proposal("hardware")
+    assert hardware is not None and hardware.kind == "hint"
+    alone = scan_project(write_tree(tmp_path / "alone", {"requirements.txt":
+                                                         "tensorflow[and-cuda]\n"}))
+    assert alone.proposal("hardware").kind == "default"  # type: ignore[union-attr]
