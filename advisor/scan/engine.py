@@ -11,7 +11,6 @@ import os
 import stat
 import threading
 import time
-from functools import partial
 
 from advisor.errors import ProjectError
 from advisor.inputs.files import brief
@@ -19,14 +18,15 @@ from advisor.inputs.questions import Questionnaire
 from advisor.knowledge.loader import bundled_questionnaire
 from advisor.printable import printable
 from advisor.scan import dependencies as deps
-from advisor.scan import deployment, history, modelfiles, notebooks
+from advisor.scan import deployment, history, modelfiles
 from advisor.scan.collect import SOURCE_EXTENSIONS, Collector
 from advisor.scan.cost import switching_cost
-from advisor.scan.model import Limits, ProjectScan
+from advisor.scan.model import BoundTo, Limits, ProjectScan
 from advisor.scan.proposals import propose
-from advisor.scan.python import NotPython, analyse, mentions
+from advisor.scan.sources import SourceResult
 from advisor.scan.tables import LoadedEntry, Tables, load_tables
 from advisor.scan.walk import DEFAULT_LIMITS, FileRef, Tallies, Unreadable, Walk, read_all
+from advisor.scan.workers import Sources
 
 
 def scan_project(
@@ -113,6 +113,7 @@ class _Scan:
         self.files_read = 0
         self.bytes_read = 0
         self.team: history.Team | None = None
+        self.sources = Sources(tables, self._source)
 
     def _is_model_folder(self, name: str) -> bool:
         entry = self.tables.model_entry(name)
@@ -122,8 +123,11 @@ class _Scan:
         try:
             for ref in self.walk:
                 self._file(ref)
+            self.sources.finish()
         except Unreadable as exc:  # the root itself, between the check and the walk
             raise ProjectError(self.root, f"cannot be scanned: {exc.reason}") from None
+        finally:
+            self.sources.close()
         remaining = self.walk.deadline - time.monotonic()
         if self.walk.stopped is None and remaining > 0:
             self.team = history.read(self.root, self.found.bound, remaining, self.skipped)
@@ -157,17 +161,15 @@ class _Scan:
             return
         self.files_read += 1
         self.bytes_read += len(data)
-        if python:
-            self._python(ref, data)
-        if notebook:
-            self._notebook(ref, data)
+        if python or notebook:
+            self.sources.submit("notebook" if notebook else "python", ref.rel, data)
         text: str | None = None
         if dependency or docker or artifact or config:
             text = data.decode("utf-8", "replace")
         if dependency and text is not None:
             self.found.dependency_files += 1
             try:
-                self._dependencies(ref, deps.read(name, text))
+                self._dependencies(ref.rel, deps.read(name, text))
             except deps.NotDependencies as exc:
                 self.problems.add(exc.reason, ref.rel)
         if docker and text is not None:
@@ -175,7 +177,7 @@ class _Scan:
             for image, line, where in images:
                 for e in t.images.match(image):
                     self.found.hit(e, ref.rel, line, where)
-            self._dependencies(ref, deps.install_lines(list(commands)))
+            self._dependencies(ref.rel, deps.install_lines(list(commands)))
         if artifact and text is not None:
             self._artifacts(ref, artifact, text)
         if config == "triton" or (config == "kserve" and b"InferenceService" in data):
@@ -187,62 +189,37 @@ class _Scan:
         if texts:
             self._texts(ref, data, texts)
 
-    def _python(self, ref: FileRef, data: bytes) -> None:
-        if not mentions(data, self.tables):
+    def _source(self, result: SourceResult) -> None:
+        """Record what a Python file or a notebook said (parsed here or in a worker)."""
+        if result.problem is not None:
+            self.problems.add(result.problem, result.rel)
             return
-        try:
-            facts = analyse(data, self.tables)
-        except NotPython as exc:
-            self.problems.add(exc.reason, ref.rel)
-            return
-        self._record(ref.rel, facts.hits, data)
-        self.found.bind(ref.rel, {fw: len(ls) for fw, ls in facts.bound.items()})
-
-    def _notebook(self, ref: FileRef, data: bytes) -> None:
-        try:  # every notebook is parsed, so that a broken one is reported
-            cells = list(notebooks.cells(data))
-        except notebooks.NotNotebook as exc:
-            self.problems.add(exc.reason, ref.rel)
-            return
-        bound: dict[str, int] = {}
-        for cell in cells:
-            if cell.shell:
-                self._dependencies(ref, deps.install_lines(list(cell.shell)), cell=cell.number)
-            if not cell.code.strip() or not mentions(cell.code, self.tables):
+        bound: dict[BoundTo, int] = {}
+        by_id = self.tables.by_id
+        for unit in result.units:
+            where = result.rel if unit.cell is None else f"{result.rel} (cell {unit.cell})"
+            if unit.problem is not None:
+                self.problems.add(unit.problem, where)
                 continue
-            try:
-                facts = analyse(cell.code, self.tables)
-            except NotPython:
-                self.problems.add("notebook cells that do not parse as Python 3",
-                                  f"{ref.rel} (cell {cell.number})")
-                continue
-            self._record(ref.rel, facts.hits, cell.code, cell=cell.number)
-            for fw, ls in facts.bound.items():
-                bound[fw] = bound.get(fw, 0) + len(ls)
-        self.found.bind(ref.rel, bound)  # type: ignore[arg-type]
+            if unit.shell:
+                self._dependencies(result.rel, deps.install_lines(list(unit.shell)),
+                                   cell=unit.cell)
+            for hit in unit.hits:
+                self.found.hit(by_id[hit.entry_id], result.rel, hit.line, hit.text,
+                               cell=unit.cell, n=hit.lines)
+            for fw, n in unit.bound.items():
+                bound[fw] = bound.get(fw, 0) + n
+        self.found.bind(result.rel, bound)
 
-    def _record(self, path: str, hits: list[tuple[LoadedEntry, int]], source: bytes | str, *,
-                cell: int | None = None) -> None:  # fmt: skip
-        """One hit per entry: its first line, and how many distinct lines it is on."""
-        lines: dict[str, set[int]] = {}
-        entries: dict[str, LoadedEntry] = {}
-        for entry, line in hits:
-            lines.setdefault(entry.id, set()).add(line)
-            entries[entry.id] = entry
-        for entry_id, numbers in lines.items():
-            first = min(numbers)
-            self.found.hit(entries[entry_id], path, first, partial(_source_line, source, first),
-                           cell=cell, n=len(numbers))
-
-    def _dependencies(self, ref: FileRef, found: deps.Dependencies, *,
+    def _dependencies(self, rel: str, found: deps.Dependencies, *,
                       cell: int | None = None) -> None:  # fmt: skip
         t = self.tables
         for req in found.requirements:
             for e in t.package(req.name, req.extras, req.version):
-                self.found.hit(e, ref.rel, req.line, req.text, cell=cell)
+                self.found.hit(e, rel, req.line, req.text, cell=cell)
         for index in found.indexes:
             for e in t.index(index.url):
-                self.found.hit(e, ref.rel, index.line, index.text, cell=cell)
+                self.found.hit(e, rel, index.line, index.text, cell=cell)
 
     def _artifacts(self, ref: FileRef, kind: str, text: str) -> None:
         try:
@@ -312,11 +289,6 @@ def _artifact_kind(name: str) -> str | None:
     if name == "Podfile":
         return "cocoapods"
     return None
-
-
-def _source_line(source: bytes | str, number: int) -> str:
-    lines = source.split(b"\n" if isinstance(source, bytes) else "\n")  # type: ignore[arg-type]
-    return _line(lines, number)
 
 
 def _line(lines: list[bytes] | list[str], number: int | None) -> str:

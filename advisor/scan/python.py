@@ -32,6 +32,8 @@ class PythonFacts:
     """(entry, line) for every module imported, name, attribute or string the tables know."""
     bound: dict[BoundTo, set[int]] = field(default_factory=dict)
     """Per framework, the lines that import it or use a name its imports bind."""
+    names: dict[str, str] = field(default_factory=dict)
+    """What the imports bound: name -> dotted name (a notebook's later cells use them)."""
 
 
 def mentions(source: bytes | str, tables: Tables) -> bool:
@@ -40,8 +42,10 @@ def mentions(source: bytes | str, tables: Tables) -> bool:
     return tables.python_words.search(data) is not None
 
 
-def analyse(source: bytes | str, tables: Tables) -> PythonFacts:
-    """What ``source`` imports and uses; raises ``NotPython`` when it does not parse."""
+def analyse(source: bytes | str, tables: Tables,
+            names: dict[str, str] | None = None) -> PythonFacts:  # fmt: skip
+    """What ``source`` imports and uses; raises ``NotPython`` when it does not parse. ``names``
+    are bindings made before it (by a notebook's earlier cells)."""
     if "\0" in source if isinstance(source, str) else b"\0" in source:
         raise NotPython("Python files that are not text (NUL bytes or an unknown encoding)")
     try:
@@ -55,7 +59,7 @@ def analyse(source: bytes | str, tables: Tables) -> PythonFacts:
                         ) from None
     except (RecursionError, MemoryError):
         raise NotPython("Python files nested too deeply to parse") from None
-    return _Reader(tables).read(tree)
+    return _Reader(tables, names).read(tree)
 
 
 _SKIP_FIELDS = frozenset({"ctx", "type_comment", "type_ignores"})
@@ -72,10 +76,10 @@ def _fields(kind: type) -> tuple[str, ...]:
 
 
 class _Reader:
-    def __init__(self, tables: Tables) -> None:
+    def __init__(self, tables: Tables, names: dict[str, str] | None = None) -> None:
         self.tables = tables
-        self.facts = PythonFacts()
-        self.local: dict[str, str] = {}
+        self.local: dict[str, str] = dict(names or {})
+        self.facts = PythonFacts(names=self.local)
         """Name bound in the file -> the dotted name it stands for."""
         self.used: list[tuple[str, int]] = []
         self.chains: list[tuple[str, list[str], int]] = []
