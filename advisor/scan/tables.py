@@ -218,6 +218,8 @@ def _proposes(entry: Entry, q: Questionnaire, path: Path, locator: Locator,
 # --- the indexes -------------------------------------------------------------------------------
 
 _WILD = re.compile(r"[*?\[]")
+CACHE = 100_000
+"""Dotted names whose matches are remembered, at most (then the memory starts afresh)."""
 
 
 @dataclass
@@ -261,24 +263,37 @@ class Dotted:
 
     exact: dict[str, list[LoadedEntry]] = field(default_factory=dict)
     prefixes: list[tuple[str, LoadedEntry]] = field(default_factory=list)
-    globs: list[tuple[str, LoadedEntry]] = field(default_factory=list)
+    globs: list[tuple[str, str, LoadedEntry]] = field(default_factory=list)
+    """(the pattern's text before its first wildcard, the pattern, the entry)"""
+    _cache: dict[str, list[LoadedEntry]] = field(default_factory=dict)
 
     def add(self, pattern: str, entry: LoadedEntry) -> None:
+        self._cache.clear()
         if pattern.endswith("*") and not _WILD.search(pattern[:-1]):
             self.prefixes.append((pattern[:-1], entry))
-        elif _WILD.search(pattern):
-            self.globs.append((pattern, entry))
+        elif wild := _WILD.search(pattern):
+            self.globs.append((pattern[:wild.start()], pattern, entry))
         else:
             self.exact.setdefault(pattern, []).append(entry)
 
     def match(self, name: str) -> list[LoadedEntry]:
-        """Every entry that matches ``name``, the most specific first."""
+        """Every entry that matches ``name``, the most specific first (remembered: a code base
+        names the same few thousand things over and over)."""
+        found = self._cache.get(name)
+        if found is None:
+            found = self._match(name)
+            if len(self._cache) >= CACHE:
+                self._cache.clear()
+            self._cache[name] = found
+        return found
+
+    def _match(self, name: str) -> list[LoadedEntry]:
         found: list[LoadedEntry] = []
         for prefix, entry in self.prefixes:
             if name.startswith(prefix):
                 found.append(entry)
-        for pattern, entry in self.globs:
-            if fnmatch.fnmatchcase(name, pattern):
+        for literal, pattern, entry in self.globs:
+            if name.startswith(literal) and fnmatch.fnmatchcase(name, pattern):
                 found.append(entry)
         part = name
         while True:
@@ -290,7 +305,7 @@ class Dotted:
 
     def roots(self) -> set[str]:
         """The first component of every pattern (what an import must start with)."""
-        names = [*self.exact, *(p for p, _ in [*self.prefixes, *self.globs])]
+        names = [*self.exact, *(p for p, _ in self.prefixes), *(p for _, p, _ in self.globs)]
         return {re.split(r"[.*?\[]", n)[0] for n in names} - {""}
 
 
