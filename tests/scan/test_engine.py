@@ -118,3 +118,20 @@ def test_a_cancelled_scan_raises(tmp_path: Path) -> None:
 
 def test_the_defaults_are_in_the_result(tmp_path: Path) -> None:
     assert scan_project(tmp_path).limits == DEFAULT_LIMITS
+
+
+def test_the_public_names_resolve_and_the_records_load_without_the_readers() -> None:
+    import subprocess
+    import sys
+
+    import advisor
+    import advisor.scan
+
+    assert {"scan_project", "ProjectScan", "ProjectError"} <= set(advisor.__all__)
+    for name in advisor.scan.__all__:
+        assert getattr(advisor.scan, name) is not None
+    probe = ("import sys, advisor.scan.model\n"
+             "print([m for m in sys.modules if m.startswith('advisor.scan.')])")
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                            check=True).stdout
+    assert "engine" not in loaded and "python" not in loaded  # the scoring reads records only
