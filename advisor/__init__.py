@@ -36,6 +36,7 @@ __all__ = [
     "load_measurements",
     "load_ruleset",
     "recommend",
+    "scan_project",
 ]
 
 _WHERE = {
@@ -56,6 +57,7 @@ _WHERE = {
     "RuleSet": "advisor.knowledge.ruleset",
     "load_ruleset": "advisor.knowledge.loader",
     "recommend": "advisor.api",
+    "scan_project": "advisor.scan.engine",
 }
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -74,6 +76,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from advisor.inputs.measurements import Measurements, load_measurements
     from advisor.knowledge.loader import load_ruleset
     from advisor.knowledge.ruleset import RuleSet
+    from advisor.scan.engine import scan_project
     from advisor.scan.model import ProjectScan
     from advisor.scoring.recommendation import Recommendation
 

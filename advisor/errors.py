@@ -4,6 +4,7 @@
     ├── UsageError               bad command-line arguments                      -> exit 2
     ├── InputError               a file the user gave us is unusable             -> exit 2
     │   ├── AnswersError         answers file (YAML): syntax, unknown key, bad value
+    │   ├── ScanTableError       a project scan's detection table (YAML)
     │   ├── MeasurementsError    measurements file (JSON, contract 3)
     │   ├── RuleFileError        rule, question or criteria file (YAML)
     │   └── ProjectError         a project to scan (--project): not a readable folder
@@ -102,6 +103,30 @@ class InputError(AdvisorError):
 class AnswersError(InputError):
     """An answers file is unusable. A file with several problems raises the first, with the
     others in ``more``, so that the user sees them all at once."""
+
+
+class ScanTableError(InputError):
+    """A detection table of the project scan (``rules/scan/*.yaml``, ``--tables``) is unusable.
+    ``entry_id`` names the entry, and ``key`` is then the key within it."""
+
+    def __init__(
+        self,
+        path: str | Path | None,
+        message: str,
+        *,
+        entry_id: str | None = None,
+        key: str | None = None,
+        line: int | None = None,
+        column: int | None = None,
+        at: tuple[Any, ...] = (),
+    ) -> None:
+        self.entry_id = entry_id
+        super().__init__(path, message, key=key, line=line, column=column, at=at)
+
+    def _subject(self) -> str | None:
+        if not self.entry_id:
+            return self.key
+        return f"entry {self.entry_id!r}" + (f" → {self.key}" if self.key else "")
 
 
 class MeasurementsError(InputError):

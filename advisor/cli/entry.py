@@ -125,6 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--strict", action="store_true", help="count warnings as problems")
     _add_probe_parser(sub)
+    _add_scan_parser(sub)
     return parser
 
 
@@ -132,6 +133,12 @@ def _add_probe_parser(sub: argparse._SubParsersAction) -> None:
     from advisor.cli import probe as probe_cli
 
     probe_cli.add_parser(sub)
+
+
+def _add_scan_parser(sub: argparse._SubParsersAction) -> None:
+    from advisor.cli import scan as scan_cli
+
+    scan_cli.add_parser(sub)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -166,6 +173,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         from advisor.cli import probe as probe_cli
 
         return probe_cli.run(args)
+    if args.command == "scan":
+        from advisor.cli import scan as scan_cli
+
+        return scan_cli.run(args)
     if _report_mode(args):
         return _answers_mode(args)
     return _tui(args)

@@ -1,4 +1,4 @@
-"""JSON Schemas of the four file formats, generated from the models that validate them.
+"""JSON Schemas of the file formats, generated from the models that validate them.
 
 ``python -m advisor.cli.schemas DIR`` (``make schemas``) writes them; a test checks that the
 committed copies under schemas/ are current, and validates every example and output.
@@ -16,6 +16,8 @@ import msgspec
 from advisor.inputs.measurements import Measurements
 from advisor.inputs.questions import Questionnaire
 from advisor.knowledge.formats import CriteriaFile, RulePack
+from advisor.scan.model import ProjectScan
+from advisor.scan.tablefile import ScanTable
 from advisor.scoring.recommendation import Recommendation
 
 BASE_ID = "https://framework-advisor.invalid/schemas/"
@@ -61,6 +63,8 @@ def all_schemas(questionnaire: Questionnaire) -> dict[str, dict[str, Any]]:
         "questions": msgspec.json.schema(Questionnaire),
         "measurements": msgspec.json.schema(Measurements),
         "recommendation": msgspec.json.schema(Recommendation),
+        "scan-table": msgspec.json.schema(ScanTable),
+        "project-scan": msgspec.json.schema(ProjectScan),
     }
     for name, schema in schemas.items():
         schema.setdefault("$schema", "https://json-schema.org/draft/2020-12/schema")

@@ -3,10 +3,12 @@ command line's stderr and the app, so that all of them say the same thing."""
 
 from __future__ import annotations
 
+from advisor.report.scan import place
 from advisor.scan.model import ProjectScan, Tally
 from advisor.scoring.recommendation import EvidenceRef, ProposalUse, Recommendation
 
-FRAMEWORK_NAMES = {"tensorflow": "TensorFlow", "pytorch": "PyTorch", "keras": "Keras 3"}
+FRAMEWORK_NAMES = {"tensorflow": "TensorFlow", "pytorch": "PyTorch", "keras": "Keras 3",
+                   "jax": "JAX"}
 
 
 def value_text(value: str | list[str]) -> str:
@@ -17,7 +19,7 @@ def value_text(value: str | list[str]) -> str:
 
 def places(evidence: list[EvidenceRef]) -> str:
     """Example places as ``path:line``, comma-separated."""
-    return ", ".join(f"{e.path}:{e.line}" if e.line is not None else e.path for e in evidence)
+    return ", ".join(place(e) for e in evidence)
 
 
 def percent(confidence: float) -> str:
@@ -104,7 +106,9 @@ def project_lines(rec: Recommendation) -> list[str]:
     lines.append("Switching cost (what a change away from each framework touches):")
     for c in p.switching_cost:
         name = FRAMEWORK_NAMES[c.framework]
-        if c.factor is None:
+        if c.framework == "jax":
+            effect = "neither framework's: no points"
+        elif c.factor is None:
             effect = "portable: moving it is a backend switch, no points"
         elif c.applied:
             effect = f"existing-code points × {c.factor:g}"

@@ -34,6 +34,11 @@ class Evidence(_Record, frozen=True, kw_only=True):
     text: Annotated[
         str, msgspec.Meta(description="the matching line or detail, shortened")
     ] = ""
+    cell: Annotated[
+        int | None,
+        msgspec.Meta(description="a notebook's cell (1-based, all cells counted); line is then "
+                                 "the line within the cell"),
+    ] = None
 
 
 class Finding(_Record, frozen=True, kw_only=True):
@@ -86,6 +91,9 @@ class SwitchingCost(_Record, frozen=True, kw_only=True):
     pytorch: BoundCode = msgspec.field(default_factory=BoundCode)
     keras: Annotated[
         BoundCode, msgspec.Meta(description="Keras 3 code, which moves with a backend switch")
+    ] = msgspec.field(default_factory=BoundCode)
+    jax: Annotated[
+        BoundCode, msgspec.Meta(description="JAX code (Flax, Optax, ...): neither framework's")
     ] = msgspec.field(default_factory=BoundCode)
 
 

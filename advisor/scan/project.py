@@ -40,7 +40,7 @@ def scan_folder(
     """Scan the folder ``path`` with the default limits; ``cancel``, once set, stops the scan
     (the engine raises). Raise ``ProjectError`` when ``path`` is not a readable folder."""
     folder = check_folder(path)
-    from advisor.scan import scan_project  # type: ignore[attr-defined]  # scan-core's engine
+    from advisor.scan import scan_project
 
     scan: ProjectScan = scan_project(folder, cancel=cancel)
     return scan

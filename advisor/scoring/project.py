@@ -22,7 +22,9 @@ from advisor.scoring.switching import CODEBASE, Switching, found_text
 
 EXAMPLES = 3
 """Evidence places shown per proposal: enough to check it, short enough to read."""
-KERAS_NAME = "Keras 3"
+PORTABLE = {"keras": "Keras 3", "jax": "JAX"}
+"""Code bound to these is shown, never scored: Keras 3 moves with a backend switch, and JAX is
+neither of the two frameworks."""
 
 
 def project_use(
@@ -37,6 +39,8 @@ def project_use(
               if isinstance(r.rule, PointsRule) and r.rule.criterion == CODEBASE}  # fmt: skip
     bound: list[tuple[str, BoundCode]] = [
         ("tensorflow", cost.tensorflow), ("pytorch", cost.pytorch), ("keras", cost.keras)]
+    if cost.jax != BoundCode():  # JAX is said only where there is some: it is neither choice
+        bound.append(("jax", cost.jax))
     return ProjectUse(
         root=printable(scan.root),
         complete=scan.complete,
@@ -50,9 +54,9 @@ def project_use(
                 lines=b.lines,
                 model_files={printable(k): n for k, n in b.model_files.items()},
                 deployment=[printable(d) for d in b.deployment],
-                factor=None if fw == "keras" else switching.factors.get(fw, 1.0),
+                factor=None if fw in PORTABLE else switching.factors.get(fw, 1.0),
                 applied=fw in scaled,
-                text=found_text(NAMES.get(fw, KERAS_NAME), b, complete=scan.complete)
+                text=found_text(NAMES.get(fw) or PORTABLE[fw], b, complete=scan.complete)
                 or "nothing found",
             )
             for fw, b in bound
@@ -82,7 +86,8 @@ def _proposal(p: Proposal, answers: Answers, questionnaire: Questionnaire) -> Pr
         answer=_shown(answers[p.question]) if p.question in answers else "",
         confidence=p.confidence,
         because=printable(p.because),
-        evidence=[EvidenceRef(path=printable(e.path), line=e.line) for e in p.evidence[:EXAMPLES]],
+        evidence=[EvidenceRef(path=printable(e.path), line=e.line, cell=e.cell)
+                  for e in p.evidence[:EXAMPLES]],
     )
 
 

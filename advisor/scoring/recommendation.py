@@ -246,6 +246,10 @@ class Provenance(_Out, frozen=True, kw_only=True):
 class EvidenceRef(_Out, frozen=True, kw_only=True):
     path: Annotated[str, msgspec.Meta(description="relative to the scanned folder")]
     line: int | None = None
+    cell: Annotated[
+        int | None, msgspec.Meta(description="a notebook's cell (1-based); line is then the "
+                                             "line within the cell")
+    ] = None
 
 
 ProposalStatus = Literal["used", "confirmed", "overridden", "hint", "unusable"]
@@ -276,7 +280,7 @@ class ProposalUse(_Out, frozen=True, kw_only=True):
 class SwitchingCostUse(_Out, frozen=True, kw_only=True):
     """The code bound to one framework, and how it scaled the existing-code points."""
 
-    framework: Literal["tensorflow", "pytorch", "keras"]
+    framework: Literal["tensorflow", "pytorch", "keras", "jax"]
     files: int
     lines: Annotated[int, msgspec.Meta(description="lines that call the framework")]
     model_files: dict[str, int]
@@ -285,7 +289,8 @@ class SwitchingCostUse(_Out, frozen=True, kw_only=True):
         float | None,
         msgspec.Meta(description="the scale of this framework's existing-code points (1 for "
                                  "a typical small project, 0.5 to 1.6); null for Keras 3 code, "
-                                 "which moves with a backend switch and scores for neither"),
+                                 "which moves with a backend switch, and JAX code: both score "
+                                 "for neither"),
     ]
     applied: Annotated[
         bool, msgspec.Meta(description="an existing-code rule for it fired and was scaled")

@@ -4,15 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
-import advisor.scan
-
-needs_engine = pytest.mark.skipif(
-    not hasattr(advisor.scan, "scan_project"),
-    reason="needs scan-core's engine (advisor.scan.scan_project), merged separately",
-)
-
 TREE = {
     "requirements.txt": "tensorflow==2.21.0\nnumpy\n",
     "src/model.py": (

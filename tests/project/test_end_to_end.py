@@ -8,9 +8,8 @@ import json
 from pathlib import Path
 
 import pytest
-from project_trees import needs_engine, write_shop
+from project_trees import write_shop
 
-pytestmark = needs_engine
 
 @pytest.fixture
 def shop(tmp_path: Path) -> Path:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from project_trees import needs_engine, write_shop
+from project_trees import write_shop
 from scan_fakes import SCAN, FakeScanner
 from textual.widgets import Input, OptionList, Static
 from tui_pilots import SIZE, app_with, number, settle, to_question, to_result
@@ -271,7 +271,6 @@ def test_an_answer_changed_and_changed_back_is_the_users() -> None:
     assert status == {"existing_code": "used", "domain": "confirmed", "team_experience": "hint"}
 
 
-@needs_engine
 async def test_the_real_scan_of_a_small_tree(tmp_path: Path) -> None:
     app = app_with(project_path=write_shop(tmp_path / "shop"), no_probe=True)  # the engine
     async with app.run_test(size=SIZE) as pilot:
