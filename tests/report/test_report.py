@@ -55,3 +55,18 @@ def test_measured_reasons_each_say_their_own_number_in_words() -> None:
     text = render(rec, "text", width=200)
     assert "training_speed:" not in text
     assert "Training speed: cnn workload: training throughput" in text
+
+
+def test_every_report_says_what_the_numbers_mean_beside_the_headline() -> None:
+    rec = recommend({"deployment": ["mobile"], "team_experience": "tensorflow"})
+    assert rec.meaning.startswith(f"Confidence {rec.confidence:.0%}: ")
+    text = render(rec, "text", width=120).splitlines()
+    # The panel's top border carries the headline; the sentence opens the panel, wrapped.
+    assert "Recommendation: TensorFlow" in text[0]
+    inside = " ".join(line.strip("│ ") for line in text[1:])
+    assert inside.startswith(rec.meaning + " TensorFlow ")
+    markdown = render(rec, "markdown").splitlines()
+    assert markdown[:3] == ["# Recommendation: TensorFlow", "", rec.meaning]
+    data = json.loads(render(rec, "json"))
+    assert data["meaning"] == rec.meaning
+    assert data["lead_share"] == rec.lead_share and data["robustness"]["level"] == "steady"

@@ -96,7 +96,7 @@ class ResultScreen(AdvisorScreen):
         with Vertical(id="headline", classes=rec.recommendation):
             yield Static(Text(common.headline(rec), style=f"bold {COLORS[rec.recommendation]}"),
                          id="winner")
-            yield Static(common.confidence_line(rec), id="confidence", markup=False)
+            yield Static(rec.meaning, id="confidence", markup=False)
         with TabbedContent(id="tabs"):
             with TabPane(TABS["overview"], id="overview"), ScrollPane():
                 yield Static(self._overview(), classes="explanation")
@@ -194,7 +194,8 @@ class ResultScreen(AdvisorScreen):
 
     def _change(self) -> RenderableType:
         rec = self.rec
-        parts: list[RenderableType] = [Text(common.robustness_line(rec), style="bold"), Text("")]
+        parts: list[RenderableType] = [Text(common.robustness_line(rec), style="bold"),
+                                       Text(common.points_line(rec), style="dim"), Text("")]
         if rec.flips:
             parts.append(Text("One changed answer that would change the recommendation:",
                               style="dim"))
