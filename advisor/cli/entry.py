@@ -9,7 +9,6 @@ fast.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, NoReturn
@@ -170,13 +169,12 @@ def _answers_mode(args: argparse.Namespace) -> int:
     measurements = _measurements(args, answers)
     rec = score(answers, ruleset, measurements)
 
+    from advisor.cli.terminal import report_width, wants_colour
     from advisor.report import render
 
-    to_terminal = args.output is None and sys.stdout.isatty()
-    width = _terminal_width() if to_terminal else 100
-    text = render(
-        rec, args.format, width=width, color=to_terminal and not os.environ.get("NO_COLOR")
-    )
+    # A saved report is drawn as a piped one: the readable width (or COLUMNS), no colour.
+    stream = sys.stdout if args.output is None else None
+    text = render(rec, args.format, width=report_width(stream), color=wants_colour(stream))
     write_output(text, args.output, inputs=inputs)
     return int(ExitCode.OK)
 
@@ -192,13 +190,6 @@ def _measurements(args: argparse.Namespace, answers: Answers):  # -> Measurement
 
     result = measure_for_answers(answers)
     return None if result is None else parse_measurements(result, "the probe result")
-
-
-def _terminal_width() -> int:
-    try:
-        return min(os.get_terminal_size().columns, 120)
-    except OSError:
-        return 100
 
 
 def _questions(args: argparse.Namespace) -> int:
