@@ -4,6 +4,7 @@ decided, the single answer changes that would flip the result, and where the rul
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from datetime import date, datetime
 
@@ -221,6 +222,14 @@ def explain(
     return lines
 
 
+def confidence_percent(confidence: float, winner: Winner) -> str:
+    """The confidence as the sentence says it: rounded down for ``either``, so that 9.96 % is
+    never shown as the "10%" a pick needs."""
+    if winner == "either":
+        return f"{math.floor(confidence * 100)}%"
+    return f"{confidence:.0%}"
+
+
 _FULL_EVIDENCE = 0.95
 """An evidence factor from which a margin counts as good as fully (a margin of 9 points)."""
 
@@ -243,8 +252,8 @@ def meaning(ev: Evaluation, robustness: Robustness) -> str:
                 f"{EITHER_BELOW:.0%})")
     else:
         ahead = "is ahead by only" if ev.winner == "either" else "leads by"
-        said = (f"Confidence {ev.confidence:.0%}: {NAMES[leader]} {ahead} {lead:.0%} of the "
-                "weighted points in play")
+        said = (f"Confidence {confidence_percent(ev.confidence, ev.winner)}: {NAMES[leader]} "
+                f"{ahead} {lead:.0%} of the weighted points in play")
         if factor < _FULL_EVIDENCE:  # the discount is worth a word only where it bites
             said += ", discounted for a small lead"
         if ev.winner == "either":

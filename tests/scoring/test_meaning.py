@@ -10,7 +10,7 @@ from scoring_inputs import RULES, Q, answer_sets
 
 from advisor.inputs.answers import Answers, normalise_answers
 from advisor.scoring import score
-from advisor.scoring.explanation import meaning
+from advisor.scoring.explanation import confidence_percent, meaning
 from advisor.scoring.formula import CLOSE_ROBUSTNESS, STEADY_ROBUSTNESS, Evaluation, confidence
 from advisor.scoring.recommendation import Robustness
 
@@ -34,7 +34,8 @@ def _robustness(share: float) -> Robustness:
 @given(answer_sets())
 def test_every_result_says_its_confidence_and_robustness_in_words(answers: Answers) -> None:
     rec = score(answers, RULES)
-    assert rec.meaning.startswith(f"Confidence {rec.confidence:.0%}: ")
+    assert rec.meaning.startswith(
+        f"Confidence {confidence_percent(rec.confidence, rec.recommendation)}: ")
     share = rec.robustness.share
     level = rec.robustness.level
     assert level == ("steady" if share >= STEADY_ROBUSTNESS
@@ -94,3 +95,12 @@ def test_a_constraint_says_the_points_do_not_decide(tmp_path) -> None:
     rec = score(normalise_answers({"deployment": ["server"]}, Q), load_ruleset([policy]))
     assert rec.meaning == ("Confidence 100%: a policy constraint decides, not the points, so no "
                            "reweighting of the criteria can change it.")
+
+
+def test_a_tie_just_under_the_threshold_is_not_shown_at_it() -> None:
+    # 9.96 % rounds to "10%", the very confidence a pick needs: a tie says 9%.
+    ev = _evaluation(11.0, 8.0)
+    assert ev.winner == "either" and 0.095 < ev.confidence < 0.10
+    text = meaning(ev, _robustness(0.51))
+    assert text.startswith("Confidence 9%: TensorFlow is ahead by only 16% of the weighted ")
+    assert "under the 10% a pick needs; the tie holds in only 51%" in text
