@@ -112,7 +112,7 @@ class ProbeSettings:
     @property
     def expected_wall_s(self) -> float:
         """How long one workload's run takes, as every front end says before it starts (the
-        CLI, the app and the README quote this one figure): the wall-clock target, or with
+        CLI, the app and the docs quote this one figure): the wall-clock target, or with
         --budget the budget and the setup around it."""
         return self.wall_target_s or self.effective_budget_s + SETUP_S
 

@@ -1,6 +1,6 @@
 """The formula: criterion weights, points, the winner rule, confidence and robustness.
 
-Pure and deterministic, like all of ``advisor.scoring``. The formula, documented in the README:
+Pure and deterministic, like all of ``advisor.scoring``. The formula, documented in docs/scoring.md:
 
     weight(c)      = base(c) × Π factor(s) for every scale entry s of c whose condition holds
                      (measured criteria scaled down together so they never exceed 20 % of
