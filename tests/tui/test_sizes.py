@@ -88,6 +88,8 @@ async def test_every_focus_stop_shows_that_it_has_focus(size: tuple[int, int], w
                 assert footer_keys(app)["↑↓ PgDn"] == "Scroll"
         if body in chain:
             assert len(tints) == 2, "the body looks the same with focus and without"
+        else:  # nothing to scroll: the footer does not offer to
+            assert "↑↓ PgDn" not in footer_keys(app)
 
 
 async def test_the_welcome_screen_opens_at_its_top_at_60x20() -> None:

@@ -26,6 +26,10 @@ class ScreenBody(ScrollPane):
     def allow_focus(self) -> bool:
         return self.max_scroll_y > 0
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Its "Scroll" key shows in the footer (for a focused child too) only where it scrolls.
+        return self.max_scroll_y > 0 if action == "scroll_down" else True
+
 
 class KeyButton(Button):
     """A button that lists Enter in the footer while it has focus."""
