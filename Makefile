@@ -6,7 +6,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test install lint schemas screenshots bench clean
+.PHONY: run test install lint schemas screenshots docs bench clean
 
 run: $(STAMP)
 	$(VENV)/bin/advisor
@@ -35,6 +35,11 @@ schemas: $(STAMP)
 # Regenerate the TUI pictures in docs/screenshots from the Pilot scripts the snapshot tests use.
 screenshots: $(STAMP)
 	$(PY) tests/tui/make_screenshots.py docs/screenshots
+
+# Write what each console block of the README and docs/ prints today under its command (after
+# a change to an output a page shows; read the diff). The tests fail until the pages agree.
+docs: $(STAMP)
+	PYTHONPATH=tests/docs $(PY) tests/docs/refresh.py README.md docs/*.md
 
 bench: $(STAMP)
 	$(PY) bench/cli_speed.py

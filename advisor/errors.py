@@ -13,7 +13,7 @@
     └── ProbeError               a probe could not measure a framework it was asked to -> exit 3
 
 The core raises these and never prints or exits; only ``advisor.cli`` maps them to an
-``ExitCode``. The exit codes are an API (see README, "Exit codes").
+``ExitCode``. The exit codes are an API (see docs/cli.md, "Exit codes").
 """
 
 from __future__ import annotations

@@ -139,3 +139,19 @@ def test_every_error_is_one_of_the_documented_ones():
             except AdvisorError:
                 continue
             assert isinstance(result, Recommendation)
+
+
+@pytest.mark.parametrize("call", [
+    lambda: recommend({}, rule_paths=["our-policies/"]),  # the README's example once named it
+    lambda: load_ruleset(["missing-pack.yaml"]),
+    lambda: load_answers("missing.yaml"),
+    lambda: load_measurements("missing.json"),
+], ids=["recommend", "load_ruleset", "load_answers", "load_measurements"])
+def test_an_error_is_one_traceback_not_two(call):
+    # Raised inside an `except` without `from`, an error once printed twice, joined by
+    # "During handling of the above exception, another exception occurred".
+    with pytest.raises(AdvisorError) as info:
+        call()
+    error = info.value
+    assert error.__cause__ is None
+    assert error.__context__ is None or error.__suppress_context__

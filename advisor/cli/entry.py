@@ -9,7 +9,6 @@ fast.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, NoReturn
@@ -222,14 +221,13 @@ def _answers_mode(args: argparse.Namespace) -> int:
     rec = score(answers, ruleset, measurements, scan=scan, here=this_machine(),
                 installed=installed_versions(ruleset.recorded_packages))
 
+    from advisor.cli.terminal import report_width, wants_colour
     from advisor.report import render
 
-    to_terminal = args.output is None and streams.stdout_is_terminal()
-    width = _terminal_width() if to_terminal else 100
-    text = render(
-        rec, args.format or "text", width=width,
-        color=to_terminal and not os.environ.get("NO_COLOR"),
-    )
+    # A saved report is drawn as a piped one: the readable width (or COLUMNS), no colour.
+    stream = sys.stdout if args.output is None else None
+    text = render(rec, args.format or "text", width=report_width(stream),
+                  color=wants_colour(stream))
     write_output(text, args.output, inputs=inputs)
     return int(ExitCode.OK)
 
@@ -256,16 +254,6 @@ def _measurements(args: argparse.Namespace, answers: Answers):  # -> Measurement
 
     result = measure_for_answers(answers, refresh=args.answers_refresh)
     return None if result is None else parse_measurements(result, "the probe result")
-
-
-def _terminal_width() -> int:
-    try:
-        columns = os.get_terminal_size().columns
-    except OSError:
-        return 100
-    # A terminal that reports no size (0×0: `script`, `docker run -t` under CI) is not one
-    # zero columns wide: without this the report comes out empty.
-    return min(columns, 120) if columns > 0 else 100
 
 
 def _questions(args: argparse.Namespace) -> int:

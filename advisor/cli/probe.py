@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import sys
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
@@ -27,9 +28,6 @@ from advisor.system.output import check_output_path, write_output
 
 if TYPE_CHECKING:  # rich is imported where it is used: building the parser must stay cheap
     from rich.console import Console
-
-# Imports, builds, warm-ups and checks on top of an explicit --budget, on a small machine.
-_SETUP_S = 20.0
 
 ALIASES = {"pytorch": "pytorch", "torch": "pytorch", "tensorflow": "tensorflow", "tf": "tensorflow"}
 
@@ -214,7 +212,9 @@ def run(args: argparse.Namespace) -> int:
     if args.probe_format == "json":
         text = json.dumps(printable_data(result), indent=2, sort_keys=True) + "\n"
     else:
-        color = not args.probe_output and streams.stdout_is_terminal()
+        from advisor.cli.terminal import wants_colour
+
+        color = wants_colour(None if args.probe_output else sys.stdout)
         text = render_measurements(parsed, color=color)
     write_output(text, args.probe_output, label="--output", inputs=inputs)
     failed = [
@@ -280,7 +280,7 @@ def _stderr_console() -> Console:
 
 def _duration(settings) -> str:  # settings: probes.ProbeSettings
     """How long the run will take, said before it starts (a cached result takes none)."""
-    each = settings.wall_target_s or settings.effective_budget_s + _SETUP_S
+    each = settings.expected_wall_s
     n = len(settings.workloads)
     if n == 1:
         return f"about {each:.0f} s"

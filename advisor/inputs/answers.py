@@ -11,7 +11,7 @@ from advisor.errors import AnswersError
 from advisor.inputs import repeats
 from advisor.inputs.files import Locator, brief, load_yaml
 from advisor.inputs.questions import ANSWERS_VERSION, Question, Questionnaire
-from advisor.inputs.validation import suggest
+from advisor.inputs.validation import did_you_mean, suggest
 
 AnswerValue = str | tuple[str, ...]
 NO_TARGET = "none"
@@ -151,7 +151,7 @@ def _normalise_value(
     def check(v: Any, index: int | None = None) -> str:
         if isinstance(v, str) and v in q.values:
             return v
-        hint = suggest(v, q.values) if isinstance(v, str) else ""
+        hint = did_you_mean(q.meant(v)) if isinstance(v, str) else ""
         at = locator.line((q.id, index)) if locator and index is not None else line
         raise AnswersError(
             path, f"{brief(v)} is not an allowed value{hint}; allowed: {allowed}", key=q.id,

@@ -10,7 +10,7 @@ import msgspec
 
 from advisor.errors import RuleFileError
 from advisor.inputs.files import load_yaml
-from advisor.inputs.validation import convert
+from advisor.inputs.validation import closest, convert
 
 ANSWERS_VERSION = 1
 AnswerValue = str | tuple[str, ...]
@@ -23,6 +23,16 @@ SnakeId = Annotated[str, msgspec.Meta(pattern=r"^[a-z][a-z0-9_]*$")]
 class Choice(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
     value: SnakeId
     label: str
+    synonyms: Annotated[
+        list[str],
+        msgspec.Meta(description="other words people use for this choice ('gpu', 'keras2'): an "
+                                 "answer that uses one is refused with this choice suggested"),
+    ] = msgspec.field(default_factory=list)
+
+
+def _plain(word: str) -> str:
+    """A word as synonyms are compared: lower case, letters and digits only ("Keras-2")."""
+    return "".join(ch for ch in word.lower() if ch.isalnum())
 
 
 class Question(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True, dict=True):
@@ -40,6 +50,11 @@ class Question(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=
         unknown = [d for d in defaults if d not in self.values]
         if unknown:
             raise ValueError(f"default {unknown[0]!r} is not one of the choices {self.values}")
+        plain_values = {_plain(v) for v in self.values}
+        clash = next((w for c in self.choices for w in c.synonyms if _plain(w) in plain_values),
+                     None)
+        if clash is not None:
+            raise ValueError(f"synonym {clash!r} is itself a choice of {self.id!r}")
 
     @cached_property
     def values(self) -> list[str]:
@@ -47,6 +62,17 @@ class Question(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=
 
     def label(self, value: str) -> str:
         return next((c.label for c in self.choices if c.value == value), value)
+
+    def meant(self, word: str) -> list[str]:
+        """The choices an answer that is not one most likely means: every choice that lists it
+        (or a near spelling of it) as a synonym, else the closest value; [] if none is close.
+        ``gpu`` means nvidia, amd or apple, not the nearest spelling, tpu."""
+        synonyms = {_plain(w): w for c in self.choices for w in c.synonyms}
+        word = synonyms.get(_plain(word), word.lower())
+        match = closest(word, [*self.values, *synonyms.values()])
+        if match is None:
+            return []
+        return [c.value for c in self.choices if match == c.value or match in c.synonyms]
 
 
 class Questionnaire(

@@ -40,7 +40,16 @@ def closest(word: str, options: Iterable[str]) -> str | None:
 def suggest(word: str, options: Iterable[str]) -> str:
     """' (did you mean 'x'?)' when a close option exists, else ''."""
     match = closest(word, options)
-    return f" (did you mean {match!r}?)" if match else ""
+    return did_you_mean([match] if match else [])
+
+
+def did_you_mean(options: list[str]) -> str:
+    """' (did you mean 'a', 'b' or 'c'?)', or '' for no options."""
+    if not options:
+        return ""
+    quoted = [repr(o) for o in options]
+    said = quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
+    return f" (did you mean {said}?)"
 
 
 def dotted(path: KeyPath) -> str:

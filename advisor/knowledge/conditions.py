@@ -20,7 +20,7 @@ from typing import Any, Literal
 
 from advisor.inputs.files import KeyPath, brief
 from advisor.inputs.questions import NO_TARGET, AnswerValue, Questionnaire
-from advisor.inputs.validation import suggest
+from advisor.inputs.validation import did_you_mean, suggest
 
 COMBINATORS = ("all", "any", "not")
 
@@ -106,7 +106,7 @@ def _parse_entry(key: Any, value: Any, q: Questionnaire, at: KeyPath) -> Conditi
         if not isinstance(v, str) or v not in question.values:
             raise ConditionError(
                 f"{brief(v)} is not a value of {key}"
-                f"{suggest(v, question.values) if isinstance(v, str) else ''}; "
+                f"{did_you_mean(question.meant(v)) if isinstance(v, str) else ''}; "
                 f"allowed: {', '.join(question.values)}",
                 at,
             )

@@ -41,7 +41,9 @@ class Problems:
 
     def add(self, problem: Problem) -> None:
         if self.fail_fast and not problem.warning:
-            raise problem.as_error()
+            # Often called while handling the error this problem was made from: one traceback
+            # with one message is what a program that embeds the advisor should see.
+            raise problem.as_error() from None
         group = (problem.path, repeats.kind(problem.message), problem.warning)
         self._seen[group] = self._seen.get(group, 0) + 1
         if self._seen[group] <= repeats.SHOWN:

@@ -21,15 +21,17 @@ def headline(rec: Recommendation) -> str:
     return f"Recommendation: {NAMES[rec.recommendation]}"
 
 
-def confidence_line(rec: Recommendation) -> str:
+def points_line(rec: Recommendation) -> str:
+    """The figures under the sentence beside the headline (``rec.meaning``), and what a random
+    reweighting is."""
     how = (
         "decided by a policy constraint" if rec.decided_by == "constraint" else "decided by points"
     )
+    r = rec.robustness
     return (
-        f"confidence {rec.confidence:.0%} · holds in {rec.robustness.share:.0%} of "
-        f"{rec.robustness.draws} weight perturbations (±{rec.robustness.perturbation:.0%}) · "
-        f"{how} · TensorFlow {rec.scores.tensorflow:.1f} vs PyTorch "
-        f"{rec.scores.pytorch:.1f} weighted points"
+        f"TensorFlow {rec.scores.tensorflow:.1f} vs PyTorch {rec.scores.pytorch:.1f} weighted "
+        f"points · {how} · a reweighting scales each criterion's weight by a random "
+        f"{1 - r.perturbation:g}–{1 + r.perturbation:g}"
     )
 
 
@@ -96,7 +98,7 @@ def robustness_line(rec: Recommendation) -> str:
     r = rec.robustness
     return (
         f"Robustness: the result holds in {r.share:.0%} of {r.draws} random "
-        f"±{r.perturbation:.0%} changes of the criterion weights (seed {r.seed})."
+        f"±{r.perturbation:.0%} changes of the criterion weights (seed {r.seed}): {r.level}."
     )
 
 

@@ -17,7 +17,8 @@ def _item(line: str) -> str:
 
 
 def render_markdown(rec: Recommendation) -> str:
-    out: list[str] = [f"# {common.headline(rec)}", "", f"*{common.confidence_line(rec)}*", ""]
+    out: list[str] = [f"# {common.headline(rec)}", "", rec.meaning, "",
+                      f"*{common.points_line(rec)}*", ""]  # fmt: skip
     out += [f"- {line}" for line in rec.explanation]
     if d := common.defaulted_line(rec):
         out += ["", f"_{d}_"]
@@ -74,10 +75,7 @@ def render_markdown(rec: Recommendation) -> str:
                 *[_item(x) for x in project.project_lines(rec)]]
     out += ["", "## What would change it", ""]
     out += [f"- {f.text}" for f in rec.flips] or ["- No single change of answer would change it."]
-    out.append(
-        f"- Robustness: holds in {rec.robustness.share:.0%} of {rec.robustness.draws} random "
-        f"±{rec.robustness.perturbation:.0%} weight perturbations."
-    )
+    out.append(f"- {common.robustness_line(rec)}")
     out += ["", "## Answers", "", *[f"- {_cell(x)}" for x in common.answers_lines(rec)]]
     out += ["", "## Provenance", "", *[f"- {x}" for x in common.provenance_lines(rec)], ""]
     return "\n".join(out)

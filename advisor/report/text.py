@@ -95,7 +95,8 @@ def report_parts(rec: Recommendation) -> list[object]:
 
 def headline_panel(rec: Recommendation) -> Panel:
     body = Text()
-    body.append(common.confidence_line(rec) + "\n", style="dim")
+    body.append(rec.meaning + "\n")
+    body.append(common.points_line(rec) + "\n", style="dim")
     for line in rec.explanation:
         body.append(line + "\n")
     if d := common.defaulted_line(rec):

@@ -72,6 +72,8 @@ def score(
     return Recommendation(
         recommendation=evaluation.winner,
         confidence=round(evaluation.confidence, 4),
+        lead_share=round(formula.lead_share(evaluation.scores), 4),
+        meaning=explanation.meaning(evaluation, robustness),
         close=close,
         decided_by="constraint" if evaluation.constraint else "points",
         scores=explanation.per_framework(evaluation.scores),

@@ -4,6 +4,7 @@ decided, the single answer changes that would flip the result, and where the rul
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from datetime import date, datetime
 
@@ -16,7 +17,14 @@ from advisor.inputs.questions import NO_TARGET, AnswerValue
 from advisor.knowledge.formats import Constraint, Myth, PointsRule
 from advisor.knowledge.ruleset import LoadedRule, RuleSet
 from advisor.machine import MachineId
-from advisor.scoring.formula import Evaluation, evaluate, measured_weights
+from advisor.scoring.formula import (
+    EITHER_BELOW,
+    Evaluation,
+    evaluate,
+    evidence_factor,
+    lead_share,
+    measured_weights,
+)
 from advisor.scoring.measured import Measured, measured
 from advisor.scoring.recommendation import (
     ConstraintOut,
@@ -217,12 +225,62 @@ def explain(
             f"outweigh {'it' if singular else 'them'}."
         )
     if close and ev.constraint is None:
+        # The share itself is in the sentence beside the headline (``meaning``).
         lines.append(
-            f"The result is close: {NAMES[leader]} stays ahead in only {robustness.share:.0%} "
-            f"of {robustness.draws} random ±{robustness.perturbation:.0%} changes of the "
-            "criterion weights."
+            f"The result is close: {NAMES[leader]} stays ahead only while the criteria weigh "
+            "roughly as the rules set them; how much each matters to you decides it."
         )
     return lines
+
+
+def confidence_percent(confidence: float, winner: Winner) -> str:
+    """The confidence as the sentence says it: rounded down for ``either``, so that 9.96 % is
+    never shown as the "10%" a pick needs."""
+    if winner == "either":
+        return f"{math.floor(confidence * 100)}%"
+    return f"{confidence:.0%}"
+
+
+_FULL_EVIDENCE = 0.95
+"""An evidence factor from which a margin counts as good as fully (a margin of 9 points)."""
+
+
+def meaning(ev: Evaluation, robustness: Robustness) -> str:
+    """The sentence beside the headline: what the confidence and the robustness say about this
+    result, so that "confidence 0 %" beside "holds in 100 %" reads as the steady tie it is."""
+    if ev.constraint is not None:
+        return ("Confidence 100%: a policy constraint decides, not the points, so no reweighting "
+                "of the criteria can change it.")
+    tf, pt = ev.scores["tensorflow"], ev.scores["pytorch"]
+    leader: Framework = "tensorflow" if tf >= pt else "pytorch"
+    lead, factor = lead_share(ev.scores), evidence_factor(ev.scores)
+    held = f"{robustness.share:.0%} of {robustness.draws} random reweightings"
+    if tf + pt <= 0:
+        return (f"Confidence 0%: no rule gave either framework points for these answers, and "
+                f"no reweighting changes that ({held}).")
+    if tf == pt:
+        said = (f"Confidence 0%: neither leads ({tf:.1f} weighted points each; a pick needs "
+                f"{EITHER_BELOW:.0%})")
+    else:
+        ahead = "is ahead by only" if ev.winner == "either" else "leads by"
+        # Under the threshold the confidence, not the lead, is what falls short: say so beside
+        # the confidence, so that a 16 % lead is not read as "under 10 %".
+        short = f" (under the {EITHER_BELOW:.0%} a pick needs)" if ev.winner == "either" else ""
+        said = (f"Confidence {confidence_percent(ev.confidence, ev.winner)}{short}: "
+                f"{NAMES[leader]} {ahead} {lead:.0%} of the weighted points in play")
+        if factor < _FULL_EVIDENCE:  # the discount is worth a word only where it bites
+            said += ", discounted for a small lead"
+    only = "only " if robustness.level == "fragile" else ""
+    verdict = {
+        "steady": "steady",
+        "mostly steady": "mostly steady, a few tip it",
+        "fragile": "fragile, your weights decide it",
+    }[robustness.level]
+    if ev.winner == "either":
+        if robustness.share >= 1:
+            return f"{said}; no random reweighting separates them: a steady tie."
+        return f"{said}; the tie holds in {only}{held}: {verdict}."
+    return f"{said}; it stays ahead in {only}{held}: {verdict}."
 
 
 # --- counterfactuals --------------------------------------------------------------------------

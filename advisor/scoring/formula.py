@@ -1,6 +1,6 @@
 """The formula: criterion weights, points, the winner rule, confidence and robustness.
 
-Pure and deterministic, like all of ``advisor.scoring``. The formula, documented in the README:
+Pure and deterministic, like all of ``advisor.scoring``. The formula, documented in docs/scoring.md:
 
     weight(c)      = base(c) × Π factor(s) for every scale entry s of c whose condition holds
                      (measured criteria scaled down together so they never exceed 20 % of
@@ -12,6 +12,9 @@ Pure and deterministic, like all of ``advisor.scoring``. The formula, documented
     confidence     = (1 − e^(−Δ/3)) × Δ / (score(tensorflow) + score(pytorch))
     recommendation = the leader when confidence ≥ 0.10, else "either";
                      a constraint that fired decides regardless (confidence 1).
+    robustness     = the share of 300 seeded draws, each scaling every criterion weight by
+                     its own factor in [0.75, 1.25], whose verdict equals this one;
+                     steady from 0.95, mostly steady from 0.80, fragile below
     close          = confidence < 0.10 or robustness < 0.80 (``is_close``): the one
                      definition behind notes marked ``only_if_close`` and every sentence
                      that calls the result close.
@@ -31,7 +34,7 @@ from advisor.inputs.questions import AnswerValue
 from advisor.knowledge.formats import Constraint, Note, PointsRule
 from advisor.knowledge.ruleset import LoadedRule, RuleSet
 from advisor.scoring.measured import MEASURED_CAP, Measured
-from advisor.scoring.recommendation import Robustness
+from advisor.scoring.recommendation import Robustness, Steadiness
 from advisor.scoring.switching import NO_SCAN, Switching
 
 EITHER_BELOW = 0.10
@@ -41,6 +44,8 @@ EVIDENCE_SCALE = 3.0
 CLOSE_ROBUSTNESS = 0.80
 """A result that holds in fewer of the weight perturbations than this is close, whatever its
 confidence (see ``is_close``)."""
+STEADY_ROBUSTNESS = 0.95
+"""From this share of the perturbations on, a result is called steady rather than mostly so."""
 
 ROBUSTNESS_DRAWS = 300
 ROBUSTNESS_PERTURBATION = 0.25
@@ -59,6 +64,24 @@ class Evaluation:
     confidence: float
     constraint: LoadedRule | None
     points_winner: Winner
+
+
+def steadiness(share: float) -> Steadiness:
+    """The robustness share in a word; ``fragile`` is exactly the robustness half of close."""
+    if share >= STEADY_ROBUSTNESS:
+        return "steady"
+    return "mostly steady" if share >= CLOSE_ROBUSTNESS else "fragile"
+
+
+def lead_share(scores: Mapping[str, float]) -> float:
+    """The margin as a share of the weighted points in play (0 when there are none)."""
+    total = scores["tensorflow"] + scores["pytorch"]
+    return abs(scores["tensorflow"] - scores["pytorch"]) / total if total > 0 else 0.0
+
+
+def evidence_factor(scores: Mapping[str, float]) -> float:
+    """How much the margin counts as evidence: 1 − e^(−Δ/τ), 0.63 for one strong rule."""
+    return 1 - math.exp(-abs(scores["tensorflow"] - scores["pytorch"]) / EVIDENCE_SCALE)
 
 
 def is_close(confidence: float, robustness: float) -> bool:
@@ -146,11 +169,7 @@ def decide(weights: dict[str, float], points: Points, fired: list[LoadedRule]) -
 
 
 def confidence(scores: Mapping[str, float]) -> float:
-    total = scores["tensorflow"] + scores["pytorch"]
-    delta = abs(scores["tensorflow"] - scores["pytorch"])
-    if total <= 0:
-        return 0.0
-    return (1 - math.exp(-delta / EVIDENCE_SCALE)) * delta / total
+    return evidence_factor(scores) * lead_share(scores)
 
 
 def verdict(scores: Mapping[str, float]) -> tuple[Winner, float]:
@@ -185,4 +204,5 @@ def robustness(ev: Evaluation) -> Robustness:
         draws=ROBUSTNESS_DRAWS,
         perturbation=ROBUSTNESS_PERTURBATION,
         seed=ROBUSTNESS_SEED,
+        level=steadiness(share),
     )

@@ -142,14 +142,14 @@ def say(line: str) -> None:
     stderr().write(line + "\n")
 
 
-def stdout_is_terminal() -> bool:
-    return _is_terminal(sys.stdout)
+def stdoutis_terminal() -> bool:
+    return is_terminal(sys.stdout)
 
 
 def terminal_problem() -> str | None:
     """Why the interactive app cannot run here, in one line, or None."""
     missing = [name for name, stream in (("stdin", sys.stdin), ("stdout", sys.stdout))
-               if not _is_terminal(stream)]  # fmt: skip
+               if not is_terminal(stream)]  # fmt: skip
     if not missing:
         return None
     which = " and ".join(missing) + (" is" if len(missing) == 1 else " are")
@@ -161,7 +161,8 @@ def terminal_problem() -> str | None:
     )
 
 
-def _is_terminal(stream: TextIO | None) -> bool:
+def is_terminal(stream: TextIO | None) -> bool:
+    """Whether ``stream`` is a terminal; a closed or missing stream is not."""
     if stream is None:
         return False
     try:

@@ -48,10 +48,6 @@ class ProbeRunner(Protocol):
         """The exact source of the model that the probe trains in ``framework``."""
 
 
-# Imports, model build and warm-up, on top of the timed budget, on a small machine.
-_OVERHEAD_S = 30.0
-
-
 class ProbesAdapter:
     """The real runner: ``probes.measure`` in this process's worker thread, frameworks in
     worker subprocesses. Results are cached by the probes for the next run."""
@@ -73,7 +69,7 @@ class ProbesAdapter:
 
     def estimate_s(self, settings: Any) -> float | None:
         try:
-            return float(self.settings(settings).effective_budget_s) + _OVERHEAD_S
+            return float(self.settings(settings).expected_wall_s)  # what the CLI says too
         except ImportError:
             return None
 

@@ -175,6 +175,23 @@ def test_bad_answers_exit_2_with_one_line(run_advisor, name, needles):
     one_line_error(r.stderr, str(DATA / "answers" / name), *needles)
 
 
+@pytest.mark.parametrize("answer, meant", [
+    # A synonym suggests what it stands for, not the nearest spelling ('gpu' was told 'tpu').
+    ("hardware: gpu", "did you mean 'nvidia', 'amd' or 'apple'?"),
+    ("hardware: GPUs", "did you mean 'nvidia', 'amd' or 'apple'?"),
+    ("existing_code: keras2", "did you mean 'tensorflow'?"),  # Keras 2 code is tf.keras
+    ("existing_code: Keras-3", "did you mean 'keras'?"),
+    ("team_experience: torch", "did you mean 'pytorch'?"),
+    ("domain: vison", "did you mean 'vision'?"),  # and a misspelling its nearest value
+])
+def test_did_you_mean_knows_the_words_people_use(run_advisor, tmp_path, answer, meant):
+    answers = tmp_path / "answers.yaml"
+    answers.write_text(answer + "\n")
+    r = run_advisor("--answers", answers, "--no-probe")
+    assert r.returncode == 2
+    one_line_error(r.stderr, f"line 1: {answer.split(':')[0]}: ", meant)
+
+
 def test_every_answers_problem_gets_its_own_line(run_advisor, tmp_path):
     bad = tmp_path / "two.yaml"
     bad.write_text("domain: visoin\nhorizon: decades\n")

@@ -301,3 +301,23 @@ def test_answers_is_a_read_only_mapping(q):
     assert len(a) == len(q.ids) and list(a) == q.ids
     with pytest.raises(TypeError):
         a["domain"] = "vision"  # type: ignore[index]
+
+
+def test_a_synonym_that_is_itself_a_choice_is_refused(tmp_path: Path) -> None:
+    from advisor.errors import RuleFileError
+    from advisor.inputs.questions import load_questionnaire
+
+    path = tmp_path / "questions.yaml"
+    path.write_text(
+        "questions:\n  - id: hardware\n    prompt: Hardware?\n    help: Which.\n    type: one\n"
+        "    default: cpu\n    choices:\n      - {value: cpu, label: CPU}\n"
+        "      - {value: nvidia, label: NVIDIA, synonyms: [gpu, CPU]}\n")
+    with pytest.raises(RuleFileError, match="synonym 'CPU' is itself a choice of 'hardware'"):
+        load_questionnaire(path)
+
+
+def test_every_bundled_synonym_suggests_its_own_choice(q) -> None:
+    for question in q.questions:
+        for choice in question.choices:
+            for word in choice.synonyms:
+                assert choice.value in question.meant(word), (question.id, word)

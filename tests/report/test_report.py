@@ -77,3 +77,17 @@ def test_a_model_built_without_the_loaders_still_renders_without_escapes() -> No
         bad = {c for c in shown if c in "\x1b\r" or "\x80" <= c <= "\x9f"}
         assert not bad, (fmt, bad)
         assert "flag" in shown and "over" in shown
+def test_every_report_says_what_the_numbers_mean_beside_the_headline() -> None:
+    rec = recommend({"deployment": ["mobile"], "team_experience": "tensorflow"})
+    assert rec.recommendation == "tensorflow"
+    assert rec.meaning.startswith(f"Confidence {rec.confidence:.0%}: ")
+    text = render(rec, "text", width=120).splitlines()
+    # The panel's top border carries the headline; the sentence opens the panel, wrapped.
+    assert "Recommendation: TensorFlow" in text[0]
+    inside = " ".join(line.strip("│ ") for line in text[1:])
+    assert inside.startswith(rec.meaning + " TensorFlow ")
+    markdown = render(rec, "markdown").splitlines()
+    assert markdown[:3] == ["# Recommendation: TensorFlow", "", rec.meaning]
+    data = json.loads(render(rec, "json"))
+    assert data["meaning"] == rec.meaning
+    assert data["lead_share"] == rec.lead_share and data["robustness"]["level"] == rec.robustness.level

@@ -4,7 +4,7 @@
 
 Uses the bundled rule base (the snapshots pin a small one) and the fake probe runner's sample
 measurements, at 80×24 (what a user of a small terminal sees; the code tab at 120×30).
-The snapshot of flagged measurements stays a test: the README shows the plain measured tab.
+The snapshot of flagged measurements stays a test: docs/app.md shows the plain measured tab.
 """
 
 from __future__ import annotations

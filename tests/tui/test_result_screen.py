@@ -177,3 +177,17 @@ async def test_start_over_and_dialogs_show_their_own_keys() -> None:
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, ResultScreen)
+
+
+async def test_the_headline_says_what_confidence_and_robustness_mean() -> None:
+    app = app_with(answers_path=ANDROID)
+    async with app.run_test(size=SIZE) as pilot:
+        await to_result(pilot)
+        rec = app.screen.rec
+        said = " ".join(shown(app.screen.query_one("#confidence", Static)).split())
+        assert said == rec.meaning
+        assert said.startswith(f"Confidence {rec.confidence:.0%}")
+        await pilot.press("4")
+        await pilot.pause()
+        text = " ".join(shown(app.screen.query_one("#change").query_one(Static)).split())
+        assert "a reweighting scales each criterion's weight by a random 0.75–1.25" in text

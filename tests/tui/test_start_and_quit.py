@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from tui_fakes import MEASUREMENTS, FakeRunner
 from tui_pilots import EXAMPLES, SIZE, app_with, settle, to_question, to_result
 from tui_text import footer_keys, plain
@@ -14,6 +15,7 @@ from tui_text import footer_keys, plain
 from advisor.tui.dialogs import ConfirmModal, ErrorModal
 from advisor.tui.screens import ProbesScreen, QuestionsScreen, ResultScreen, WelcomeScreen
 from advisor.tui.widgets import SizeNotice, TickBox
+from probes.settings import ProbeSettings
 
 ANDROID = EXAMPLES / "android-app.yaml"
 
@@ -27,13 +29,33 @@ async def test_the_welcome_screen_says_what_will_happen() -> None:
     app = app_with()
     async with app.run_test(size=SIZE) as pilot:
         text = _welcome_text(app)
-        assert "measures both frameworks on this machine" in text and "(about 75 s)" in text
+        assert "measures both frameworks on this machine" in text
+        assert f"(about {ProbeSettings().expected_wall_s:.0f} s)" in text
         await pilot.press("m")
         await pilot.pause()
         text = _welcome_text(app)
         assert "measures both frameworks" not in text
         assert "measuring is switched off, so the recommendation rests on the rules alone" in text
         assert not app.session.measure
+
+
+@pytest.mark.parametrize(("domain", "workload"), [(None, "the cnn workload"),
+                                                   ("nlp", "the transformer workload"),
+                                                   ("tabular", "the mlp workload")])
+async def test_the_welcome_screen_names_the_workload_the_domain_will_probe(
+        tmp_path: Path, domain: str | None, workload: str) -> None:
+    answers = tmp_path / "answers.yaml"
+    answers.write_text(f"domain: {domain}\n" if domain else "{}\n")
+    app = app_with(answers_path=answers)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        text = _welcome_text(app)
+        assert text.lower().count(workload) == 1
+        assert f"matches the domain {domain or 'vision'}" in text
+        assert ("CNN" in text) == (domain is None)
+        await pilot.press("m")  # measuring off: the box still says what it would train
+        await pilot.pause()
+        assert f"to train {workload}" in _welcome_text(app)
 
 
 async def test_no_probe_starts_with_measuring_off_and_says_so() -> None:

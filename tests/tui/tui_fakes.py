@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from advisor.tui.runner import ProbeRunCancelled
+from probes.settings import ProbeSettings
 
 
 @dataclass(frozen=True)
@@ -116,7 +117,7 @@ class FakeRunner:
     error: Exception | None = None
     cache: dict[str, Any] | None = None
     hold_after: int | None = None
-    estimate: float | None = 75.0
+    estimate: float | None = ProbeSettings().expected_wall_s
     runs: int = 0
     workloads: list[str] = field(default_factory=list)
     """The workload of each run, in order."""

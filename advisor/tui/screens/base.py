@@ -36,5 +36,7 @@ class AdvisorScreen(Screen[None]):
     def _fit(self, size: Size) -> None:
         self.query_one(SizeNotice).fit(size)
         # Narrow: the footer drops its padding, so that more of its keys fit.
+        narrow = size.width < MIN_SIZE.width
         for footer in self.query(Footer):
-            footer.compact = size.width < MIN_SIZE.width
+            footer.compact = narrow
+        self.refresh_bindings()  # a screen may show fewer words for its keys when narrow

@@ -61,11 +61,12 @@ class ProbesScreen(AdvisorScreen):
     """Runs the probes in a worker thread; never blocks the UI."""
 
     BINDINGS = [
-        Binding("u", "use_cached", "Use earlier run"),
-        Binding("r", "measure", "Measure (again)"),
+        # Short words: at 60 columns the footer must still hold every key of a state.
+        Binding("u", "use_cached", "Use earlier"),
+        Binding("r", "measure", "Measure"),
         Binding("c,escape", "cancel", "Cancel", key_display="c/Esc"),
         Binding("w", "workload", "Workload"),
-        Binding("s", "skip", "Skip probes"),
+        Binding("s", "skip", "Skip"),
         Binding("enter", "continue", "Show result", key_display="Enter"),
         Binding("b", "back", "Back"),
         QUIT,

@@ -5,7 +5,8 @@ from __future__ import annotations
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal
+from textual.geometry import Region
 from textual.widgets import Footer, ProgressBar, RadioSet, SelectionList, Static
 
 from advisor.inputs.questions import NO_TARGET, Question
@@ -18,6 +19,7 @@ from advisor.tui.messages import QuestionsAnswered, WelcomeRequested
 from advisor.tui.screens.base import QUIT, AdvisorScreen
 from advisor.tui.session import Session, answer_label
 from advisor.tui.widgets.choices import ChoiceRadioSet, ChoiceSelectionList, Chosen, Highlighted
+from advisor.tui.widgets.keys import ScreenBody
 from advisor.tui.widgets.preview import RulePreview, rules_list
 
 
@@ -48,7 +50,7 @@ class QuestionsScreen(AdvisorScreen):
 
     def compose(self) -> ComposeResult:
         yield from self.compose_top()
-        with VerticalScroll(id="questions"):
+        with ScreenBody(id="questions"):
             with Horizontal(id="progress-row"):
                 yield Static(id="step")
                 yield ProgressBar(total=len(self.session.questions), show_eta=False,
@@ -121,8 +123,19 @@ class QuestionsScreen(AdvisorScreen):
         note.update(text := self._scan_note(q))
         note.display = bool(text)
         self.refresh_bindings()
-        self.query_one("#choices").focus()
+        # Open at the top, the question's title in view; the highlighted choice is brought into
+        # view when it is announced (``_reveal``), scrolling no further than that needs.
+        self.query_one("#choices").focus(scroll_visible=False)
+        self.query_one("#questions", ScreenBody).scroll_home(animate=False, immediate=True)
         self._preview(session.values[q.id])
+
+    def _reveal(self, value: str) -> None:
+        """Scroll the body, in a terminal too small for it, just enough to show the choice
+        under the cursor (the answer widgets scroll only themselves, and they never need to)."""
+        choices = self.query_one("#choices")
+        row = choices.virtual_region.y + self.question.values.index(value)
+        self.query_one("#questions", ScreenBody).scroll_to_region(
+            Region(0, row, 1, 1), animate=False, immediate=True)
 
     # --- the preview follows the highlight ---------------------------------------------------
 
@@ -138,6 +151,7 @@ class QuestionsScreen(AdvisorScreen):
         q = self.question
         if event.question_id != q.id:
             return  # a late message from the previous question's widget
+        self._reveal(event.value)
         if q.type != "many":
             self._preview(event.value)
             return

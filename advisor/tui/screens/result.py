@@ -39,7 +39,7 @@ from advisor.tui.runner import FRAMEWORKS_SHOWN
 from advisor.tui.screens.base import QUIT, AdvisorScreen
 from advisor.tui.session import ReadFiles, answer_label
 from advisor.tui.widgets.bars import CriterionBars
-from advisor.tui.widgets.keys import ScrollPane
+from advisor.tui.widgets.keys import MIN_SIZE, ScrollPane
 
 Export = Literal["answers", "markdown", "json"]
 _EXPORTS: dict[str, tuple[str, str]] = {
@@ -47,6 +47,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "markdown": ("Export the report (Markdown)", "advisor-report.md"),
     "json": ("Export the report (JSON)", "advisor-report.json"),
 }
+_SAVE = Binding.Group("Save")
 TABS = {
     "overview": "1 Overview",
     "measured": "2 Measured",
@@ -67,6 +68,11 @@ class ResultScreen(AdvisorScreen):
         Binding("a", "export('answers')", "Answers"),
         Binding("m", "export('markdown')", "Markdown"),
         Binding("j", "export('json')", "JSON"),
+        # The same keys, shown as one group ("a m j Save") where the footer is too narrow for
+        # the three words; ``check_action`` lets exactly one of each pair be active.
+        Binding("a", "save('answers')", "Answers", group=_SAVE),
+        Binding("m", "save('markdown')", "Markdown", group=_SAVE),
+        Binding("j", "save('json')", "JSON", group=_SAVE),
         Binding("b", "back", "Change"),
         Binding("r", "start_over", "Restart"),
         QUIT,
@@ -96,7 +102,7 @@ class ResultScreen(AdvisorScreen):
         with Vertical(id="headline", classes=rec.recommendation):
             yield Static(Text(common.headline(rec), style=f"bold {COLORS[rec.recommendation]}"),
                          id="winner")
-            yield Static(common.confidence_line(rec), id="confidence", markup=False)
+            yield Static(rec.meaning, id="confidence", markup=False)
         with TabbedContent(id="tabs"):
             with TabPane(TABS["overview"], id="overview"), ScrollPane():
                 yield Static(self._overview(), classes="explanation")
@@ -205,7 +211,8 @@ class ResultScreen(AdvisorScreen):
 
     def _change(self) -> RenderableType:
         rec = self.rec
-        parts: list[RenderableType] = [Text(common.robustness_line(rec), style="bold"), Text("")]
+        parts: list[RenderableType] = [Text(common.robustness_line(rec), style="bold"),
+                                       Text(common.points_line(rec), style="dim"), Text("")]
         if rec.flips:
             parts.append(Text("One changed answer that would change the recommendation:",
                               style="dim"))
@@ -266,6 +273,14 @@ class ResultScreen(AdvisorScreen):
                 "Start over? Your answers and measurements are forgotten (save them first with "
                 "a).", yes="Start over")):
             self.post_message(StartOverRequested())
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("export", "save"):
+            return (action == "save") == (self.app.size.width < MIN_SIZE.width)
+        return True
+
+    def action_save(self, what: Export) -> None:
+        self.action_export(what)
 
     @work(exclusive=True, group="dialog", exit_on_error=False)
     async def action_export(self, what: Export) -> None:

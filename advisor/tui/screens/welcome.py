@@ -13,10 +13,12 @@ from pathlib import Path
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal
 from textual.widgets import Button, Checkbox, Footer, Static
 
 from advisor.errors import AdvisorError
+from advisor.frameworks import capitalised
+from advisor.knowledge.workloads import describe
 from advisor.report.project import scan_summary
 from advisor.times import local_minute
 from advisor.tui.dialogs import ErrorModal, PathModal, ScanModal, problems_text
@@ -25,12 +27,13 @@ from advisor.tui.scanner import ProjectScanner
 from advisor.tui.screens.base import QUIT, AdvisorScreen
 from advisor.tui.session import Session
 from advisor.tui.widgets.choices import TickBox
-from advisor.tui.widgets.keys import KeyButton
+from advisor.tui.widgets.keys import KeyButton, ScreenBody
 
 
 class WelcomeScreen(AdvisorScreen):
     """Start, load an answers file, and choose whether to measure."""
 
+    AUTO_FOCUS = ""  # focus is chosen once laid out (_open_at_the_top), without scrolling
     BINDINGS = [
         Binding("s", "start", "Start"),
         Binding("l", "load", "Load"),
@@ -61,7 +64,7 @@ class WelcomeScreen(AdvisorScreen):
     def compose(self) -> ComposeResult:
         session = self.session
         yield from self.compose_top()
-        with VerticalScroll(id="welcome"):
+        with ScreenBody(id="welcome"):
             yield Static("TensorFlow or PyTorch?", classes="title")
             yield Static(id="lead", classes="lead", markup=False)
             yield Static(id="measure-heading", classes="heading")
@@ -82,9 +85,20 @@ class WelcomeScreen(AdvisorScreen):
 
     def on_mount(self) -> None:
         self._describe()
-        self.query_one("#start", Button).focus()
+        self.call_after_refresh(self._open_at_the_top)
         if self.scan_first is not None:
             self.scan(self.scan_first, go_on=self.session.complete)
+
+    def _open_at_the_top(self) -> None:
+        """Focus Start; but in a terminal too small for the screen, begin with its title in
+        view and the body focused (↑↓ scroll it, Tab reaches the buttons), not with Start
+        focused out of sight."""
+        body = self.query_one("#welcome", ScreenBody)
+        if body.max_scroll_y > 0:
+            body.focus(scroll_visible=False)
+            body.scroll_home(animate=False, immediate=True)
+        else:
+            self.query_one("#start", Button).focus(scroll_visible=False)
 
     def _describe(self) -> None:
         """Say what will happen, as the session stands now."""
@@ -100,16 +114,16 @@ class WelcomeScreen(AdvisorScreen):
         elif session.measure:
             does = "weighs {r} sourced rules, measures both frameworks on this machine,"
             heading = "What it measures"
-            text = ("The same small CNN is trained in PyTorch and in TensorFlow, each in its own "
-                    "worker process: training throughput, inference latency, import time and "
-                    f"peak memory{self.about}. Measured criteria never outweigh the project's "
-                    "own facts.")
+            text = (f"{capitalised(describe(session.workload))} is trained in PyTorch and in "
+                    f"TensorFlow, each in its own worker process ({self._why_workload()}): "
+                    "training throughput, inference latency, import time and peak memory"
+                    f"{self.about}. Measured criteria never outweigh the project's own facts.")
         else:
             does = "weighs {r} sourced rules"
             heading = "What it measures"
             text = ("Nothing: measuring is switched off, so the recommendation rests on the rules "
-                    "alone. Tick the box (m) to train the same small CNN in both frameworks on "
-                    f"this machine{self.about}.")
+                    f"alone. Tick the box (m) to train {describe(session.workload)} in both "
+                    f"frameworks on this machine{self.about}.")
         self.query_one("#lead", Static).update(
             f"Answer {n_questions} short questions about your project. The advisor "
             + does.format(r=n_rules)
@@ -123,6 +137,16 @@ class WelcomeScreen(AdvisorScreen):
             first, *rest = scan_summary(session.scan)
             scan_text.update(" ".join([first[0].upper() + first[1:] + ".", *rest])
                              + " Each proposed answer is marked on its question (e: why).")
+
+    def _why_workload(self) -> str:
+        domain = self.session.values.get("domain")
+        if self.session.workload_choice is not None:
+            return "your choice"
+        return f"it matches the domain {domain}; another domain picks its own"
+
+    def on_screen_resume(self) -> None:
+        super().on_screen_resume()
+        self._describe()  # the answers, and so the workload, may have changed meanwhile
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "toggle_measure":

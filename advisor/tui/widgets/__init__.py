@@ -19,6 +19,7 @@ _WHERE = {
     "FrameworkProgress": "progress",
     "FrameworkState": "progress",
     "KeyButton": "keys",
+    "ScreenBody": "keys",
     "ScrollPane": "keys",
     "SizeNotice": "keys",
     "RulePreview": "preview",
@@ -33,6 +34,7 @@ __all__ = [
     "Highlighted",
     "KeyButton",
     "RulePreview",
+    "ScreenBody",
     "ScrollPane",
     "SizeNotice",
     "TickBox",
@@ -47,7 +49,7 @@ if TYPE_CHECKING:  # pragma: no cover
         Highlighted,
         TickBox,
     )
-    from advisor.tui.widgets.keys import KeyButton, ScrollPane, SizeNotice
+    from advisor.tui.widgets.keys import KeyButton, ScreenBody, ScrollPane, SizeNotice
     from advisor.tui.widgets.preview import RulePreview
     from advisor.tui.widgets.progress import FrameworkProgress, FrameworkState
 

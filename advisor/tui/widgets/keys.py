@@ -1,5 +1,5 @@
-"""Widgets whose keys show in the footer while they have focus: a scrolling pane, a button,
-a notice for terminals smaller than the app is laid out for."""
+"""Widgets whose keys show in the footer while they have focus: a scrolling pane, a screen's
+scrolling body, a button, a notice for terminals smaller than the app is laid out for."""
 
 from __future__ import annotations
 
@@ -16,6 +16,19 @@ class ScrollPane(VerticalScroll, can_focus=True):
     """A focusable pane that scrolls with ↑↓, PgUp/PgDn, Home and End, and says so."""
 
     BINDINGS = [Binding("down", "scroll_down", "Scroll", key_display="↑↓ PgDn")]
+
+
+class ScreenBody(ScrollPane):
+    """A screen's body: it scrolls only in a terminal too small for it, so it is a focus stop
+    only then (elsewhere Tab would land on something that shows no sign of having focus), and
+    a visible one (see app.tcss)."""
+
+    def allow_focus(self) -> bool:
+        return self.max_scroll_y > 0
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Its "Scroll" key shows in the footer (for a focused child too) only where it scrolls.
+        return self.max_scroll_y > 0 if action == "scroll_down" else True
 
 
 class KeyButton(Button):
