@@ -90,4 +90,5 @@ def test_every_report_says_what_the_numbers_mean_beside_the_headline() -> None:
     assert markdown[:3] == ["# Recommendation: TensorFlow", "", rec.meaning]
     data = json.loads(render(rec, "json"))
     assert data["meaning"] == rec.meaning
-    assert data["lead_share"] == rec.lead_share and data["robustness"]["level"] == rec.robustness.level
+    assert data["lead_share"] == rec.lead_share
+    assert data["robustness"]["level"] == rec.robustness.level
