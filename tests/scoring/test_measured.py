@@ -170,7 +170,8 @@ def test_a_framework_not_measured_on_a_busy_machine_scores_nothing_and_says_so()
     """The probe reports a busy machine's framework as failed (so that readers of schema 1
     that know nothing of ``disturbance`` do not score it either), with the reason."""
     data = measurements((0.09, 0.05, 0.17), (1.0, 0.9, 1.1)).to_dict()  # type: ignore[attr-defined]
-    busy = "not measured: the machine was busy (other processes used 67% of a core during 7 of 8 windows)"
+    busy = ("not measured: the machine was busy (other processes used 67% of a core during 7 "
+            "of 8 windows)")
     data["frameworks"]["pytorch"] = {
         "status": "failed", "message": busy,
         "disturbance": {"windows": 8, "disturbed": 7, "others_cores": 0.67, "busy": True},
