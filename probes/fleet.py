@@ -148,9 +148,10 @@ class Fleet:
 
     def _new_process(self, wr: WorkerRecord, process: int, threads: int, env: dict[str, str],
                      log: Path) -> Worker:  # fmt: skip
+        name = wr.engine or wr.framework
         return Worker.spawn(
-            wr.framework, threads, self.launcher, {**env, **wr.state.env},
-            log / f"{wr.framework}-{wr.state.name}-{process}.log",
+            name, threads, self.launcher, {**env, **wr.env, **wr.state.env},
+            log / f"{name}-{wr.state.name}-{process}.log",
         )  # fmt: skip
 
     def spawn(self, wr: WorkerRecord, threads: int, env: dict[str, str], log: Path) -> bool:

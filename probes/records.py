@@ -80,6 +80,12 @@ class WorkerRecord:
     framework: str
     state: RuntimeState
     process: int = 1
+    engine: str = ""
+    """What the launcher starts (``--framework``), when it is not ``framework`` itself: a kind
+    of worker that belongs to a framework's record but runs other code."""
+    env: dict[str, str] = field(default_factory=dict)
+    """What this kind of worker needs in its environment (KERAS_BACKEND, say): part of the
+    path, not a tuned setting, so it never counts as one."""
     status: str = "ok"
     message: str = ""
     worker: Worker | None = None

@@ -184,6 +184,11 @@ class Runner:
                 timed_s += time.monotonic() - t
                 self._matmul()  # a peak is a timed figure: before the next processes import
                 if legs > 1 and bundle is not None and self._slots():
+                    # The tuned processes have nothing left to do: their memory goes before
+                    # the next processes import beside the out-of-the-box ones' checks.
+                    for wr in self.fleet.alive():
+                        if wr.state.tuned and wr.worker is not None:
+                            wr.worker.kill()
                     self._fresh = self.fleet.start_next(threads, env, folder)
                 self._close()
         self.info.timed_s = timed_s
@@ -309,10 +314,7 @@ class Runner:
             round_start, in_windows = time.monotonic(), 0.0
             for p in round_order(live, first + r):
                 if p.ok and self.fleet.worker_of(p).alive:
-                    t = time.monotonic()
-                    self._window(p, first + r, sized_s)
-                    in_windows += time.monotonic() - t
-                    self.fleet.sleep(GAP_S)
+                    in_windows += self._window(p, first + r, sized_s)
             between_s = time.monotonic() - round_start - in_windows
             r += 1
         self.info.rounds += r
@@ -331,18 +333,27 @@ class Runner:
         return self.sampler.snapshot([w.worker.pid for w in self.fleet.alive()
                                       if w.worker is not None])  # fmt: skip
 
-    def _timed(self, wr: WorkerRecord, op: str, p: PathRecord, *, at_least: float = 0.0,
-               **args: Any) -> tuple[dict | None, tuple[Snapshot, Snapshot]]:  # fmt: skip
-        """One timed command, and what the machine's counters read around it."""
+    def _timed(self, wr: WorkerRecord, op: str, p: PathRecord, gap_s: float, *,
+               at_least: float = 0.0, **args: Any
+               ) -> tuple[dict | None, tuple[Snapshot, Snapshot], float]:  # fmt: skip
+        """One timed command and the gap after it; what the machine's counters read around
+        both, and the seconds the command took. The gap belongs to what is sampled: the
+        probe's processes are idle in it, so a neighbour shows all the more plainly, and a
+        window too short for the kernel's ticks still gets a verdict."""
         before = self._snapshot()
+        t = time.monotonic()
         reply = self.fleet.call(wr, op, p, at_least=at_least, **args)
-        return reply, (before, self._snapshot())
+        inside_s = time.monotonic() - t
+        self.fleet.sleep(gap_s)
+        return reply, (before, self._snapshot()), inside_s
 
     def _disturbed(self, around: tuple[Snapshot, Snapshot]) -> bool:
         load = between(*around)
         return load is not None and load.cores > self.info.busy_limit_cores
 
-    def _window(self, p: PathRecord, r: int, window_s: float) -> None:
+    def _window(self, p: PathRecord, r: int, window_s: float) -> float:
+        """Times one window of ``p`` in round ``r``, then the gap; returns the seconds the
+        window's command took."""
         wr = self.fleet.worker_of(p)
         # Sized from the path's latest step time, so a machine that slows down mid-run
         # stretches at most one window per path, not the budget; and net of the path's
@@ -350,12 +361,12 @@ class Runner:
         # rounds take the time the budget planned for them.
         p.steps = self._steps_for(p, window_s)
         others = [w.worker.pid for w in self.fleet.alive() if w is not wr and w.worker is not None]
-        t = time.monotonic()
-        reply, around = self._timed(wr, "window", p, at_least=30 + 20 * p.steps * p.step_s,
-                                    path=p.path, steps=p.steps)  # fmt: skip
+        reply, around, inside_s = self._timed(wr, "window", p, GAP_S,
+                                              at_least=30 + 20 * p.steps * p.step_s,
+                                              path=p.path, steps=p.steps)  # fmt: skip
         if reply is None:
-            return
-        p.overhead_s = max(0.0, time.monotonic() - t - reply["elapsed_s"])
+            return inside_s
+        p.overhead_s = max(0.0, inside_s - reply["elapsed_s"])
         p.step_s = reply["elapsed_s"] / p.steps
         rate = reply["samples"] / reply["elapsed_s"]
         p.windows[r], p.process[r] = rate, wr.process
@@ -369,6 +380,7 @@ class Runner:
         if others and idle is not None:  # every idle worker's CPU time was readable
             p.idle_cpu.append(idle / reply["elapsed_s"])
         self.fleet.emit(p.framework, "training", rate, message=said, path=p.path)
+        return inside_s
 
     def _precise_enough(self) -> bool:
         """The headline ratios (or, with one framework, its windows) within ±5 % from the
@@ -427,13 +439,12 @@ class Runner:
         # Sized by the mean call, not the median: a heavy tail is what makes a latency
         # window overrun.
         calls = int(min(5000, max(5, window_s / p.warm["call_s"])))
-        reply, around = self._timed(wr, "latency", p, path=p.path, calls=calls)
+        reply, around, _ = self._timed(wr, "latency", p, INFER_GAP_S, path=p.path, calls=calls)
         if reply:
             p.latency_ms[r] = reply["ms"]
             p.warm["call_s"] = sum(reply["ms"]) / len(reply["ms"]) / 1000
             if self._disturbed(around):
                 p.infer_disturbed.add(r)
-        self.fleet.sleep(INFER_GAP_S)
 
     def _batch_window(self, p: PathRecord, r: int, window_s: float) -> None:
         wr = self.fleet.worker_of(p)
@@ -442,13 +453,13 @@ class Runner:
         self.fleet.emit(p.framework, "inference",
                        message=f"{p.label}: batch {self.workload.infer_batch}", path=p.path)
         batches = int(min(1000, max(1, window_s / p.warm["batch_s"])))
-        reply, around = self._timed(wr, "throughput", p, path=p.path, batches=batches)
+        reply, around, _ = self._timed(wr, "throughput", p, INFER_GAP_S, path=p.path,
+                                       batches=batches)  # fmt: skip
         if reply:
             p.infer[r] = reply["samples"] / reply["elapsed_s"]
             p.warm["batch_s"] = reply["elapsed_s"] / batches
             if self._disturbed(around):
                 p.infer_disturbed.add(r)
-        self.fleet.sleep(INFER_GAP_S)
 
     def _matmul(self) -> None:
         """The fp32 matmul peak, in each framework's first process after its timed windows."""
