@@ -46,7 +46,7 @@ def main() -> None:
     print(machine_line())
     tuned = any(v.startswith(("MALLOC_", "LD_PRELOAD")) for v in args.setting)
     term = pair_sd((args.framework, tuned), (args.framework, tuned))
-    covered, covered_windows, widths = 0, 0, []
+    covered, covered_windows, widths, busy = 0, 0, [], []
     for i in range(args.runs):
         settings = ProbeSettings(quick=True, budget_s=args.budget, seed=i,
                                  processes=args.processes)  # fmt: skip
@@ -56,8 +56,11 @@ def main() -> None:
                 for fw in ("pytorch", "tensorflow"))  # fmt: skip
         windows_only = paired_by_round(a.clean, b.clean)
         est = paired(a, b)  # the probe's own interval
-        assert est is not None and est.ci95 is not None, "a run without paired windows"
-        assert windows_only is not None and windows_only.ci95 is not None
+        if est is None or est.ci95 is None or windows_only is None or windows_only.ci95 is None:
+            busy.append(i + 1)
+            print(f"run {i + 1:2d}: fewer than two undisturbed pairs ({len(a.disturbed)} and "
+                  f"{len(b.disturbed)} windows disturbed); left out", flush=True)  # fmt: skip
+            continue
         lo, hi = est.ci95
         covered += lo <= 1.0 <= hi
         covered_windows += windows_only.ci95[0] <= 1.0 <= windows_only.ci95[1]
@@ -66,11 +69,16 @@ def main() -> None:
               f"{est.pairs} pairs, contains 1: {lo <= 1.0 <= hi}, wall {wall:.1f} s, "
               f"load {os.getloadavg()[0]:.2f}",
               flush=True)  # fmt: skip
+    runs = args.runs - len(busy)
+    if not widths:
+        print("no run had two undisturbed pairs: measure on a quieter machine")
+        return
     widths.sort()
     half = widths[len(widths) // 2]
     print(f"the probe's interval (one process's term {term:.3f}) contained 1 in "
-          f"{covered}/{args.runs} runs ({covered / args.runs:.0%}), median half-width "
-          f"{half:.1%}; the windows' t-interval alone in {covered_windows}/{args.runs}")
+          f"{covered}/{runs} runs ({covered / runs:.0%}), median half-width "
+          f"{half:.1%}; the windows' t-interval alone in {covered_windows}/{runs}"
+          + (f"; {len(busy)} run(s) left out, disturbed" if busy else ""))
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """Wall time of whole probe runs (imports included) and how closely --budget is honoured.
 
-    python bench/probe_wall.py [--repeats N]
+    python bench/probe_wall.py [--repeats N] [--only default quick ...]
 
 Targets: a default run <= 75 s (aim 60 s) for every workload, --quick <= 30 s, timed phases
 within 10 % of --budget from 10 s up. Without --budget a run aims at a wall-clock target and
@@ -31,11 +31,17 @@ CASES = [
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeats", type=int, default=1)
+    parser.add_argument("--only", nargs="+", metavar="CASE",
+                        choices=[name.lstrip("-") for name, _ in CASES],
+                        help="measure only these cases (as printed, without leading dashes: "
+                        "default, quick, 'budget 10', 'rnn --quick', ...)")
     args = parser.parse_args()
     print(machine_line())
     print(f"{'case':20s} {'wall s':>8s} {'timed s':>8s} {'budget s':>8s} {'timed/budget':>12s}"
           f" {'restart s':>9s} {'estimate':>8s}  stopped")  # fmt: skip
     for name, settings in CASES:
+        if args.only and name.lstrip("-") not in args.only:
+            continue
         walls, timed, stopped, budgets, restarts, estimates = [], [], [], [], [], []
         for _ in range(args.repeats):
             result, wall, _ = timed_run(settings)

@@ -169,10 +169,11 @@ class Fleet:
         reported), while the processes they replace finish their checks; keyed by the index
         of the worker in ``workers()``. ``take_over`` puts them in place."""
         fresh: dict[int, Worker | WorkerFailure] = {}
+        # No cancel check in here: a cancel between two spawns would leave the first ones
+        # unowned; the next command notices it, and the runner kills what was started.
         for i, wr in enumerate(self.workers()):
             if not wr.alive:
                 continue
-            self.check_cancel()
             try:
                 fresh[i] = self._new_process(wr, wr.process + 1, threads, env, log)
             except WorkerFailure as failure:

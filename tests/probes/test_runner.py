@@ -11,6 +11,7 @@ import threading
 import time
 from pathlib import Path
 
+import psutil
 import pytest
 from probe_fakes import FAKE_WORKER, FakeSampler
 
@@ -402,3 +403,23 @@ def test_each_framework_trains_in_two_processes_and_says_how_far_apart(run_fake)
     # the between-process term of two processes: 1/sqrt(2) of one's, at least
     one = run_fake(processes=1)["ratios"]["train"]
     assert train["process_sd"] <= one["process_sd"]
+
+
+def test_a_cancel_while_the_second_processes_start_leaves_no_worker_behind(run_fake,
+                                                                           tmp_path) -> None:
+    pidfile = tmp_path / "pids"
+    cancel = threading.Event()
+
+    class CancelAtTheSecondProcesses(list):
+        def append(self, event) -> None:
+            if event.phase == "importing" and event.process == 2:
+                cancel.set()
+            super().append(event)
+
+    with pytest.raises(ProbeCancelled):
+        run_fake({"pytorch": "slow-import", "tensorflow": "slow-import"}, cancel=cancel,
+                 pidfile=pidfile, events=CancelAtTheSecondProcesses())  # fmt: skip
+    pids = [int(p) for p in pidfile.read_text().split()]
+    assert len(pids) >= 4 and not any(_alive(p) for p in pids)
+    # The second processes may be killed before they could write their pid: none is left.
+    assert psutil.Process().children(recursive=True) == []
