@@ -140,7 +140,8 @@ class Runner:
             info=self.info,
         )
         for rec in self.records.values():
-            self.fleet.emit(rec.framework, "done" if rec.ok else rec.status, message=rec.message)
+            phase = "done" if rec.ok else "busy" if rec.busy else rec.status
+            self.fleet.emit(rec.framework, phase, message=rec.message)
         return result
 
     @staticmethod

@@ -170,7 +170,7 @@ class ProbeEvent:
 
     framework: str
     phase: str  # importing, building, equivalence, warm-up, training, inference, accuracy,
-    #             done, failed, skipped
+    #             done, failed, skipped, busy (not measured: the machine was busy)
     windows_done: int
     windows_planned: int
     samples_per_s: float | None

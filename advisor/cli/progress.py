@@ -32,6 +32,7 @@ _PHASE_STYLE = {
     "timeout": "red",
     "not_installed": "yellow",
     "skipped": "yellow",
+    "busy": "yellow",
 }
 
 

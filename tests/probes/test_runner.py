@@ -365,6 +365,7 @@ def test_a_busy_machine_leaves_no_figure_to_score(run_fake) -> None:
     said = [e.message for e in events if e.phase == "training"]
     assert said and all("disturbed: others used 100% of a core; left out" in x for x in said)
     assert events[-1].disturbed == events[-1].windows_done
+    assert [e.phase for e in events[-2:]] == ["busy", "busy"]  # what the displays show
 
 
 def test_a_disturbed_window_is_left_out_with_its_pair(run_fake) -> None:
