@@ -39,6 +39,18 @@ pytestmark = [
 QUICK = ProbeSettings(budget_s=6, quick=True)
 
 
+def busy(entry: dict) -> bool:
+    """The probe reported this framework not measured because the machine was busy: on a
+    shared machine (this one, a CI runner) that is the right answer, not a failure."""
+    return bool((entry.get("disturbance") or {}).get("busy"))
+
+
+def measured_or_busy(fw: str, entry: dict) -> None:
+    assert entry["status"] == "ok" or busy(entry), (fw, entry["message"])
+    if busy(entry):
+        assert entry["message"].startswith("not measured: the machine was busy"), entry
+
+
 @dataclass
 class Run:
     result: dict
@@ -80,10 +92,9 @@ def test_both_frameworks_measured_and_equivalent(quiet_run: Run) -> None:
     assert eq["params"] == {"pytorch": 693_962, "tensorflow": 693_962}
     assert eq["max_abs_logit_diff"] <= 1e-4
     threads = cpu_budget().threads
-    busy = [fw for fw, e in result["frameworks"].items()
-            if (e.get("disturbance") or {}).get("busy")]  # fmt: skip
-    if busy:  # a machine shared with other jobs: what the probe must then say is that
-        pytest.skip(f"the machine was busy: {', '.join(busy)} not measured, as it must be")
+    crowded = [fw for fw, e in result["frameworks"].items() if busy(e)]
+    if crowded:  # a machine shared with other jobs: what the probe must then say is that
+        pytest.skip(f"the machine was busy: {', '.join(crowded)} not measured, as it must be")
     for fw, entry in result["frameworks"].items():
         assert entry["status"] == "ok", (fw, entry["message"])
         assert entry["accuracy"] >= 0.80 and entry["quality"]["steps"] >= 40
@@ -167,9 +178,11 @@ def test_beside_a_busy_neighbour_a_framework_is_measured_truly_or_not_at_all(
 @pytest.mark.parametrize("workload", ["transformer", "rnn", "mlp"])
 def test_every_workload_is_the_same_model_and_learns(workload: str) -> None:
     """Each workload at the floor budget: equal parameter counts, outputs of the shared initial
-    weights equal across the two processes, and the held-out check passed in both."""
+    weights equal across the two processes, and the held-out check passed in both (one
+    process each: the process turns are the CNN tests' business, and these stay short)."""
     spec = WORKLOADS[workload]
-    result = run_probes(ProbeSettings(budget_s=6, quick=True, workloads=(workload,)))
+    result = run_probes(ProbeSettings(budget_s=6, quick=True, workloads=(workload,),
+                                      processes=1))  # fmt: skip
     parse_measurements(result)
     assert result["workload"] == workload and set(result["workloads"]) == {workload}
     eq = result["equivalence"]
@@ -177,12 +190,13 @@ def test_every_workload_is_the_same_model_and_learns(workload: str) -> None:
     assert eq["params"] == {"pytorch": spec.params, "tensorflow": spec.params}
     assert eq["max_abs_logit_diff"] <= 1e-4
     for fw, entry in result["frameworks"].items():
-        assert entry["status"] == "ok", (fw, entry["message"])
-        quality = entry["quality"]
+        measured_or_busy(fw, entry)
+        quality = entry["quality"]  # the check runs however busy the machine was
         assert quality["metric"] == spec.metric and spec.passes(quality["value"]), (fw, quality)
         assert quality["steps"] >= spec.min_steps
-        assert entry["train_samples_per_s"] is not None or entry["flags"]
-    assert result["ratios"]["train"]["estimate"] > 0
+        assert busy(entry) or entry["train_samples_per_s"] is not None or entry["flags"]
+    if not any(busy(e) for e in result["frameworks"].values()):
+        assert result["ratios"]["train"]["estimate"] > 0
 
 
 @pytest.mark.timeout(90)
@@ -190,10 +204,10 @@ def test_torch_compile_without_a_compiler_is_skipped(monkeypatch) -> None:
     monkeypatch.setenv("PATH", "/nonexistent")  # the worker itself starts by absolute path
     monkeypatch.delenv("CXX", raising=False)
     result = run_probes(ProbeSettings(budget_s=6, quick=True, frameworks=("pytorch",),
-                                      compiled=True))  # fmt: skip
+                                      compiled=True, processes=1))  # fmt: skip
     parse_measurements(result)
     torch = result["frameworks"]["pytorch"]
-    assert torch["status"] == "ok", torch["message"]
+    measured_or_busy("pytorch", torch)
     variant = torch["variants"]["torch-compile"]
     assert variant["status"] == "not_installed"
     assert "no C++ compiler" in variant["message"]
@@ -230,6 +244,7 @@ def test_a_worker_killed_mid_run_leaves_a_report(tmp_path: Path) -> None:
     parse_measurements(result)
     tf, torch = result["frameworks"]["tensorflow"], result["frameworks"]["pytorch"]
     assert tf["status"] == "failed" and "SIGKILL" in tf["message"]
-    assert torch["status"] == "ok" and torch["train_samples_per_s"]["windows"] >= 2
+    measured_or_busy("pytorch", torch)
+    assert busy(torch) or torch["train_samples_per_s"]["windows"] >= 2
     assert all(r["estimate"] is None for r in result["ratios"].values())
     assert "advisor: tensorflow not measured (failed)" in stderr

@@ -37,7 +37,8 @@ async def test_both_frameworks_measured_live_through_the_app() -> None:
         assert screen.state == "finished", screen.query_one("#probe-status").content
         for fw in ("pytorch", "tensorflow"):
             row = screen.query_one(f"#fw-{fw}", FrameworkProgress)
-            assert row.state.phase in ("done", "skipped"), (fw, row.state)
+            # busy: not measured because other jobs used the CPUs, as on a shared machine
+            assert row.state.phase in ("done", "skipped", "busy"), (fw, row.state)
             assert len(phases[fw]) >= 2, f"{fw}: the progress never moved ({phases[fw]})"
         await pilot.press("enter")
         await pilot.pause()
