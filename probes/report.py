@@ -280,8 +280,10 @@ def framework_entry(
         for p in others:
             shared = {k: entry[k] for k in ("version", "device", "threads", "params")}
             busy = p.busy and p.ok
+            # A missing tool stays missing whatever became of the framework's run.
+            kept = rec.ok or p.status == "not_installed"
             variant = {
-                "status": "failed" if busy else p.status if rec.ok else rec.status,
+                "status": "failed" if busy else p.status if kept else rec.status,
                 "message": busy_message(p) if busy else p.message,
                 **shared,
                 **(_path_fields(p, peak_gflops, info.workload, info.busy_limit_cores) if p.warm
