@@ -22,7 +22,8 @@ pytestmark = [pytest.mark.probe, pytest.mark.timeout(240)]
 async def test_both_frameworks_measured_live_through_the_app() -> None:
     from probes import BUDGET_FLOOR_S, ProbeSettings
 
-    settings = ProbeSettings(budget_s=BUDGET_FLOOR_S, quick=True)
+    # One process each: the app's lifecycle is the point here, and the test stays short.
+    settings = ProbeSettings(budget_s=BUDGET_FLOOR_S, quick=True, processes=1)
     app = app_with(ProbesAdapter(), probe_settings=settings)  # type: ignore[arg-type]
     phases: dict[str, set[str]] = {"pytorch": set(), "tensorflow": set()}
     async with app.run_test(size=SIZE) as pilot:
