@@ -13,7 +13,9 @@ cycles of those per-cycle ratios.
 Targets (issue "measure what a user's own training script gets"): per framework the probe
 within 10 % of the plain script (goal 5 %), and the probe's ratio on the same side of 1
 whenever the plain scripts' gap exceeds 10 %; the tuned states against the same scripts run
-under the same setting.
+under the same setting; and (issue 19) each probe's tuned-speedup interval covering the
+plain scripts' median speedup, for both frameworks. A probe that reports a framework not
+measured (a busy machine) is listed and left out of the summary.
 
     python bench/probe_accuracy.py [--cycles 3] [--seconds 30] [--workload cnn] [--json FILE]
     python bench/probe_accuracy.py --combine run1.json run2.json   # the cycles of both, summarised
@@ -87,12 +89,25 @@ def figures(result: dict) -> dict[str, float | None]:
                 return s["train_samples_per_s"]["median"]
         return None
 
+    def speedup(name: str) -> list[float] | None:
+        """The tuned state's speedup of the primary path: estimate, low, high."""
+        for s in fw[name].get("sensitivity", []):
+            sp = s.get("speedup")
+            if s["applies"] == "training" and s["status"] == "ok" and sp and sp.get("ci95"):
+                return [sp["estimate"], *sp["ci95"]]
+        return None
+
+    measured = all(fw[name]["status"] == "ok" for name in ("pytorch", "tensorflow"))
     return {
-        "pytorch": fw["pytorch"]["train_samples_per_s"]["median"],
-        "tensorflow": fw["tensorflow"]["train_samples_per_s"]["median"],
+        "measured": measured,
+        "why": "; ".join(f"{n}: {e['message']}" for n, e in fw.items() if e["status"] != "ok"),
+        "pytorch": fw["pytorch"]["train_samples_per_s"]["median"] if measured else None,
+        "tensorflow": fw["tensorflow"]["train_samples_per_s"]["median"] if measured else None,
         "ratio": ratios["train"]["estimate"],
         "pytorch_tuned": tuned("pytorch"),
         "tensorflow_tuned": tuned("tensorflow"),
+        "pytorch_speedup": speedup("pytorch"),
+        "tensorflow_speedup": speedup("tensorflow"),
         "wall_s": result["_wall_s"],
     }
 
@@ -113,6 +128,10 @@ def pooled(cycles: list[dict], fw: str, key: str = "") -> dict[str, Any]:
     rng = random.Random(0)
     boot = sorted(ratio([rng.choice(cycles) for _ in cycles]) for _ in range(2000))
     return {"estimate": ratio(cycles), "ci95": [boot[49], boot[1949]]}
+
+
+def _speedup(s: list[float] | None) -> str:
+    return "–" if s is None else f"{s[0]:.2f}x [{s[1]:.2f}, {s[2]:.2f}]"
 
 
 def run(args: argparse.Namespace) -> list[dict]:
@@ -136,10 +155,16 @@ def run(args: argparse.Namespace) -> list[dict]:
             for into, value in zip((got, busy), plain(fw), strict=True):
                 into[fw].append(value)
         f = figures(probe(args.workload))
-        print(f"  probe {c + 1}: pytorch {f['pytorch']:,.0f}, tensorflow {f['tensorflow']:,.0f}, "
-              f"ratio {f['ratio']:.3f}, tuned {f['pytorch_tuned'] or 0:,.0f} / "
-              f"{f['tensorflow_tuned'] or 0:,.0f}, wall {f['wall_s']:.1f} s (load {load():.2f})",
-              flush=True)  # fmt: skip
+        if not f["measured"]:
+            print(f"  probe {c + 1}: not measured ({f['why']}), wall {f['wall_s']:.1f} s; this "
+                  "cycle is left out of the summary", flush=True)  # fmt: skip
+        else:
+            print(f"  probe {c + 1}: pytorch {f['pytorch']:,.0f}, tensorflow "
+                  f"{f['tensorflow']:,.0f}, ratio {f['ratio']:.3f}, tuned "
+                  f"{f['pytorch_tuned'] or 0:,.0f} / {f['tensorflow_tuned'] or 0:,.0f}, "
+                  f"speedups {_speedup(f['pytorch_speedup'])} / "
+                  f"{_speedup(f['tensorflow_speedup'])}, wall {f['wall_s']:.1f} s "
+                  f"(load {load():.2f})", flush=True)  # fmt: skip
         for fw in (b, a):
             for into, value in zip((got, busy), plain(fw), strict=True):
                 into[fw].append(value)
@@ -148,9 +173,31 @@ def run(args: argparse.Namespace) -> list[dict]:
     return cycles
 
 
+def tuned_speedups(cycles: list[dict], rows: dict[str, dict[str, Any]]) -> None:
+    """Each probe's tuned-speedup interval against the plain scripts' median speedup (the
+    median over cycles of tuned plain ÷ the cycle's out-of-the-box plain): the advice must
+    be true within its interval."""
+    for fw, row in rows.items():
+        truth = row["plain_speedup"]
+        intervals = [c["probe"].get(f"{fw}_speedup") for c in cycles]
+        measured = [i for i in intervals if i]
+        covering = sum(lo <= truth <= hi for _, lo, hi in measured)
+        listed = ", ".join(f"{e:.2f} [{lo:.2f}, {hi:.2f}]" for e, lo, hi in measured)
+        print(f"  {fw:10s} tuned speedup: plain scripts' median {truth:.3f}x; the probes' "
+              f"intervals cover it in {covering} of {len(measured)} (target: all): {listed}")
+        row["speedup_covered"] = [covering, len(measured)]
+
+
 def summarise(cycles: list[dict], threads: int) -> dict[str, Any]:
     frameworks = ["pytorch", "tensorflow"]
     med = statistics.median
+    left_out = [c for c in cycles if not c["probe"].get("measured", True)]
+    cycles = [c for c in cycles if c["probe"].get("measured", True)]
+    if left_out:
+        print(f"\n{len(left_out)} cycle(s) left out: the probe did not measure both frameworks")
+    if not cycles:
+        print("no cycle to summarise")
+        return {}
     rows: dict[str, dict[str, Any]] = {}
     for fw in frameworks:
         plain_fw = [med(c["plain"][fw]) for c in cycles]
@@ -206,6 +253,7 @@ def summarise(cycles: list[dict], threads: int) -> dict[str, Any]:
         f"  ratio pytorch/tensorflow: plain {plain_ratio:.3f}, probe {probe_ratio:.3f}, "
         f"same side of 1 (or plain gap <= 10 %): {same_side}"
     )
+    tuned_speedups(cycles, rows)
     walls = ", ".join(f"{c['probe']['wall_s']:.1f}" for c in cycles)
     print(f"  probe wall: {walls} s")
     return {"rows": rows, "plain_ratio": plain_ratio, "probe_ratio": probe_ratio}

@@ -11,7 +11,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from probes.cache import data_cache_dir, unusable
@@ -81,12 +81,17 @@ class Fleet:
     ) -> None:
         if self.on_event is None:
             return
-        paths = [p for w in self.records[fw].workers for p in w.paths]
-        done = sum(len(p.windows) for p in paths)
-        timed = sum(1 for p in paths if p.windows or (p.ok and p.warm))
-        planned = self.info.rounds_planned * timed
-        self.on_event(ProbeEvent(fw, phase, done, planned, samples_per_s, message, path,
-                                 self.info.workload))  # fmt: skip
+        rec = self.records[fw]
+        # Counted from the plan: the framework's timed paths, each timed once per round.
+        timed = rec.timed_paths
+        self.on_event(ProbeEvent(
+            fw, phase, sum(len(p.windows) for p in timed), self.info.rounds_planned * len(timed),
+            samples_per_s, message, path, self.info.workload,
+            paths=tuple(p.label for p in timed), round=self.info.round,
+            rounds_planned=self.info.rounds_planned, process=rec.process,
+            processes=self.info.processes_planned,
+            disturbed=sum(len(p.disturbed) for p in timed),
+        ))  # fmt: skip
 
     def workers(self) -> Iterator[WorkerRecord]:
         for rec in self.records.values():
@@ -124,7 +129,8 @@ class Fleet:
                 self.timeout(kind or op or "hello", at_least),
                 should_stop=self.stop_requested,
                 on_event=lambda m: self.emit(
-                    wr.framework, str(m.get("phase", "")), message=str(m.get("message", ""))
+                    wr.framework, str(m.get("phase", "")), message=str(m.get("message", "")),
+                    path=slot.path if slot is not None else "",
                 ),
                 **args,
             )
@@ -140,17 +146,67 @@ class Fleet:
             self.fail(wr, failure)
             return None
 
+    def _new_process(self, wr: WorkerRecord, process: int, threads: int, env: dict[str, str],
+                     log: Path) -> Worker:  # fmt: skip
+        name = wr.engine or wr.framework
+        # Signals wait until the caller keeps the worker where kill_all finds it.
+        with signals_held():
+            return Worker.spawn(
+                name, threads, self.launcher, {**env, **wr.env, **wr.state.env},
+                log / f"{name}-{wr.state.name}-{process}.log",
+            )  # fmt: skip
+
     def spawn(self, wr: WorkerRecord, threads: int, env: dict[str, str], log: Path) -> bool:
         try:
-            with signals_held():  # until the worker is kept, where kill_all finds it
-                wr.worker = Worker.spawn(
-                    wr.framework, threads, self.launcher, {**env, **wr.state.env},
-                    log / f"{wr.framework}-{wr.state.name}.log",
-                )  # fmt: skip
+            wr.worker = self._new_process(wr, wr.process, threads, env, log)
         except WorkerFailure as failure:
             self.fail(wr, failure)
             return False
         return True
+
+    def start_next(
+        self, threads: int, env: dict[str, str], log: Path
+    ) -> dict[int, Worker | WorkerFailure]:
+        """Fresh processes for every live worker, all at once (their import times are not
+        reported), while the processes they replace finish their checks; keyed by the index
+        of the worker in ``workers()``. ``take_over`` puts them in place."""
+        fresh: dict[int, Worker | WorkerFailure] = {}
+        # No cancel check in here: a cancel between two spawns would leave the first ones
+        # unowned; the next command notices it, and the runner kills what was started.
+        for i, wr in enumerate(self.workers()):
+            if not wr.alive:
+                continue
+            try:
+                fresh[i] = self._new_process(wr, wr.process + 1, threads, env, log)
+            except WorkerFailure as failure:
+                fresh[i] = failure
+        return fresh
+
+    def take_over(self, fresh: dict[int, Worker | WorkerFailure]) -> None:
+        """The processes from ``start_next`` replace the ones before them, which are killed;
+        each new one must say hello as the first did."""
+        workers = list(self.workers())
+        for i, new in fresh.items():
+            wr = workers[i]
+            if wr.worker is not None:
+                wr.worker.kill()
+            if isinstance(new, WorkerFailure):
+                self.fail(wr, new)
+                continue
+            if not wr.ok:  # failed in its checks: its fresh process has nothing to do
+                new.kill()
+                continue
+            wr.worker, wr.process = new, wr.process + 1
+            self.emit(wr.framework, "importing",
+                      message=f"process {wr.process} of {self.info.processes_planned}"
+                      + (f", {wr.state.name}" if wr.state.tuned else ""))  # fmt: skip
+        for i in fresh:
+            wr = workers[i]
+            if wr.alive:
+                hello = self.call(wr, None)
+                if hello is not None and hello.get("status") != "ok":
+                    self.fail(wr, WorkerFailure("failed", "a fresh process of a framework "
+                                                          "that ran before did not start"))
 
     def hello(self, wr: WorkerRecord) -> None:
         hello = self.call(wr, None)
@@ -218,5 +274,6 @@ class Fleet:
     def worker_of(self, p: PathRecord) -> WorkerRecord:
         return next(w for w in self.records[p.framework].workers if w.state == p.state)
 
-    def kill_all(self) -> None:
-        kill_all([wr.worker for wr in self.workers() if wr.worker is not None])
+    def kill_all(self, also: Iterable[Worker] = ()) -> None:
+        """Every worker of the run, and ``also`` (processes started but not yet in place)."""
+        kill_all([*(wr.worker for wr in self.workers() if wr.worker is not None), *also])

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from probes.disturbance import MOSTLY, Disturbance
 from probes.runtime import RuntimeState
 from probes.workers import Worker
 
@@ -32,14 +33,28 @@ class PathRecord:
     overhead_s: float = 0.0  # latest window's wall time outside the timed steps
     steps: int = 0  # of the latest window
     windows: dict[int, float] = field(default_factory=dict)  # round -> samples/s
+    process: dict[int, int] = field(default_factory=dict)  # round -> worker process (1, 2, ...)
+    load: dict[int, Disturbance | None] = field(default_factory=dict)  # round -> others' use
+    disturbed: set[int] = field(default_factory=set)  # rounds whose window others disturbed
     idle_cpu: list[float] = field(default_factory=list)  # other workers' CPU share
     latency_ms: dict[int, list[float]] = field(default_factory=dict)  # round -> per call
     infer: dict[int, float] = field(default_factory=dict)  # round -> batched samples/s
+    infer_disturbed: set[int] = field(default_factory=set)  # inference rounds disturbed
     foreign_ops: set[str] = field(default_factory=set)  # non-training ops before a window
 
     @property
     def ok(self) -> bool:
         return self.status == "ok"
+
+    @property
+    def clean(self) -> dict[int, float]:
+        """The windows no other process disturbed: the only ones any figure is taken from."""
+        return {r: v for r, v in self.windows.items() if r not in self.disturbed}
+
+    @property
+    def busy(self) -> bool:
+        """Most of this path's windows were disturbed: it was not measured."""
+        return bool(self.windows) and len(self.disturbed) > MOSTLY * len(self.windows)
 
     @property
     def label(self) -> str:
@@ -58,10 +73,19 @@ class PathRecord:
 
 @dataclass
 class WorkerRecord:
-    """One worker process: a framework in one runtime state."""
+    """What one kind of worker runs (a framework in one runtime state) and the process that
+    runs it now: the run replaces the process by a fresh one between its process legs, so
+    one slow process cannot set a figure (``process`` counts them from 1)."""
 
     framework: str
     state: RuntimeState
+    process: int = 1
+    engine: str = ""
+    """What the launcher starts (``--framework``), when it is not ``framework`` itself: a kind
+    of worker that belongs to a framework's record but runs other code."""
+    env: dict[str, str] = field(default_factory=dict)
+    """What this kind of worker needs in its environment (KERAS_BACKEND, say): part of the
+    path, not a tuned setting, so it never counts as one."""
     status: str = "ok"
     message: str = ""
     worker: Worker | None = None
@@ -90,6 +114,7 @@ class FrameworkRecord:
     quality: dict | None = None  # the held-out check: metric, value, bar, steps
     peak_rss_mb: float | None = None
     failed_check: str = ""  # a check after the run (quality) that fails the framework
+    busy: str = ""  # why the framework was not measured: the machine was busy
 
     @property
     def main(self) -> WorkerRecord:
@@ -101,11 +126,13 @@ class FrameworkRecord:
 
     @property
     def status(self) -> str:
-        return "failed" if self.failed_check else self.main.status
+        # "failed", not a word of its own: schema 1's readers know only four statuses; the
+        # entry's ``disturbance.busy`` tells newer readers why.
+        return "failed" if self.failed_check or self.busy else self.main.status
 
     @property
     def message(self) -> str:
-        return self.failed_check or self.main.message
+        return self.failed_check or self.busy or self.main.message
 
     @property
     def ok(self) -> bool:
@@ -120,6 +147,17 @@ class FrameworkRecord:
         """The out-of-the-box paths: primary first, then the variants."""
         return self.main.paths
 
+    @property
+    def timed_paths(self) -> list[PathRecord]:
+        """Every path of every state that was warmed up or timed: the plan times each once
+        per round."""
+        return [p for wr in self.workers for p in wr.paths if p.windows or (p.ok and p.warm)]
+
+    @property
+    def process(self) -> int:
+        """Which of its worker processes the framework runs in now (1-based)."""
+        return max(w.process for w in self.workers)
+
 
 @dataclass
 class RunInfo:
@@ -127,8 +165,14 @@ class RunInfo:
     workload: str = "cnn"
     rounds: int = 0
     rounds_planned: int = 0
+    round: int = 0  # the round under way (1-based), for the progress events
     stopped: str = ""
     timed_s: float = 0.0
     wall_s: float = 0.0
     load_before: float | None = None
     tuning: str = ""  # which tuned states were measured, in words
+    processes_planned: int = 1  # fresh worker processes per framework and state, in turn
+    processes: int = 0  # of those, how many started
+    restart_s: list[float] = field(default_factory=list)  # each change of processes took
+    restart_estimate_s: float = 0.0  # what the budget set aside for each
+    busy_limit_cores: float = 0.0  # others may use this much of the CPUs during a window

@@ -5,13 +5,23 @@ Pure data in, plain dict out: no I/O, no framework, so it is tested with hand-ma
 
 from __future__ import annotations
 
+import math
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from probes import flops
 from probes.bundle import LOGIT_TOLERANCE
 from probes.records import FrameworkRecord, PathRecord, RunInfo, WorkerRecord
-from probes.spread import pair_sd
-from probes.stats import RatioEstimate, median, paired_by_round, quantile, summarize, window_flags
+from probes.spread import pair_sd, spread_over_processes
+from probes.stats import (
+    RatioEstimate,
+    median,
+    paired_by_round,
+    paired_log_ratio,
+    quantile,
+    summarize,
+    window_flags,
+)
 from probes.workloads import get
 
 if TYPE_CHECKING:
@@ -31,11 +41,78 @@ def _round(value: float | None, digits: int = 4) -> float | None:
     return None if value is None else round(value, digits)
 
 
-def _path_fields(p: PathRecord, peak_gflops: float | None, workload: str) -> dict:
-    values = [p.windows[k] for k in sorted(p.windows)]
-    calls = [ms for k in sorted(p.latency_ms) for ms in p.latency_ms[k]]
+def _others(p: PathRecord, rounds: list[int] | None = None) -> tuple[float, float] | None:
+    """The median share of a core other processes and the hypervisor used during ``rounds``
+    (default: every window of the path); None where nobody could tell."""
+    loads = [d for r, d in p.load.items() if d is not None and (rounds is None or r in rounds)]
+    if not loads:
+        return None
+    return median([d.others_cores for d in loads]), median([d.steal_cores for d in loads])
+
+
+def busy_message(p: PathRecord) -> str:
+    """Why a path was not measured; each place that shows it offers to measure again."""
+    used = _others(p, sorted(p.disturbed))
+    what = "other processes were using the CPUs"
+    if used is not None:
+        others, steal = used
+        what = f"other processes used {others:.0%} of a core" + (
+            f" and the hypervisor took {steal:.0%}" if steal >= 0.05 else "")
+    return (f"not measured: the machine was busy ({what} during {len(p.disturbed)} of "
+            f"{len(p.windows)} windows)")  # fmt: skip
+
+
+def disturbance(p: PathRecord, limit_cores: float) -> dict:
+    """Contract 3's record of what others did during a path's windows."""
+    used = _others(p)
+    return {
+        "windows": len(p.windows),
+        "disturbed": len(p.disturbed),
+        "others_cores": _round(used[0], 3) if used else None,
+        "steal_cores": _round(used[1], 3) if used else None,
+        "limit_cores": _round(limit_cores, 3),
+        "busy": p.busy,
+    }
+
+
+def _by_process(values: dict[int, float], process: dict[int, int]) -> dict[int, list[float]]:
+    """Log values grouped by the worker process they came from."""
+    groups: dict[int, list[float]] = {}
+    for r in sorted(values):
+        groups.setdefault(process.get(r, 1), []).append(math.log(values[r]))
+    return groups
+
+
+def processes_fields(p: PathRecord) -> dict:
+    """Each worker process's own figure for a path, and how far apart they trained."""
+    clean = p.clean
+    groups = _by_process(clean, p.process)
+    if len(groups) < 2:
+        return {}
+    per = [
+        {"process": g, "windows": len(v), "median": median([clean[r] for r in clean
+                                                           if p.process.get(r, 1) == g])}
+        for g, v in sorted(groups.items())
+    ]  # fmt: skip
+    means = [sum(v) / len(v) for v in groups.values()]
+    return {"processes": per, "process_spread": _round(math.exp(max(means) - min(means)))}
+
+
+def _path_fields(
+    p: PathRecord, peak_gflops: float | None, workload: str, limit_cores: float = 0.0
+) -> dict:
+    clean = p.clean
+    values = [clean[k] for k in sorted(clean)]
+    calls = [ms for k in sorted(p.latency_ms) if k not in p.infer_disturbed
+             for ms in p.latency_ms[k]]  # fmt: skip
+    infer = [v for k, v in p.infer.items() if k not in p.infer_disturbed]
     summary = summarize(values) if len(values) >= 2 else None
     flags = window_flags(values, p.path)
+    if p.disturbed and not p.busy:
+        used = _others(p, sorted(p.disturbed))
+        what = f": other processes used {used[0] + used[1]:.0%} of a core" if used else ""
+        flags.append(f"{p.path}: {len(p.disturbed)} of {len(p.windows)} windows left out"
+                     f"{what} during them")  # fmt: skip
     if p.idle_cpu and sum(p.idle_cpu) / len(p.idle_cpu) > IDLE_CPU_LIMIT:
         share = sum(p.idle_cpu) / len(p.idle_cpu)
         flags.append(
@@ -58,12 +135,14 @@ def _path_fields(p: PathRecord, peak_gflops: float | None, workload: str) -> dic
         "infer_latency_ms": {"p50": quantile(calls, 0.5), "p95": quantile(calls, 0.95)}
         if calls
         else None,
-        "infer_samples_per_s": median(list(p.infer.values())) if p.infer else None,
+        "infer_samples_per_s": median(infer) if infer else None,
         "infer_batch": get(workload).infer_batch,
         "efficiency_pct": _round(flops.efficiency_pct(summary.median, peak_gflops, workload), 2)
         if summary and peak_gflops
         else None,
         "flags": flags,
+        "disturbance": disturbance(p, limit_cores),
+        **processes_fields(p),
     }
     if not p.measures_inference:
         fields["compile_s"] = fields["first_step_s"]  # the first step is where it compiles
@@ -89,14 +168,34 @@ def _sd(p: PathRecord) -> tuple[str, bool]:
 
 
 def paired(a: PathRecord, b: PathRecord) -> RatioEstimate | None:
-    """a ÷ b over the rounds both trained in, each slot its own process: the interval
-    includes the spread between processes (probes.spread)."""
-    return paired_by_round(a.windows, b.windows, pair_sd(_sd(a), _sd(b)))
+    """a ÷ b over the rounds in which both windows were undisturbed, each slot its own
+    process: a pair in which another process disturbed either window is left out (the same
+    neighbour slows PyTorch's thread pool far more than TensorFlow's, so even a pair disturbed
+    on both sides is no fair pair). The interval includes the spread between processes
+    (probes.spread), for as many processes as the pairs came from."""
+    ca, cb = a.clean, b.clean
+    rounds = sorted(set(ca) & set(cb))
+    if not rounds:
+        return None
+    logs = _by_process({r: ca[r] / cb[r] for r in rounds}, a.process)
+    term, _ = spread_over_processes(logs, pair_sd(_sd(a), _sd(b)))
+    ratio = paired_log_ratio([ca[r] for r in rounds], [cb[r] for r in rounds], term)
+    by_process = tuple(math.exp(sum(v) / len(v)) for _, v in sorted(logs.items()))
+    dropped = len(set(a.windows) & set(b.windows)) - len(rounds)
+    return replace(ratio, dropped=dropped, by_process=by_process)
 
 
 def _speedup(tuned: PathRecord, base: PathRecord) -> dict | None:
     ratio = paired(tuned, base)
     return ratio.to_dict() if ratio else None
+
+
+def _clean_infer(p: PathRecord) -> dict[int, float]:
+    return {r: v for r, v in p.infer.items() if r not in p.infer_disturbed}
+
+
+def _clean_latency(p: PathRecord) -> dict[int, float]:
+    return {r: median(v) for r, v in p.latency_ms.items() if r not in p.infer_disturbed}
 
 
 def sensitivity(rec: FrameworkRecord) -> list[dict]:
@@ -116,13 +215,19 @@ def sensitivity(rec: FrameworkRecord) -> list[dict]:
                 "status": wr.status if not wr.ok or p is None else p.status,
                 "message": wr.message or (p.message if p else "") or "",
             }
+            if p is not None and p.busy and entry["status"] == "ok":
+                # Advice only from undisturbed windows: a busy tuned state advises nothing.
+                entry.update(status="failed", message=busy_message(p))
             reference = base.get(p.path) if p else None
-            values = [p.windows[k] for k in sorted(p.windows)] if p else []
+            values = [p.clean[k] for k in sorted(p.clean)] if p else []
             entry["train_samples_per_s"] = summarize(values).to_dict() if len(values) >= 2 else None
-            entry["speedup"] = _speedup(p, reference) if p and reference and rec.ok else None
+            speedup = None
+            if p is not None and reference is not None and rec.ok and not p.busy:
+                speedup = _speedup(p, reference)
+            entry["speedup"] = speedup
             out.append(entry)
             if p and reference and p.infer and reference.infer and rec.ok:
-                inference = paired_by_round(p.infer, reference.infer)
+                inference = paired_by_round(_clean_infer(p), _clean_infer(reference))
                 out.append({**entry, "applies": "inference", "train_samples_per_s": None,
                             "speedup": inference.to_dict() if inference else None})  # fmt: skip
     return out
@@ -160,7 +265,7 @@ def framework_entry(
     if not rec.paths:
         return entry
     primary, *others = rec.paths
-    entry.update(_path_fields(primary, peak_gflops, info.workload))
+    entry.update(_path_fields(primary, peak_gflops, info.workload, info.busy_limit_cores))
     machine_flags = []
     got = hello.get("threads")
     if got is not None and got != threads:
@@ -174,11 +279,14 @@ def framework_entry(
         entry["variants"] = {}
         for p in others:
             shared = {k: entry[k] for k in ("version", "device", "threads", "params")}
+            busy = p.busy and p.ok
+            # A missing tool stays missing whatever became of the framework's run.
+            kept = rec.ok or p.status == "not_installed"
             variant = {
-                "status": p.status if rec.ok else rec.status,
-                "message": p.message,
+                "status": "failed" if busy else p.status if kept else rec.status,
+                "message": busy_message(p) if busy else p.message,
                 **shared,
-                **(_path_fields(p, peak_gflops, info.workload) if p.warm
+                **(_path_fields(p, peak_gflops, info.workload, info.busy_limit_cores) if p.warm
                    else {"path": p.path, "flags": []}),  # fmt: skip
             }
             entry["variants"][p.path] = variant
@@ -208,7 +316,7 @@ def _primary(rec: FrameworkRecord | None, path: str | None = None) -> PathRecord
     if rec is None or not rec.ok or not rec.paths:
         return None
     p = rec.paths[0] if path is None else next((x for x in rec.paths if x.path == path), None)
-    return p if p is not None and p.ok and p.windows else None
+    return p if p is not None and p.ok and p.clean and not p.busy else None
 
 
 def paired_against(records: dict[str, FrameworkRecord], key: str) -> RatioEstimate | None:
@@ -229,7 +337,8 @@ def best_state(rec: FrameworkRecord) -> tuple[PathRecord, bool] | None:
         return None
     best, best_speedup, measured = base, 1.0, False
     for wr in rec.tuned:
-        p = next((x for x in wr.paths if x.path == base.path and x.ok and x.windows), None)
+        p = next((x for x in wr.paths if x.path == base.path and x.ok and x.clean
+                  and not x.busy), None)  # fmt: skip
         if p is None or not wr.ok:
             continue
         measured = True
@@ -276,10 +385,7 @@ def ratios(records: dict[str, FrameworkRecord], equivalence: dict, info: RunInfo
     ours, fit = _primary(records["pytorch"]), _primary(records["tensorflow"], "keras-fit")
     latency = None
     if ours is not None and fit is not None:
-        latency = paired_by_round(
-            {k: median(v) for k, v in ours.latency_ms.items()},
-            {k: median(v) for k, v in fit.latency_ms.items()},
-        )
+        latency = paired_by_round(_clean_latency(ours), _clean_latency(fit))
     out["infer_latency"] = (
         latency.to_dict() if latency else {"estimate": None, "reason": "no paired latency windows"}
     )
@@ -369,6 +475,12 @@ def assemble(
                 "batch_size": settings.batch_size,
                 "seed": settings.seed,
                 "load_avg_before": info.load_before,
+                "processes": info.processes,
+                "processes_planned": info.processes_planned,
+                "restart_s": [round(x, 2) for x in info.restart_s],
+                "restart_estimate_s": round(info.restart_estimate_s, 2),
+                "busy_limit_cores": round(info.busy_limit_cores, 3),
+                "paths": plan_paths(records),
             },
         },
         "equivalence": equivalence
@@ -381,6 +493,12 @@ def assemble(
         "frameworks": frameworks,
         "ratios": ratios(records, equivalence, info),
     }
+
+
+def plan_paths(records: dict[str, FrameworkRecord]) -> dict[str, list[str]]:
+    """Each framework's timed paths by label ("keras-fit (glibc-thresholds)" for a tuned
+    state): the same names the progress events and the app use."""
+    return {fw: [p.label for p in rec.timed_paths] for fw, rec in records.items()}
 
 
 WORKLOAD_KEYS = ("equivalence", "frameworks", "ratios")

@@ -5,10 +5,15 @@ process of its own (``probes.bundle``). Each framework gets one worker in the ou
 state (the primary figures) and, unless ``--quick``, one per tuned state (see
 ``probes.runtime``). Phases: imports (the out-of-the-box workers one at a time, so neither
 import competes with the other; then the tuned workers together), bundle, build, warm-up,
-training windows in mirrored order with gaps, inference, and only then everything that
-would change a process's allocator state before training (the equivalence forward pass, the
-quality check, the matmul peak). Any worker failure marks only that worker (a tuned state,
-or a framework) and the run goes on with the rest; a cancel or Ctrl-C kills every worker.
+the first leg of training windows in mirrored order with gaps, inference, and only then
+everything that would change a process's allocator state before training (the matmul peak,
+the equivalence forward pass, the quality check). While those checks run, a fresh process
+for every worker imports; the next leg of training windows runs in them, and so on for
+``ProbeSettings.processes`` legs: a process that is fast or slow for its whole life then
+sets only its share of a figure. Every timed window is sampled for what other processes did
+meanwhile (``probes.disturbance``). Any worker failure marks only that worker (a tuned
+state, or a framework) and the run goes on with the rest; a cancel or Ctrl-C kills every
+worker.
 """
 
 from __future__ import annotations
@@ -19,12 +24,14 @@ import time
 from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 from probes.cpus import cpu_budget, thread_environment
+from probes.disturbance import ProcSampler, Sampler, Snapshot, between, cpu_seconds_of, limit_cores
 from probes.fleet import Fleet
 from probes.machine import describe, load_average
 from probes.records import TRAINING_OPS, FrameworkRecord, PathRecord, RunInfo, WorkerRecord
-from probes.report import assemble, combine, equivalence, paired_against
+from probes.report import assemble, busy_message, combine, equivalence, paired_against
 from probes.runtime import RuntimeState, out_of_the_box, tuned_states
 from probes.schedule import (
     GAP_S,
@@ -35,10 +42,9 @@ from probes.schedule import (
     round_order,
     stop_reason,
 )
-from probes.settings import ProbeEvent, ProbeSettings
+from probes.settings import BUDGET_FLOOR_S, CLOSE_RESERVE_S, ProbeEvent, ProbeSettings
 from probes.stats import geometric_ci95
-from probes.workers import Launcher, default_launcher, worker_environment
-from probes.workers import process_cpu_s as _cpu_s
+from probes.workers import Launcher, Worker, WorkerFailure, default_launcher, worker_environment
 from probes.workloads import get
 
 INFER_GAP_S = 0.1  # inference windows are short; the idle-CPU check catches any spin
@@ -47,6 +53,10 @@ INFER_SHARE = 0.2  # of the budget, for latency and batched-throughput windows
 MIN_STEPS = 2
 WARMUP_MAX_S = 2.0
 QUICK_WARMUP_MAX_S = 0.5
+# A later process only needs its first steps (tracing, lazy init) behind it: the windows are
+# sized from the first process's step times, and re-sized from its own after every window.
+LATER_WARMUP_MAX_S = 0.3
+PROCESS_START_S = 0.5  # an interpreter's start, beyond its framework's import
 
 
 class Runner:
@@ -59,9 +69,11 @@ class Runner:
         launcher: Launcher = default_launcher,
         states: list[RuntimeState] | None = None,
         workload: str | None = None,
+        sampler: Sampler | None = None,
     ) -> None:
         """``states``: the tuned states to measure (None: those this machine offers);
-        ``workload``: what to train (None: the settings' first)."""
+        ``workload``: what to train (None: the settings' first); ``sampler``: what tells
+        what other processes did during a window (None: /proc, or psutil)."""
         self.settings = settings
         self.workload = get(workload or settings.workloads[0])
         if states is None:
@@ -75,9 +87,13 @@ class Runner:
             budget_s=settings.effective_budget_s,
             tuning=", ".join(s.name for s in states) or "none",
             workload=self.workload.name,
+            processes_planned=settings.processes,
         )
         self.fleet = Fleet(settings, self.records, self.info, launcher=launcher,
                            on_event=on_event, cancel=cancel)  # fmt: skip
+        self.sampler = sampler
+        self._load_s: dict[int, float] = {}  # id(worker record) -> its first load's wall time
+        self._fresh: dict[int, Worker | WorkerFailure] = {}  # the next processes, importing
 
     # -- phases ---------------------------------------------------------------------------
 
@@ -86,25 +102,35 @@ class Runner:
         self.info.load_before = load_average()
         cpus = cpu_budget(self.settings.threads)
         machine = describe(cpus)
-        try:
-            with tempfile.TemporaryDirectory(prefix="advisor-probe-") as tmp:
-                env = worker_environment(thread_environment(cpus.threads))
-                self.fleet.start(cpus.threads, env, Path(tmp))
-                bundle = self.fleet.bundle(env, Path(tmp))
+        self.info.busy_limit_cores = limit_cores(cpus.threads)
+        if self.sampler is None:
+            self.sampler = ProcSampler()
+        # The workers are killed before their folder is removed: a worker still writing
+        # there would otherwise leave files behind, or fail the removal.
+        with tempfile.TemporaryDirectory(prefix="advisor-probe-") as tmp:
+            try:
+                folder = Path(tmp)
+                env = self._environment(cpus.threads, folder)
+                self.fleet.start(cpus.threads, env, folder)
+                self.info.processes = 1
+                bundle = self.fleet.bundle(env, folder)
                 if bundle is not None:
                     self._load(bundle)
-                self._warm_up()
+                self._warm_up(QUICK_WARMUP_MAX_S if self.settings.quick else WARMUP_MAX_S)
                 timed0 = time.monotonic()
-                self.info.budget_s = self.settings.timed_budget_s(timed0 - wall0)
-                self._train()
-                self._inference()
-                self.info.timed_s = time.monotonic() - timed0
-                self._close()
-        finally:
-            self.fleet.kill_all()
+                later = self.settings.processes - 1
+                self.info.restart_estimate_s = self._restart_estimate_s(cpus.threads)
+                self.info.budget_s = self.settings.timed_budget_s(
+                    timed0 - wall0, later * self.info.restart_estimate_s
+                )
+                self._measure(bundle, env, folder, cpus.threads, wall0)
+            finally:
+                starting = [w for w in self._fresh.values() if isinstance(w, Worker)]
+                self.fleet.kill_all(also=starting)
         self.info.wall_s = time.monotonic() - wall0
-        proven = equivalence(self.records, self.workload)
+        proven = equivalence(self.records, self.workload)  # the models, however busy it was
         self._check_quality()
+        self._mark_busy()
         result = assemble(
             created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
             machine=machine,
@@ -114,14 +140,107 @@ class Runner:
             info=self.info,
         )
         for rec in self.records.values():
-            self.fleet.emit(rec.framework, "done" if rec.ok else rec.status, message=rec.message)
+            phase = "done" if rec.ok else "busy" if rec.busy else rec.status
+            self.fleet.emit(rec.framework, phase, message=rec.message)
         return result
+
+    @staticmethod
+    def _environment(threads: int, folder: Path) -> dict[str, str]:
+        """The workers' environment. Their temporary files (TensorFlow's autograph modules,
+        a compiler's scratch) go to a folder inside the run's own, removed with it."""
+        scratch = folder / "tmp"
+        scratch.mkdir()
+        env = worker_environment(thread_environment(threads))
+        env.update(TMPDIR=str(scratch), TEMP=str(scratch), TMP=str(scratch))
+        return env
+
+    def _measure(self, bundle: Path | None, env: dict[str, str], folder: Path, threads: int,
+                 wall0: float) -> None:  # fmt: skip
+        """The timed phases: a leg of training windows in each process in turn, inference
+        after the first, then the first processes' checks while the next ones import."""
+        slots = self._slots()
+        legs = self.settings.processes
+        train_s = self.info.budget_s * (1.0 - INFER_SHARE)
+        if slots:
+            self.info.rounds_planned = plan_rounds(train_s, len(slots), self.settings.quick, legs)
+        else:
+            self.info.stopped = "nothing to measure"
+        per_leg = self.info.rounds_planned // legs
+        order = first_order(slots, self.settings.seed)
+        timed_s = 0.0
+        for leg in range(legs):
+            leg_s = train_s / legs
+            if leg > 0:
+                if bundle is None or not self._next_processes(bundle):
+                    break
+                leg_s = self._leg_budget_s(leg_s, legs - leg, wall0)
+            t = time.monotonic()
+            if slots:
+                self._train(order, first=leg * per_leg, planned=per_leg, train_s=leg_s,
+                            last=leg == legs - 1)  # fmt: skip
+            timed_s += time.monotonic() - t
+            if leg == 0:
+                t = time.monotonic()
+                self._inference()
+                timed_s += time.monotonic() - t
+                self._matmul()  # a peak is a timed figure: before the next processes import
+                if legs > 1 and bundle is not None and self._slots():
+                    # The tuned processes have nothing left to do: their memory goes before
+                    # the next processes import beside the out-of-the-box ones' checks.
+                    for wr in self.fleet.alive():
+                        if wr.state.tuned and wr.worker is not None:
+                            wr.worker.kill()
+                    self._fresh = self.fleet.start_next(threads, env, folder)
+                self._close()
+        self.info.timed_s = timed_s
+
+    def _restart_estimate_s(self, threads: int) -> float:
+        """How long starting the next processes will take, from what the first ones took:
+        their imports side by side on ``threads`` CPUs, each load, and each path's first
+        steps with a later process's short warm-up."""
+        alive = self.fleet.alive()
+        imports = [float(wr.hello.get("import_s") or 0.0) for wr in alive]
+        importing = max([*imports, sum(imports) / max(threads, 1)]) if imports else 0.0
+        loading = sum(self._load_s.get(id(wr), 0.0) for wr in alive)
+        warming = sum(
+            min(float(p.warm.get("warmup_s", 0.0)), float(p.warm.get("first_step_s", 0.0))
+                + float(p.warm.get("second_step_s", 0.0)) + LATER_WARMUP_MAX_S)
+            for p in self._slots()
+        )  # fmt: skip
+        return PROCESS_START_S + importing + loading + warming
+
+    def _leg_budget_s(self, share_s: float, legs_left: int, wall0: float) -> float:
+        """A later leg's training time: its share, less what starting its processes took
+        beyond the estimate when a wall-clock target is to be kept (never under the floor's
+        share of it)."""
+        target = self.settings.wall_target_s
+        if target is None:
+            return share_s
+        left = target - (time.monotonic() - wall0) - CLOSE_RESERVE_S
+        floor = BUDGET_FLOOR_S * (1.0 - INFER_SHARE) / self.settings.processes
+        return max(floor, min(share_s, left / legs_left))
+
+    def _next_processes(self, bundle: Path) -> bool:
+        """Every live worker goes on in the fresh process started for it: hello, load,
+        warm-up. False when there is nothing left to train."""
+        t = time.monotonic()
+        fresh, self._fresh = self._fresh, {}
+        if not fresh:
+            return False
+        self.fleet.take_over(fresh)
+        self.info.processes += 1
+        self._load(bundle)
+        self._warm_up(LATER_WARMUP_MAX_S)
+        self.info.restart_s.append(time.monotonic() - t)
+        return bool(self._slots())
 
     def _load(self, bundle_path: Path) -> None:
         for wr in self.fleet.alive():
+            first = wr.process == 1
             tuned = wr.state.name if wr.state.tuned else ""
             self.fleet.emit(wr.framework, "building", message=tuned)
             compiled = self.settings.compiled and not wr.state.tuned
+            t = time.monotonic()
             loaded = self.fleet.call(
                 wr, "load", bundle=str(bundle_path), compiled=compiled,
                 batch_size=self.settings.batch_for(self.workload.name),
@@ -129,8 +248,15 @@ class Runner:
             )  # fmt: skip
             if loaded is None:
                 continue
-            wr.load = loaded
             names = list(loaded.get("paths", []))
+            if not first:
+                # The same paths go on in the fresh process; build_s stays the first's.
+                for p in wr.paths:
+                    if p.ok and p.warm and p.path not in names:
+                        p.status, p.message = "failed", "a later process did not offer it"
+                continue
+            self._load_s[id(wr)] = time.monotonic() - t
+            wr.load = loaded
             if wr.state.tuned and not self.settings.tuning:
                 names = names[:1]  # the default run tunes each framework's primary path
             wr.paths = [PathRecord(wr.framework, name, i == 0, wr.state)
@@ -141,34 +267,33 @@ class Runner:
                                            status="not_installed", message=reason))  # fmt: skip
                 self.fleet.emit(wr.framework, "skipped", message=reason)
 
-    def _warm_up(self) -> None:
-        """Training steps only: the process stays in the state a plain script is in."""
-        max_s = QUICK_WARMUP_MAX_S if self.settings.quick else WARMUP_MAX_S
+    def _warm_up(self, max_s: float) -> None:
+        """Training steps only: the process stays in the state a plain script is in. A
+        later process keeps the first one's warm-up figures (its first and second step)."""
         for wr in self.fleet.alive():
             for p in wr.paths:
-                if not (p.ok and wr.alive):
+                if not (p.ok and wr.alive) or (wr.process > 1 and not p.warm):
                     continue
                 self.fleet.emit(wr.framework, "warm-up", message=p.label, path=p.path)
                 kind = "warmup" if p.measures_inference else "compile"
                 warm = self.fleet.call(wr, "warmup", p, kind=kind, path=p.path, max_s=max_s)
                 if warm is not None:
-                    p.warm = warm
+                    if wr.process == 1:
+                        p.warm = warm
                     p.step_s = warm["step_s"]
 
     def _slots(self) -> list[PathRecord]:
         return [p for wr in self.fleet.alive() for p in wr.paths if p.ok and p.warm]
 
-    def _train(self) -> None:
-        slots = self._slots()
-        if not slots:
-            self.info.stopped = "nothing to measure"
-            return
-        train_s = self.info.budget_s * (1.0 - INFER_SHARE)
-        self.info.rounds_planned = plan_rounds(train_s, len(slots), self.settings.quick)
-        planned_s = train_s / self.info.rounds_planned / len(slots) - GAP_S
+    def _train(self, order: list[PathRecord], *, first: int, planned: int, train_s: float,
+               last: bool) -> None:  # fmt: skip
+        """One leg: ``planned`` rounds, numbered from ``first``, in the processes running
+        now, within ``train_s``. Only the last leg may stop early for precision: every
+        process must have its share of the windows."""
+        live = [p for p in order if p.ok and self.fleet.worker_of(p).alive]
+        planned_s = train_s / planned / max(len(live), 1) - GAP_S
         # between_s: a round's time outside its windows (the gaps), measured after each round
-        sized_s, between_s = planned_s, len(slots) * GAP_S
-        order = first_order(slots, self.settings.seed)
+        sized_s, between_s = planned_s, len(live) * GAP_S
         start = time.monotonic()
         r = 0
         while True:
@@ -177,26 +302,23 @@ class Runner:
             if r > 0:
                 sized_s = resized_window_s(
                     planned_s=planned_s, left_s=train_s - elapsed_s,
-                    rounds_left=self.info.rounds_planned - r,
-                    slots=max(len(live), 1), between_s=between_s,
+                    rounds_left=planned - r, slots=max(len(live), 1), between_s=between_s,
                 )  # fmt: skip
             self.info.stopped = "no worker left" if not live else stop_reason(
-                rounds_done=r, planned=self.info.rounds_planned, elapsed_s=elapsed_s,
+                rounds_done=r, planned=planned, elapsed_s=elapsed_s,
                 next_round_s=self._round_s(live, sized_s) + between_s, train_s=train_s,
-                precise_enough=self._precise_enough,
+                precise_enough=self._precise_enough if last else _never,
             )  # fmt: skip
             if self.info.stopped:
                 break
+            self.info.round = first + r + 1
             round_start, in_windows = time.monotonic(), 0.0
-            for p in round_order(live, r):
+            for p in round_order(live, first + r):
                 if p.ok and self.fleet.worker_of(p).alive:
-                    t = time.monotonic()
-                    self._window(p, r, sized_s)
-                    in_windows += time.monotonic() - t
-                    self.fleet.sleep(GAP_S)
+                    in_windows += self._window(p, first + r, sized_s)
             between_s = time.monotonic() - round_start - in_windows
             r += 1
-        self.info.rounds = r
+        self.info.rounds += r
 
     @staticmethod
     def _steps_for(p: PathRecord, window_s: float) -> int:
@@ -207,31 +329,59 @@ class Runner:
         runs at least MIN_STEPS steps, so a tiny budget's rounds outgrow their share."""
         return sum(self._steps_for(p, window_s) * p.step_s + p.overhead_s for p in live)
 
-    def _window(self, p: PathRecord, r: int, window_s: float) -> None:
+    def _snapshot(self) -> Snapshot:
+        assert self.sampler is not None
+        return self.sampler.snapshot([w.worker.pid for w in self.fleet.alive()
+                                      if w.worker is not None])  # fmt: skip
+
+    def _timed(self, wr: WorkerRecord, op: str, p: PathRecord, gap_s: float, *,
+               at_least: float = 0.0, **args: Any
+               ) -> tuple[dict | None, tuple[Snapshot, Snapshot], float]:  # fmt: skip
+        """One timed command and the gap after it; what the machine's counters read around
+        both, and the seconds the command took. The gap belongs to what is sampled: the
+        probe's processes are idle in it, so a neighbour shows all the more plainly, and a
+        window too short for the kernel's ticks still gets a verdict."""
+        before = self._snapshot()
+        t = time.monotonic()
+        reply = self.fleet.call(wr, op, p, at_least=at_least, **args)
+        inside_s = time.monotonic() - t
+        self.fleet.sleep(gap_s)
+        return reply, (before, self._snapshot()), inside_s
+
+    def _disturbed(self, around: tuple[Snapshot, Snapshot]) -> bool:
+        load = between(*around)
+        return load is not None and load.cores > self.info.busy_limit_cores
+
+    def _window(self, p: PathRecord, r: int, window_s: float) -> float:
+        """Times one window of ``p`` in round ``r``, then the gap; returns the seconds the
+        window's command took."""
         wr = self.fleet.worker_of(p)
         # Sized from the path's latest step time, so a machine that slows down mid-run
         # stretches at most one window per path, not the budget; and net of the path's
         # measured per-window overhead (the command round trip, a fit() call's set-up), so
         # rounds take the time the budget planned for them.
         p.steps = self._steps_for(p, window_s)
-        others = [w.worker for w in self.fleet.alive() if w is not wr and w.worker is not None]
-        before = [_cpu_s(w.pid) for w in others]
-        t = time.monotonic()
-        reply = self.fleet.call(wr, "window", p, at_least=30 + 20 * p.steps * p.step_s,
-                                path=p.path, steps=p.steps)  # fmt: skip
+        others = [w.worker.pid for w in self.fleet.alive() if w is not wr and w.worker is not None]
+        reply, around, inside_s = self._timed(wr, "window", p, GAP_S,
+                                              at_least=30 + 20 * p.steps * p.step_s,
+                                              path=p.path, steps=p.steps)  # fmt: skip
         if reply is None:
-            return
-        p.overhead_s = max(0.0, time.monotonic() - t - reply["elapsed_s"])
+            return inside_s
+        p.overhead_s = max(0.0, inside_s - reply["elapsed_s"])
         p.step_s = reply["elapsed_s"] / p.steps
         rate = reply["samples"] / reply["elapsed_s"]
-        p.windows[r] = rate
+        p.windows[r], p.process[r] = rate, wr.process
+        p.load[r] = load = between(*around)
+        said = p.label
+        if load is not None and load.cores > self.info.busy_limit_cores:
+            p.disturbed.add(r)
+            said += f" (disturbed: others used {load.cores:.0%} of a core; left out)"
         p.foreign_ops |= set(reply.get("before", [])) - TRAINING_OPS
-        after = [_cpu_s(w.pid) for w in others]
-        pairs = [(a, b) for a, b in zip(after, before, strict=True)
-                 if a is not None and b is not None]  # fmt: skip
-        if pairs and len(pairs) == len(others):  # every idle worker's CPU time was readable
-            p.idle_cpu.append(sum(a - b for a, b in pairs) / reply["elapsed_s"])
-        self.fleet.emit(p.framework, "training", rate, message=p.label, path=p.path)
+        idle = cpu_seconds_of(others, around)
+        if others and idle is not None:  # every idle worker's CPU time was readable
+            p.idle_cpu.append(idle / reply["elapsed_s"])
+        self.fleet.emit(p.framework, "training", rate, message=said, path=p.path)
+        return inside_s
 
     def _precise_enough(self) -> bool:
         """The headline ratios (or, with one framework, its windows) within ±5 % from the
@@ -242,7 +392,7 @@ class Runner:
         if ratios:
             return all(r.within <= TARGET_HALF_WIDTH for r in ratios)
         for p in self._slots():
-            ci = geometric_ci95(list(p.windows.values()))
+            ci = geometric_ci95(list(p.clean.values()))
             if ci is None or (ci[1] / ci[0]) ** 0.5 - 1 > TARGET_HALF_WIDTH:
                 return False
         return True
@@ -290,10 +440,12 @@ class Runner:
         # Sized by the mean call, not the median: a heavy tail is what makes a latency
         # window overrun.
         calls = int(min(5000, max(5, window_s / p.warm["call_s"])))
-        if reply := self.fleet.call(wr, "latency", p, path=p.path, calls=calls):
+        reply, around, _ = self._timed(wr, "latency", p, INFER_GAP_S, path=p.path, calls=calls)
+        if reply:
             p.latency_ms[r] = reply["ms"]
             p.warm["call_s"] = sum(reply["ms"]) / len(reply["ms"]) / 1000
-        self.fleet.sleep(INFER_GAP_S)
+            if self._disturbed(around):
+                p.infer_disturbed.add(r)
 
     def _batch_window(self, p: PathRecord, r: int, window_s: float) -> None:
         wr = self.fleet.worker_of(p)
@@ -302,13 +454,23 @@ class Runner:
         self.fleet.emit(p.framework, "inference",
                        message=f"{p.label}: batch {self.workload.infer_batch}", path=p.path)
         batches = int(min(1000, max(1, window_s / p.warm["batch_s"])))
-        if reply := self.fleet.call(wr, "throughput", p, path=p.path, batches=batches):
+        reply, around, _ = self._timed(wr, "throughput", p, INFER_GAP_S, path=p.path,
+                                       batches=batches)  # fmt: skip
+        if reply:
             p.infer[r] = reply["samples"] / reply["elapsed_s"]
             p.warm["batch_s"] = reply["elapsed_s"] / batches
-        self.fleet.sleep(INFER_GAP_S)
+            if self._disturbed(around):
+                p.infer_disturbed.add(r)
+
+    def _matmul(self) -> None:
+        """The fp32 matmul peak, in each framework's first process after its timed windows."""
+        for rec in self.records.values():
+            if rec.main.alive and (reply := self.fleet.call(rec.main, "matmul", seconds=0.3)):
+                rec.matmul_gflops = reply["gflops"]
 
     def _close(self) -> None:
-        """What would have moved the allocator's state, now that nothing more is timed."""
+        """What would have moved the allocator's state, now that nothing more is timed in
+        these processes (the next ones, if any, import meanwhile)."""
         for rec in self.records.values():
             wr = rec.main
             if not wr.alive:
@@ -320,13 +482,19 @@ class Runner:
             if wr.alive and (reply := self.fleet.call(wr, "quality", path=wr.paths[0].path)):
                 rec.quality = {k: reply[k] for k in ("metric", "value", "bar", "steps",
                                                      "topped_up")}  # fmt: skip
-            if wr.alive and (reply := self.fleet.call(wr, "matmul", seconds=0.3)):
-                rec.matmul_gflops = reply["gflops"]
             if wr.alive and (reply := self.fleet.call(wr, "memory")):
                 rec.peak_rss_mb = reply["peak_rss_mb"]
-        # Everything is measured; a framework's interpreter teardown can take seconds, and
-        # there is nothing left in the workers worth a clean exit.
-        self.fleet.kill_all()
+        if not self._fresh:
+            # Everything is measured; a framework's interpreter teardown can take seconds,
+            # and there is nothing left in the workers worth a clean exit.
+            self.fleet.kill_all()
+
+    def _mark_busy(self) -> None:
+        """A framework whose primary path was disturbed in most of its windows is not
+        measured: what it would report is the neighbour, not the framework."""
+        for rec in self.records.values():
+            if rec.ok and rec.paths and rec.paths[0].busy:
+                rec.busy = busy_message(rec.paths[0])
 
     def _check_quality(self) -> None:
         """The held-out check proves that training happened; without it, speed means nothing."""
@@ -338,6 +506,10 @@ class Runner:
                     f"held-out {w.metric} {rec.quality['value']:.2f} is {relation} {w.bar:.2f} "
                     f"after {rec.quality['steps']} training steps: the model did not learn"
                 )
+
+
+def _never() -> bool:
+    return False
 
 
 def run_probes(

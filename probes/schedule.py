@@ -45,12 +45,16 @@ TARGET_HALF_WIDTH = 0.05
 BUDGET_SLACK = 1.05
 
 
-def plan_rounds(train_s: float, slots: int, quick: bool) -> int:
+def plan_rounds(train_s: float, slots: int, quick: bool, legs: int = 1) -> int:
     """More pairs narrow the t-interval faster than longer windows do (t(0.975, 1) is 12.7,
-    t(0.975, 3) is 3.2), so the budget buys rounds first, down to MIN_WINDOW_S windows."""
+    t(0.975, 3) is 3.2), so the budget buys rounds first, down to MIN_WINDOW_S windows.
+    The rounds are shared by ``legs`` worker processes in turn, each running whole mirrored
+    blocks, so the count is a multiple of 2 * legs."""
     most = QUICK_MAX_ROUNDS if quick else MAX_ROUNDS
+    block = 2 * legs
     fitting = int(train_s / (slots * (MIN_WINDOW_S + GAP_S)))
-    return max(MIN_ROUNDS, min(most, fitting - fitting % 2))
+    least = -(-MIN_ROUNDS // block) * block  # MIN_ROUNDS, rounded up to whole blocks
+    return max(least, min(most, fitting) // block * block)
 
 
 def stop_reason(

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
+from typing import Any
 
 from probes.workloads import WORKLOADS
 
@@ -28,6 +29,11 @@ CLOSE_RESERVE_S = 3.0
 # Below this, one mirrored block of windows per path no longer fits with the 0.3 s gaps
 # the OpenMP pools need to go idle, so the interval would be meaningless.
 BUDGET_FLOOR_S = 6.0
+# Each framework's windows are spread over this many fresh worker processes, one after the
+# other: fresh processes of the same code train up to 1.3x apart for their whole life here
+# (see probes.spread), so with two a slow one moves a figure by half as much.
+PROCESSES = 2
+MAX_PROCESSES = 4
 # An hour of timed windows already narrows the intervals far below the noise between runs;
 # the ceiling keeps a typo (or "inf") from planning a run that never ends.
 BUDGET_MAX_S = 3600.0
@@ -59,6 +65,8 @@ class ProbeSettings:
     # The most one worker command may take before the worker is killed as `timeout`.
     # None: generous per-command defaults (imports 120 s, compilers 900 s, ...).
     command_timeout_s: float | None = None
+    # Fresh worker processes per framework and state, one after the other (see PROCESSES).
+    processes: int = PROCESSES
 
     def __post_init__(self) -> None:
         if not self.frameworks:
@@ -94,6 +102,10 @@ class ProbeSettings:
             raise ProbeSettingsError("threads must be at least 1")
         if self.command_timeout_s is not None and self.command_timeout_s <= 0:
             raise ProbeSettingsError("command timeout must be positive")
+        if not 1 <= self.processes <= MAX_PROCESSES:
+            raise ProbeSettingsError(
+                f"processes must be between 1 and {MAX_PROCESSES}, not {self.processes}"
+            )
 
     @property
     def effective_budget_s(self) -> float:
@@ -116,12 +128,13 @@ class ProbeSettings:
         --budget the budget and the setup around it."""
         return self.wall_target_s or self.effective_budget_s + SETUP_S
 
-    def timed_budget_s(self, elapsed_s: float) -> float:
-        """The timed phases' budget once ``elapsed_s`` of the run are gone: --budget as
-        given, else what is left of the wall-clock target, within [floor, default]."""
+    def timed_budget_s(self, elapsed_s: float, restarts_s: float = 0.0) -> float:
+        """The timed phases' budget once ``elapsed_s`` of the run are gone and ``restarts_s``
+        more will go to starting the later worker processes: --budget as given, else what is
+        left of the wall-clock target, within [floor, default]."""
         if self.wall_target_s is None:
             return self.effective_budget_s
-        left = self.wall_target_s - elapsed_s - CLOSE_RESERVE_S
+        left = self.wall_target_s - elapsed_s - restarts_s - CLOSE_RESERVE_S
         return min(self.effective_budget_s, max(BUDGET_FLOOR_S, left))
 
     def batch_for(self, workload: str) -> int:
@@ -139,22 +152,47 @@ class ProbeSettings:
             "batch_size": self.batch_size,
             "seed": self.seed,
             "threads": self.threads,
+            "processes": self.processes,
         }
+
+
+# The probe's words, each in one line: the app, the progress display and docs/probes.md say
+# them where they first show the word; the JSON uses the same names.
+WORDS = {
+    "workload": "the model trained, the same in both frameworks (cnn, transformer, rnn, mlp)",
+    "path": "one way to train with a framework, such as PyTorch's eager loop, Keras fit or a "
+            "tf.function step",
+    "tuned state": "a path run again with one setting a user can add (glibc's allocator "
+                   "thresholds), in a process of its own",
+    "window": "one timed stretch of training on one path",
+    "round": "one window of every path, in alternating order",
+    "process": "a fresh worker process; each framework's windows are spread over several, one "
+               "after the other",
+}
 
 
 @dataclass(frozen=True)
 class ProbeEvent:
-    """One step of progress, for the progress display and the TUI (may come from a thread)."""
+    """One step of progress, for the progress display and the TUI (may come from a thread).
+
+    The counts come from the probe's own plan: ``paths`` are the framework's timed paths
+    (tuned states included, as "keras-fit (glibc-thresholds)"), each timed once per round."""
 
     framework: str
     phase: str  # importing, building, equivalence, warm-up, training, inference, accuracy,
-    #             done, failed, skipped
+    #             done, failed, skipped, busy (not measured: the machine was busy)
     windows_done: int
     windows_planned: int
     samples_per_s: float | None
     message: str = ""
     path: str = ""  # the training path a window or phase is about, when there is one
     workload: str = ""  # what is being trained (runs of several workloads say which)
+    paths: tuple[str, ...] = ()  # the framework's timed paths, from the plan
+    round: int = 0  # the round under way (1-based; 0 before training)
+    rounds_planned: int = 0
+    process: int = 0  # which of the framework's worker processes runs now (1-based)
+    processes: int = 0  # how many the run plans per framework
+    disturbed: int = 0  # the framework's windows that other processes disturbed so far
 
 
 @dataclass(frozen=True)
@@ -170,8 +208,17 @@ class ProbeProgressState:
     windows_planned: int = 0
     samples_per_s: float | None = None
     message: str = ""
+    paths: tuple[str, ...] = ()
+    round: int = 0
+    rounds_planned: int = 0
+    process: int = 0
+    processes: int = 0
+    disturbed: int = 0
 
     def advanced(self, event: ProbeEvent) -> ProbeProgressState:
+        def kept(name: str) -> Any:
+            return getattr(event, name, None) or getattr(self, name)
+
         return replace(
             self,
             phase=event.phase,
@@ -181,4 +228,28 @@ class ProbeProgressState:
                 event.samples_per_s if event.samples_per_s is not None else self.samples_per_s
             ),
             message=event.message,
+            # Events from before the plan (or a test's stand-in) carry none of these.
+            paths=kept("paths"),
+            round=kept("round"),
+            rounds_planned=kept("rounds_planned"),
+            process=kept("process"),
+            processes=kept("processes"),
+            disturbed=kept("disturbed"),
         )
+
+    @property
+    def counts(self) -> str:
+        """Where the run stands, in the probe's words, counted from its plan."""
+        parts = []
+        if self.rounds_planned:
+            at = min(max(self.round, 1), self.rounds_planned)
+            parts.append(f"round {at} of {self.rounds_planned}")
+        if self.processes > 1 and self.process:
+            parts.append(f"process {self.process} of {self.processes}")
+        if self.windows_planned:
+            n = len(self.paths)
+            on = f" on {n} path{'s' if n != 1 else ''}" if n else ""
+            parts.append(f"{self.windows_done}/{self.windows_planned} windows{on}")
+        if self.disturbed:
+            parts.append(f"{self.disturbed} disturbed")
+        return " · ".join(parts)

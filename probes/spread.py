@@ -28,9 +28,37 @@ PROCESS_SD: dict[tuple[str, bool], float] = {
 
 
 def process_sd(framework: str, tuned: bool) -> float:
-    return PROCESS_SD[(framework, tuned)]
+    """This machine's figure for a kind of worker; one not measured here (a path that joined
+    later) takes the largest out-of-the-box figure: too wide rather than too sure."""
+    known = PROCESS_SD.get((framework, tuned))
+    return known if known is not None else max(v for (_, t), v in PROCESS_SD.items() if not t)
 
 
 def pair_sd(a: tuple[str, bool], b: tuple[str, bool]) -> float:
     """The between-process sd of ln(a/b) for two slots, each in its own process."""
     return math.hypot(process_sd(*a), process_sd(*b))
+
+
+def spread_over_processes(
+    logs_by_process: dict[int, list[float]], known_sd: float
+) -> tuple[float, float | None]:
+    """The between-process term of a mean over windows from several processes, and the
+    spread between the processes this run saw.
+
+    ``logs_by_process`` maps each process to the log values it contributed (log throughputs,
+    or log ratios of paired windows). A mean over n processes, each weighing its share of the
+    values, carries sd * sqrt(sum of squared shares): 1/sqrt(2) of one process's for two
+    halves. The sd is the larger of ``known_sd`` (this machine's, above) and the one this run
+    saw between its processes' means, so a run whose processes clearly disagree says so in
+    its interval. Returns (term, seen sd or None with fewer than two processes)."""
+    groups = [v for v in logs_by_process.values() if v]
+    n = sum(len(v) for v in groups)
+    if n == 0:
+        return known_sd, None
+    shares = math.sqrt(sum((len(v) / n) ** 2 for v in groups))
+    seen = None
+    if len(groups) >= 2:
+        means = [sum(v) / len(v) for v in groups]
+        centre = sum(means) / len(means)
+        seen = math.sqrt(sum((m - centre) ** 2 for m in means) / (len(means) - 1))
+    return max(known_sd, seen or 0.0) * shares, seen

@@ -113,6 +113,8 @@ class RatioEstimate:
     pairs: int
     within: float = math.inf  # relative half-width of the t-interval alone
     process_sd: float = 0.0  # the between-process standard deviation added, on log scale
+    dropped: int = 0  # pairs left out because another process disturbed one of the windows
+    by_process: tuple[float, ...] = ()  # the estimate from each worker process's pairs alone
 
     @property
     def half_width(self) -> float:
@@ -130,6 +132,10 @@ class RatioEstimate:
         }
         if self.process_sd:
             out["process_sd"] = self.process_sd
+        if self.dropped:
+            out["dropped_pairs"] = self.dropped
+        if len(self.by_process) > 1:
+            out["by_process"] = list(self.by_process)
         return out
 
 

@@ -218,7 +218,7 @@ def run(args: argparse.Namespace) -> int:
         text = render_measurements(parsed, color=color)
     write_output(text, args.probe_output, label="--output", inputs=inputs)
     failed = [
-        ProbeError(f"{fw} not measured ({entry.get('status')}): {entry.get('message')}")
+        ProbeError(_not_measured(fw, entry))
         for fw in settings.frameworks
         if (entry := result["frameworks"].get(fw, {})).get("status") != "ok"
     ]
@@ -226,6 +226,14 @@ def run(args: argparse.Namespace) -> int:
         failed[0].more = tuple(failed[1:])
         raise failed[0]
     return int(ExitCode.OK)
+
+
+def _not_measured(fw: str, entry: Mapping) -> str:
+    """Why a framework has no figures, in one line; a busy machine comes with the offer."""
+    if (entry.get("disturbance") or {}).get("busy"):
+        return (f"{fw} {entry.get('message')}; run `advisor probe` again when it is quieter "
+                "(nothing was cached)")  # fmt: skip
+    return f"{fw} not measured ({entry.get('status')}): {entry.get('message')}"
 
 
 def measure_for_answers(answers: Mapping[str, object], *, refresh: bool = False) -> dict | None:

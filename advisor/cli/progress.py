@@ -1,5 +1,6 @@
-"""Live progress of a probe run on stderr: per workload and framework its phase, windows and
-samples/s.
+"""Live progress of a probe run on stderr: per workload and framework its phase, round,
+worker process, windows and samples/s, counted from the probe's own plan and named as the app
+and the JSON name them (``probes.settings.WORDS``, said once before the first event).
 
     with ProbeProgress(Console(stderr=True)) as progress:
         result = probes.run_probes(settings, on_event=progress)
@@ -22,6 +23,10 @@ from rich.table import Table
 
 from advisor.printable import printable
 from probes import ProbeEvent, ProbeProgressState
+from probes.settings import WORDS
+
+# The words the table uses, each explained in one line before it first shows.
+GLOSSARY = ("path", "window", "round", "process", "tuned state")
 
 _PHASE_STYLE = {
     "done": "green",
@@ -29,6 +34,7 @@ _PHASE_STYLE = {
     "timeout": "red",
     "not_installed": "yellow",
     "skipped": "yellow",
+    "busy": "yellow",
 }
 
 
@@ -67,6 +73,9 @@ class ProbeProgress:
         with self._lock:
             if self._intro:
                 self.console.print(self._intro, highlight=False, markup=False)
+                for word in GLOSSARY:
+                    self.console.print(f"  {word}: {WORDS[word]}", highlight=False,
+                                       markup=False, style="dim")  # fmt: skip
                 self._intro = ""
             if self._live is None and self.console.is_terminal:
                 self._live = Live(
@@ -97,13 +106,21 @@ class ProbeProgress:
         table.add_column("framework")
         table.add_column("workload")
         table.add_column("phase")
+        table.add_column("round", justify="right")
+        table.add_column("process", justify="right")
         table.add_column("windows", justify="right")
+        table.add_column("paths", justify="right")
         table.add_column("samples/s", justify="right")
-        table.add_column("", overflow="ellipsis", max_width=60)
+        table.add_column("", overflow="fold", max_width=60)
         for (workload, framework), row in self._rows.items():
             style = _PHASE_STYLE.get(row.phase, "cyan")
+            rounds = (f"{min(max(row.round, 1), row.rounds_planned)}/{row.rounds_planned}"
+                      if row.rounds_planned else "")  # fmt: skip
+            process = f"{row.process}/{row.processes}" if row.processes and row.process else ""
             windows = f"{row.windows_done}/{row.windows_planned}" if row.windows_planned else ""
+            if row.disturbed:
+                windows += f" ({row.disturbed} disturbed)"
             rate = f"{row.samples_per_s:,.0f}" if row.samples_per_s else ""
-            table.add_row(framework, workload, f"[{style}]{row.phase}[/]", windows, rate,
-                          escape(row.message))
+            table.add_row(framework, workload, f"[{style}]{row.phase}[/]", rounds, process,
+                          windows, str(len(row.paths) or ""), rate, escape(row.message))
         return table

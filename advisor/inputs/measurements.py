@@ -98,6 +98,10 @@ class Speedup(_Record, frozen=True, kw_only=True):
     estimate: Positive
     ci95: Interval | None = None
     pairs: int | None = None
+    by_process: Annotated[
+        list[Positive],
+        msgspec.Meta(description="the estimate from each worker process's pairs alone"),
+    ] = msgspec.field(default_factory=list)
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -117,6 +121,34 @@ class Sensitivity(_Record, frozen=True, kw_only=True):
     message: str = ""
     speedup: Speedup | None = None
     train_samples_per_s: Throughput | None = None
+
+
+class Disturbance(_Record, frozen=True, kw_only=True):
+    """What other processes did on the probe's CPUs during a path's windows."""
+
+    windows: Annotated[int, msgspec.Meta(ge=0)]
+    disturbed: Annotated[
+        int, msgspec.Meta(ge=0, description="windows during which other processes (and the "
+                          "hypervisor's steal) used more than limit_cores; left out")
+    ]
+    others_cores: Annotated[
+        NonNegative | None,
+        msgspec.Meta(description="median share of a core other processes used during them"),
+    ] = None
+    steal_cores: NonNegative | None = None
+    limit_cores: NonNegative | None = None
+    busy: Annotated[
+        bool, msgspec.Meta(description="most windows were disturbed: not measured (the status "
+                           "is failed, so that older readers do not score it either)")
+    ] = False
+
+
+class ProcessFigure(_Record, frozen=True, kw_only=True):
+    """One worker process's own share of a path's figure."""
+
+    process: Annotated[int, msgspec.Meta(ge=1)]
+    windows: Annotated[int, msgspec.Meta(ge=1)]
+    median: Positive
 
 
 class Runtime(_Record, frozen=True, kw_only=True):
@@ -179,6 +211,16 @@ class FrameworkResult(_Record, frozen=True, kw_only=True):
     variants: dict[str, FrameworkResult] | None = None
     runtime: Runtime | None = None
     sensitivity: list[Sensitivity] = msgspec.field(default_factory=list)
+    disturbance: Disturbance | None = None
+    processes: Annotated[
+        list[ProcessFigure],
+        msgspec.Meta(description="each worker process's figure (undisturbed windows)"),
+    ] = msgspec.field(default_factory=list)
+    process_spread: Annotated[
+        Positive | None,
+        msgspec.Meta(description="how far apart the processes trained: the fastest one's "
+                     "geometric mean over the slowest one's (1.0: alike)"),
+    ] = None
     log_tail: Annotated[
         list[str], msgspec.Meta(description="the worker's last log lines when it failed")
     ] = msgspec.field(default_factory=list)
@@ -186,6 +228,11 @@ class FrameworkResult(_Record, frozen=True, kw_only=True):
     @property
     def ok(self) -> bool:
         return self.status == "ok"
+
+    @property
+    def busy(self) -> bool:
+        """Not measured because other processes kept the machine busy (measure again)."""
+        return self.disturbance is not None and self.disturbance.busy
 
     @property
     def device_kind(self) -> str:
@@ -221,6 +268,13 @@ class Ratio(_Record, frozen=True, kw_only=True):
         dict[str, str] | None,
         msgspec.Meta(description="train_tuned: the setting each framework was measured in"),
     ] = None
+    dropped_pairs: Annotated[
+        int, msgspec.Meta(ge=0, description="pairs left out: another process disturbed a window")
+    ] | None = None
+    by_process: Annotated[
+        list[Positive],
+        msgspec.Meta(description="the estimate from each worker process's pairs alone"),
+    ] = msgspec.field(default_factory=list)
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -245,9 +299,20 @@ class ProbeRun(_Record, frozen=True, kw_only=True):
     timed_s: float | None = None
     wall_s: float | None = None
     rounds: int | None = None
+    rounds_planned: int | None = None
     stopped: str | None = None
     quick: bool = False
     tuning: str | None = None
+    processes: Annotated[
+        int | None, msgspec.Meta(description="fresh worker processes each framework ran in, "
+                                 "one after the other")
+    ] = None
+    busy_limit_cores: NonNegative | None = None
+    paths: Annotated[
+        dict[str, list[str]],
+        msgspec.Meta(description="each framework's timed paths, tuned states as "
+                     "'path (state)'; every round times each once"),
+    ] = msgspec.field(default_factory=dict)
 
 
 class Machine(_Record, frozen=True, kw_only=True):

@@ -164,17 +164,24 @@ ALLOCATOR_GUIDE = (
 )
 
 
+SAY_AS_INTERVAL = 1.5
+"""A speedup whose interval's ends lie further apart than this is said as its interval: its
+point estimate would claim more than one run can know."""
+
+
 def faster_text(
     framework: str, applies: str, setting: str, estimate: float, ci95: tuple[float, float],
     workload: str,
 ) -> str:
     """One setting that makes a framework faster here, as advice a user can act on."""
     doing = "trains" if applies == "training" else "runs batch inference of"
-    return (
-        f"{NAMES[framework]} {doing} the {workload} workload {estimate:.1f}× faster here "
-        f"(95 % CI {ci95[0]:.2f}–{ci95[1]:.2f}) with `{setting}`: add it to your {applies} "
-        "environment."
-    )
+    lo, hi = ci95
+    if hi / lo > SAY_AS_INTERVAL:
+        how = f"{lo:.1f}–{hi:.1f}× faster here (95 % CI; {estimate:.2f}× in this run)"
+    else:
+        how = f"{estimate:.1f}× faster here (95 % CI {lo:.2f}–{hi:.2f})"
+    return (f"{NAMES[framework]} {doing} the {workload} workload {how} with `{setting}`: add it "
+            f"to your {applies} environment.")
 
 
 def faster_lines(frameworks: Mapping[Framework, FrameworkResult], workload: str) -> list[str]:

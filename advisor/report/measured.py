@@ -55,12 +55,34 @@ ROWS: list[tuple[str, Cell]] = [
     ("windows", lambda e, f: _fmt(e.train_samples_per_s.windows if e.train_samples_per_s
                                   else None, "d")),  # fmt: skip
     ("window CV", lambda e, f: _fmt(e.train_cv, ".0%")),
+    ("windows disturbed", lambda e, f: _disturbed(e)),
     ("efficiency vs matmul peak", lambda e, f: _fmt(e.efficiency_pct, ".1f", " %")),
     ("latency b=1 p50/p95 ms", lambda e, f: _latency(e)),
     ("inference samples/s\n(batch)", lambda e, f: _inference(e)),
     ("peak RSS MB", lambda e, f: _fmt(f.peak_rss_mb)),
     ("held-out quality", lambda e, f: _quality(f)),
 ]
+
+
+def _disturbed(e: FrameworkResult) -> str:
+    d = e.disturbance
+    if d is None:
+        return "–"
+    return f"{d.disturbed} of {d.windows}" + (" (busy)" if d.busy else "")
+
+
+def process_line(frameworks: Mapping[Framework, FrameworkResult]) -> str | None:
+    """How far apart each path's worker processes trained, in one line (None: one each)."""
+    parts = []
+    for fw, entry in frameworks.items():
+        for name, e in [(entry.path, entry), *(entry.variants or {}).items()]:
+            if e.process_spread is None or not e.processes:
+                continue
+            rates = " and ".join(f"{x.median:,.0f}" for x in e.processes)
+            parts.append(f"{NAMES[fw]} {name} {e.process_spread:.2f}× apart ({rates})")
+    if not parts:
+        return None
+    return "Between worker processes (samples/s of each): " + "; ".join(parts)
 
 
 def _inference(e: FrameworkResult) -> str:
@@ -102,7 +124,9 @@ def ratio_line(name: str, ratio: Ratio, *, lower_is_better: bool = False) -> str
             faster = (est < 1.0) if lower_is_better else (est > 1.0)
             verdict = "PyTorch faster" if faster else "TensorFlow faster"
     against = f" ({ratio.against})" if ratio.against else ""
-    return f"{name}{against}: {est:.2f}{span}, {ratio.pairs or '?'} pairs – {verdict}"
+    dropped = (f", {ratio.dropped_pairs} disturbed pair{'s' if ratio.dropped_pairs > 1 else ''} "
+               "left out" if ratio.dropped_pairs else "")  # fmt: skip
+    return f"{name}{against}: {est:.2f}{span}, {ratio.pairs or '?'} pairs{dropped} – {verdict}"
 
 
 def sensitivity_line(fw: str, s: Sensitivity) -> str:
@@ -146,9 +170,10 @@ def _workload(
 ) -> None:
     say(f"[bold]Workload: {escape(describe(name))}[/]")
     if probe:
+        processes = f"; {probe.processes} processes per framework" if probe.processes else ""
         say(f"timed phases {probe.timed_s} s of a {probe.budget_s} s budget, {probe.rounds} "
             f"rounds ({escape(probe.stopped or '')}); wall {probe.wall_s} s; tuned states: "
-            f"{escape(probe.tuning or 'none')}")  # fmt: skip
+            f"{escape(probe.tuning or 'none')}{processes}")  # fmt: skip
     table = Table(show_lines=False)
     table.add_column("")
     cols = columns(frameworks)
@@ -165,6 +190,8 @@ def _workload(
     for fw, entry in frameworks.items():
         if entry.runtime is not None:
             say(escape(f"{NAMES[fw]} primary figures: {common.runtime_text(entry.runtime)}"))
+    if spread := process_line(frameworks):
+        say(escape(spread))
     say(f"[bold]Ratios PyTorch ÷ TensorFlow, {escape(name)}[/] (throughput: > 1 favours "
         "PyTorch; latency: < 1 favours PyTorch)")  # fmt: skip
     for key in ("train", "train_lean", "train_tuned"):

@@ -84,6 +84,10 @@ def measured(
     for name, result in results.items():
         if result is None:
             missing.append(f"{NAMES[name]}: not measured")
+        elif result.busy:
+            # Not a failure of the framework: what it would have reported is the neighbour.
+            said = result.message or "not measured: the machine was busy"
+            missing.append(f"{NAMES[name]}: {said}; measure again when it is quieter")
         elif not result.ok:
             missing.append(
                 f"{NAMES[name]}: {result.status.replace('_', ' ')}"

@@ -24,3 +24,20 @@ def test_progress_redraws_on_a_terminal_and_logs_phases_elsewhere() -> None:
     assert "3/16" in tty.file.getvalue() and "2,500" in tty.file.getvalue()
 
 
+def test_the_table_counts_from_the_plan_and_says_its_words_first() -> None:
+    """Rounds, processes, windows and paths come from the events' plan, named as the app and
+    the JSON name them, and each word is explained once before the first event."""
+    tty = Console(file=io.StringIO(), force_terminal=True, width=140)
+    event = ProbeEvent("tensorflow", "training", 5, 12, 2500.0, "keras-fit", "keras-fit", "cnn",
+                       paths=("keras-fit", "tf-function", "keras-fit (glibc-thresholds)"),
+                       round=2, rounds_planned=4, process=1, processes=2, disturbed=1)
+    with ProbeProgress(tty, ("tensorflow",), ("cnn",), intro="Probing the cnn workload") as p:
+        p(event)
+    out = tty.file.getvalue()
+    assert "path: one way to train with a framework" in out
+    assert "process: a fresh worker process" in out
+    header = next(line for line in out.splitlines() if "round" in line and "process" in line)
+    for column in ("round", "process", "windows", "paths", "samples/s"):
+        assert column in header
+    row = next(line for line in out.splitlines() if "tensorflow" in line and "2,500" in line)
+    assert "2/4" in row and "1/2" in row and "5/12 (1 disturbed)" in row

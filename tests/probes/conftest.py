@@ -59,13 +59,15 @@ def run_fake(no_gaps: None) -> Callable[..., dict]:
 
     def _run(modes: dict[str, str] | None = None, *, events: list | None = None,
              cancel=None, pidfile: Path | None = None, oplog: Path | None = None,
-             runner_class: type[Runner] = Runner, **settings: object) -> dict:  # fmt: skip
+             runner_class: type[Runner] = Runner, sampler=None,
+             **settings: object) -> dict:  # fmt: skip
         settings.setdefault("budget_s", 6.0)
         runner = runner_class(
             ProbeSettings(**settings),  # type: ignore[arg-type]
             launcher=fake_launcher(modes or {}, pidfile, oplog),
             on_event=events.append if events is not None else None,
             cancel=cancel,
+            sampler=sampler,
         )
         return runner.run()
 

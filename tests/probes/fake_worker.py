@@ -6,9 +6,10 @@ Modes: ok, crash-import, crash-warmup, crash-window, crash-tuned (only a worker 
 a tuned state crashes, in its first window), hang-import, hang-window, oom-spin and oom-crash
 (allocate up to the address-space limit, then spin without a hello, or fail), garbage,
 not-installed, noisy (floods stdout/stderr, answers correctly), low-accuracy, wrong-logits,
-variant-error, no-cxx (reports the compiled path as skipped). --pidfile FILE receives the
-pid; --oplog FILE receives each command's name, one line each, prefixed by the state.
-A worker started with MALLOC_MMAP_THRESHOLD_ set trains 1.5x faster (the tuned state).
+variant-error, no-cxx (reports the compiled path as skipped), slow-import (0.3 s before its
+hello). --pidfile FILE receives the pid; --oplog FILE receives a line per event: the
+monotonic time, framework, state, pid and "start", "hello" or the command's name. A worker
+started with MALLOC_MMAP_THRESHOLD_ set trains 1.5x faster (the tuned state).
 """
 
 from __future__ import annotations
@@ -45,6 +46,16 @@ def main() -> int:
     if args.pidfile:
         with open(args.pidfile, "a") as f:
             f.write(f"{os.getpid()}\n")
+
+    def log(what: str) -> None:
+        if args.oplog:
+            with open(args.oplog, "a") as f:
+                f.write(f"{time.monotonic():.6f} {fw} {'tuned' if tuned else 'default'} "
+                        f"{os.getpid()} {what}\n")
+
+    log("start")
+    if mode == "slow-import":
+        time.sleep(0.3)
     if mode == "crash-import":
         print(
             "Traceback (most recent call last):\nImportError: simulated broken wheel",
@@ -91,6 +102,7 @@ def main() -> int:
             "runtime": runtime.describe(),
         },
     )
+    log("hello")
     reader = LineReader(args.cmd_fd)
     windows = 0
     served: set[str] = set()
@@ -107,9 +119,7 @@ def main() -> int:
             return 0
         before = sorted(served)
         served.add(op)
-        if args.oplog:
-            with open(args.oplog, "a") as f:
-                f.write(f"{fw} {'tuned' if tuned else 'default'} {op}\n")
+        log(op)
         if op == "load":
             paths = list(PATHS[fw])
             skipped = {}

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
+
+from probes.disturbance import Snapshot
 
 FAKE_WORKER = Path(__file__).with_name("fake_worker.py")
 
@@ -33,3 +35,22 @@ def fake_launcher(
         return argv if limit is None else [sys.executable, "-c", LIMITED, str(limit), *argv]
 
     return launch
+
+
+class FakeSampler:
+    """What a sampler reads, made up: the runner takes a snapshot before and after every
+    timed command, so the k-th pair of snapshots is the k-th timed window. Each pair spans
+    one made-up second, and during the windows in ``disturbed`` (all, with None) other
+    processes use ``cores`` of the CPUs; the fake workers' own windows last milliseconds."""
+
+    def __init__(self, disturbed: Collection[int] | None = None, cores: float = 1.0) -> None:
+        self.disturbed, self.cores = disturbed, cores
+        self.calls = 0
+        self.busy_s = 0.0
+
+    def snapshot(self, pids: Sequence[int]) -> Snapshot:
+        window, after = divmod(self.calls, 2)
+        if after and (self.disturbed is None or window in self.disturbed):
+            self.busy_s += self.cores
+        self.calls += 1
+        return Snapshot(float(self.calls), self.busy_s, 0.0, {pid: 0.0 for pid in (0, *pids)})

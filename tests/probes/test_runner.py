@@ -11,8 +11,9 @@ import threading
 import time
 from pathlib import Path
 
+import psutil
 import pytest
-from probe_fakes import FAKE_WORKER
+from probe_fakes import FAKE_WORKER, FakeSampler
 
 from advisor.inputs.measurements import parse_measurements
 from probes import ProbeCancelled, ProbeSettings, ProbeSettingsError
@@ -84,31 +85,68 @@ def test_the_primary_figures_are_out_of_the_box_and_the_tuned_state_a_finding(ru
     assert all("MALLOC_MMAP_THRESHOLD_" in v for v in tuned_ratio["settings"].values())
 
 
+def _oplog(path: Path) -> list[tuple[float, str, str, int, str]]:
+    """(time, framework, state, pid, what) for each line the fake workers logged."""
+    rows = []
+    for line in path.read_text().splitlines():
+        t, fw, state, pid, what = line.split()
+        rows.append((float(t), fw, state, int(pid), what))
+    return rows
+
+
 def test_nothing_but_loading_and_training_runs_before_a_timed_window(run_fake, tmp_path) -> None:
     """The state check compares what ran in each process, not speeds: it cannot flake."""
     oplog = tmp_path / "ops"
     run_fake(oplog=oplog)
-    ops: dict[tuple[str, str], list[str]] = {}
-    for line in oplog.read_text().splitlines():
-        fw, state, op = line.split()
-        ops.setdefault((fw, state), []).append(op)
-    assert set(ops) == {(fw, s) for fw in ("pytorch", "tensorflow") for s in ("default", "tuned")}
+    ops: dict[tuple[str, str, int], list[str]] = {}
+    for _, fw, state, pid, what in _oplog(oplog):
+        if what not in ("start", "hello"):
+            ops.setdefault((fw, state, pid), []).append(what)
+    kinds = [(fw, state) for fw, state, _ in ops]
+    # Every framework and state ran in two processes, one after the other.
+    assert sorted(kinds) == sorted((fw, s) for fw in ("pytorch", "tensorflow")
+                                   for s in ("default", "tuned") for _ in (1, 2))  # fmt: skip
     for key, sequence in ops.items():
         last_window = max(i for i, op in enumerate(sequence) if op == "window")
         assert set(sequence[:last_window]) <= {"load", "warmup", "window"}, (key, sequence)
-        # ... and what does move the state runs, in the default workers, only afterwards.
-        if key[1] == "default":
+    # ... and what does move the state runs only afterwards, in the first default processes.
+    first = {}
+    for _, fw, state, pid, _what in _oplog(oplog):
+        first.setdefault((fw, state), pid)
+    for (fw, state), pid in first.items():
+        sequence = ops[(fw, state, pid)]
+        last_window = max(i for i, op in enumerate(sequence) if op == "window")
+        if state == "default":
             assert {"latency", "throughput", "logits", "matmul", "quality"} <= set(
                 sequence[last_window:]
-            ), (key, sequence)
+            ), (fw, sequence)
+
+
+def test_no_window_is_timed_while_a_worker_imports(run_fake, tmp_path) -> None:
+    """Imports compete for the CPUs: every timed command (a training, latency or throughput
+    window) runs while no worker process is between its start and its hello, the later
+    processes' imports included (they overlap only the first processes' checks)."""
+    oplog = tmp_path / "ops"
+    run_fake({"tensorflow": "slow-import", "pytorch": "slow-import"}, oplog=oplog)
+    rows = _oplog(oplog)
+    importing: list[tuple[float, float]] = []
+    started = {pid: t for t, _, _, pid, what in rows if what == "start"}
+    for t, _, _, pid, what in rows:
+        if what == "hello":
+            importing.append((started[pid], t))
+    assert len(importing) == 8  # two processes for each framework and state
+    timed = [t for t, *_, what in rows if what in ("window", "latency", "throughput")]
+    assert timed
+    for t in timed:
+        assert not any(a < t < b for a, b in importing), t
 
 
 def test_a_probe_that_moves_the_state_before_timing_is_caught(run_fake) -> None:
     """The old warm-up traced inference (a batch-256 forward) before the timed windows."""
 
     class Careless(Runner):
-        def _warm_up(self) -> None:
-            super()._warm_up()
+        def _warm_up(self, max_s: float) -> None:
+            super()._warm_up(max_s)
             for wr in self.fleet.alive():
                 self.fleet.call(wr, "throughput", path=wr.paths[0].path, batches=1)
 
@@ -232,13 +270,21 @@ def test_one_framework_alone_has_no_ratio(run_fake) -> None:
 def test_cancel_kills_the_workers_and_raises(run_fake, tmp_path) -> None:
     pidfile = tmp_path / "pids"
     cancel = threading.Event()
-    threading.Timer(1.0, cancel.set).start()
+
+    class CancelOnceTraining(list):
+        """Cancels half a second after the first warm-up: every worker has started by then,
+        and the first window hangs, however loaded the machine is."""
+
+        def append(self, event) -> None:
+            if event.phase == "warm-up" and not any(e.phase == "warm-up" for e in self):
+                threading.Timer(0.5, cancel.set).start()
+            super().append(event)
+
     t = time.monotonic()
     with pytest.raises(ProbeCancelled):
-        run_fake(
-            {"pytorch": "hang-window", "tensorflow": "hang-window"}, cancel=cancel, pidfile=pidfile
-        )
-    assert time.monotonic() - t < 5
+        run_fake({"pytorch": "hang-window", "tensorflow": "hang-window"}, cancel=cancel,
+                 pidfile=pidfile, events=CancelOnceTraining())  # fmt: skip
+    assert time.monotonic() - t < 15
     pids = [int(p) for p in pidfile.read_text().split()]
     # Two frameworks, each out of the box and in the glibc-threshold state.
     assert len(pids) == 4 and not any(_alive(p) for p in pids)
@@ -313,3 +359,89 @@ def test_a_worker_out_of_memory_is_said_to_be_and_promptly(no_gaps, mode, words)
     assert tf["message"].startswith("out of memory during 'start-up'"), tf["message"]
     assert words in tf["message"], tf["message"]
     assert result["frameworks"]["pytorch"]["status"] == "ok"
+    # Shared by two processes in turn, each running whole mirrored blocks.
+    assert plan_rounds(16.0, 3, quick=False, legs=2) == 4
+    assert plan_rounds(36.0, 3, quick=False, legs=2) == 8
+    assert plan_rounds(8.0, 3, quick=True, legs=2) == 4
+    assert plan_rounds(36.0, 3, quick=False, legs=3) == 6
+
+
+def test_a_busy_machine_leaves_no_figure_to_score(run_fake) -> None:
+    """Other processes used a core during every window: neither framework is measured (the
+    status is failed, so that older readers do not score it either), the result says how
+    busy the machine was, and nothing advises a setting."""
+    events: list = []
+    result = run_fake(sampler=FakeSampler(cores=1.0), events=events)
+    m = parse_measurements(result)
+    for fw, entry in result["frameworks"].items():
+        assert entry["status"] == "failed", fw
+        assert entry["message"].startswith("not measured: the machine was busy (other "
+                                           "processes used 100% of a core during ")  # fmt: skip
+        assert entry["disturbance"]["busy"] is True
+        assert entry["disturbance"]["disturbed"] == entry["disturbance"]["windows"] >= 4
+        assert m.frameworks[fw].busy and m.frameworks[fw].worth_adding() == []  # type: ignore[index]
+        assert all(s["status"] == "failed" for s in entry["sensitivity"])
+    assert all(r["estimate"] is None for r in result["ratios"].values())
+    assert result["machine"]["probe"]["busy_limit_cores"] > 0
+    said = [e.message for e in events if e.phase == "training"]
+    assert said and all("disturbed: others used 100% of a core; left out" in x for x in said)
+    assert events[-1].disturbed == events[-1].windows_done
+    assert [e.phase for e in events[-2:]] == ["busy", "busy"]  # what the displays show
+
+
+def test_a_disturbed_window_is_left_out_with_its_pair(run_fake) -> None:
+    """Others used a core during the first window only: that window's path keeps the rest,
+    says it left one out, and every ratio with that path drops that round's pair."""
+    result = run_fake(sampler=FakeSampler(disturbed={0}, cores=1.0))
+    parse_measurements(result)
+    entries = {fw: [e, *(e.get("variants") or {}).values()]
+               for fw, e in result["frameworks"].items()}  # fmt: skip
+    hit = [(fw, e) for fw, es in entries.items() for e in es if e["disturbance"]["disturbed"]]
+    assert len(hit) == 1
+    fw, entry = hit[0]
+    assert entry["disturbance"]["windows"] - 1 == entry["train_samples_per_s"]["windows"]
+    assert any("1 of" in f and "windows left out" in f for f in entry["flags"])
+    assert all(e["status"] == "ok" for e in result["frameworks"].values())
+    dropped = {k: r.get("dropped_pairs", 0) for k, r in result["ratios"].items()
+               if r.get("estimate") is not None}  # fmt: skip
+    assert sum(dropped.values()) >= 1, dropped
+
+
+def test_each_framework_trains_in_two_processes_and_says_how_far_apart(run_fake) -> None:
+    result = run_fake()
+    probe = result["machine"]["probe"]
+    assert probe["processes"] == probe["processes_planned"] == 2
+    assert probe["rounds"] == probe["rounds_planned"] and probe["rounds"] % 4 == 0
+    assert probe["paths"] == {
+        "pytorch": ["eager-loop", "eager-loop (glibc-thresholds)"],
+        "tensorflow": ["keras-fit", "tf-function", "keras-fit (glibc-thresholds)"],
+    }
+    assert len(probe["restart_s"]) == 1
+    for entry in result["frameworks"].values():
+        assert [p["process"] for p in entry["processes"]] == [1, 2]
+        assert entry["process_spread"] >= 1.0
+    train = result["ratios"]["train"]
+    assert len(train["by_process"]) == 2
+    # the between-process term of two processes: 1/sqrt(2) of one's, at least
+    one = run_fake(processes=1)["ratios"]["train"]
+    assert train["process_sd"] <= one["process_sd"]
+
+
+def test_a_cancel_while_the_second_processes_start_leaves_no_worker_behind(run_fake,
+                                                                           tmp_path) -> None:
+    pidfile = tmp_path / "pids"
+    cancel = threading.Event()
+
+    class CancelAtTheSecondProcesses(list):
+        def append(self, event) -> None:
+            if event.phase == "importing" and event.process == 2:
+                cancel.set()
+            super().append(event)
+
+    with pytest.raises(ProbeCancelled):
+        run_fake({"pytorch": "slow-import", "tensorflow": "slow-import"}, cancel=cancel,
+                 pidfile=pidfile, events=CancelAtTheSecondProcesses())  # fmt: skip
+    pids = [int(p) for p in pidfile.read_text().split()]
+    assert len(pids) >= 4 and not any(_alive(p) for p in pids)
+    # The second processes may be killed before they could write their pid: none is left.
+    assert psutil.Process().children(recursive=True) == []

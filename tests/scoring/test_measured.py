@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from scoring_inputs import GLIBC, RULES, SWAP, Q, answer_sets, measurements
 
 from advisor.inputs.answers import Answers, normalise_answers
+from advisor.inputs.measurements import parse_measurements
 from advisor.knowledge.workloads import workload_for
 from advisor.scoring import score
 from advisor.scoring.measured import FOREIGN_MACHINE_SCALE, FOREIGN_WORKLOAD_SCALE, MEASURED_CAP
@@ -170,3 +171,38 @@ def test_a_file_from_another_machine_weighs_a_quarter(
                 full = getattr(here.criteria[c].points, fw)
                 assert getattr(other.criteria[c].points, fw) == pytest.approx(full * 0.25,
                                                                               abs=1e-3)
+def test_advice_whose_interval_is_wide_is_said_as_its_interval() -> None:
+    """A speedup measured as 1.5x (95 % CI 1.13-1.86) is advice that holds within its
+    interval: the text says 1.1-1.9x, not 1.5x, when the ends are more than 1.5x apart."""
+    from advisor.report import render
+
+    answers = normalise_answers({"hardware": "cpu"}, Q)
+    wide = {"pytorch": (1.5, 1.13, 1.86)}
+    rec = score(answers, RULES, measurements((1.0, 0.9, 1.1), (1.0, 0.9, 1.1),
+                                             speedups=wide))  # type: ignore[arg-type]  # fmt: skip
+    text = render(rec, "text", width=200)  # type: ignore[arg-type]
+    assert ("PyTorch trains the cnn workload 1.1–1.9× faster here (95 % CI; 1.50× in this run) "
+            f"with `{GLIBC}`") in text
+    assert "1.5× faster" not in text
+
+
+def test_a_framework_not_measured_on_a_busy_machine_scores_nothing_and_says_so() -> None:
+    """The probe reports a busy machine's framework as failed (so that readers of schema 1
+    that know nothing of ``disturbance`` do not score it either), with the reason."""
+    data = measurements((0.09, 0.05, 0.17), (1.0, 0.9, 1.1)).to_dict()  # type: ignore[attr-defined]
+    busy = ("not measured: the machine was busy (other processes used 67% of a core during 7 "
+            "of 8 windows)")
+    data["frameworks"]["pytorch"] = {
+        "status": "failed", "message": busy,
+        "disturbance": {"windows": 8, "disturbed": 7, "others_cores": 0.67, "busy": True},
+    }  # fmt: skip
+    data["ratios"] = {key: {"estimate": None, "reason": f"pytorch failed: {busy}"}
+                      for key in ("train", "infer_latency")}  # fmt: skip
+    m = parse_measurements(data)
+    assert m.frameworks["pytorch"].busy and not m.frameworks["tensorflow"].busy
+    answers = normalise_answers({"hardware": "cpu"}, Q)
+    rec = score(answers, RULES, m)
+    assert rec.measurements is not None and not rec.measurements.used
+    assert rec.criteria["training_speed"].points.pytorch == 0
+    assert rec.criteria["training_speed"].points.tensorflow == 0
+    assert f"PyTorch: {busy}; measure again when it is quieter" in rec.measurements.missing

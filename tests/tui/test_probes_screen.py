@@ -3,9 +3,13 @@ against the median, windows per code path; quitting while it runs asks first."""
 
 from __future__ import annotations
 
+import json
 import time
+from pathlib import Path
+from typing import Any
 
-from tui_fakes import MEASUREMENTS, FakeRunner
+import pytest
+from tui_fakes import MEASUREMENTS, Event, FakeRunner
 from tui_pilots import SIZE, app_with, holding_runner, settle, through_questions, to_probes_running
 from tui_text import footer_keys, plain, shown
 
@@ -43,14 +47,16 @@ async def test_titles_follow_the_state() -> None:
         assert footer_keys(app)["Enter"] == "Show result"
 
 
-async def test_windows_are_counted_per_path_and_the_rate_is_labelled() -> None:
+async def test_windows_are_counted_from_the_plan_and_the_rate_is_labelled() -> None:
+    """The counts are the plan's, not the messages': the workers' own warm-up messages
+    ("eager-loop: first step 0.14 s") once counted as paths of their own."""
     app = app_with(holding_runner())
     async with app.run_test(size=SIZE) as pilot:
         await to_probes_running(pilot)
         pt, tf = _row(app, "pytorch").state, _row(app, "tensorflow").state
-        assert pt.windows == "3/6 windows"
+        assert pt.windows == "round 3 of 6 · process 1 of 2 · 3/6 windows on 1 path"
         assert tf.paths == ("keras-fit", "tf-function")
-        assert tf.windows == "2/6 windows per path (2 paths)"
+        assert tf.windows == "round 2 of 6 · process 1 of 2 · 4/12 windows on 2 paths"
         head = shown(_row(app, "tensorflow")).splitlines()[0]
         assert "now 5,420 samples/s" in head
 
@@ -138,3 +144,78 @@ async def test_the_code_tab_shows_the_measured_workloads_model() -> None:
         assert "class TabularMLP(nn.Module):" in code[0]
         assert "def build_tabular_mlp(" in code[1]
         assert "❱" not in code[0] + code[1]  # only the CNN is compared with the article
+
+
+# --- a recorded real run: the counts are the plan's, and nothing is cut at 80x24 -------------
+
+DATA = Path(__file__).with_name("data")
+
+
+def _recorded(name: str, hold_after: int | None = None) -> tuple[FakeRunner, dict]:
+    """A real run's events and result (tests/tui/record_probe_run.py wrote them)."""
+    data = json.loads((DATA / name).read_text())
+    events = [Event(**{**e, "paths": tuple(e["paths"])}) for e in data["events"]]
+    return FakeRunner(events=events, result=data["result"], hold_after=hold_after), data
+
+
+def _whole(widget: Any, text: str) -> bool:
+    """Whether every word of ``text`` shows, in order, in what ``widget`` draws at its size:
+    a line wrapped is still whole; a line cut (or a widget too short for it) is not."""
+    drawn = " ".join(shown(widget).split())
+    return " ".join(text.split()) in drawn and drawn.count("…") == text.count("…")
+
+
+def _check_nothing_cut(app: Any) -> None:
+    screen = app.screen
+    for row in screen.query(FrameworkProgress):
+        s = row.state
+        for text in (s.counts, s.message):
+            assert _whole(row, text), (row.framework, text, shown(row))
+    for static in screen.query("#probes Static"):
+        text = plain(static)
+        if text.strip():
+            assert _whole(static, text), (static.id, text, shown(static))
+
+
+@pytest.mark.parametrize("name", ["probe-run-measured.json", "probe-run-busy.json"])
+async def test_a_recorded_runs_counts_are_its_plans_and_nothing_is_cut(name: str) -> None:
+    runner, data = _recorded(name)
+    plan = data["result"]["machine"]["probe"]
+    # Mid-run: hold at the first window of the second process.
+    second = next(i for i, e in enumerate(runner.events)
+                  if e.phase == "training" and e.process == 2)  # fmt: skip
+    runner.hold_after = second + 1
+    app = app_with(runner)
+    async with app.run_test(size=SIZE) as pilot:
+        await to_probes_running(pilot)
+        for fw, paths in plan["paths"].items():
+            s = _row(app, fw).state
+            assert s.paths == tuple(paths)
+            assert s.rounds_planned == plan["rounds_planned"]
+            assert s.windows_planned == plan["rounds_planned"] * len(paths)
+            assert s.processes == plan["processes_planned"]
+            words = "paths" if len(paths) > 1 else "path"
+            assert f"/{s.windows_planned} windows on {len(paths)} {words}" in s.windows
+        assert _row(app, runner.events[second].framework).state.process == 2
+        _check_nothing_cut(app)
+        runner.hold_after = None
+        runner.held.clear()
+        await pilot.press("c")
+        await settle(pilot)
+        await pilot.press("r")  # the whole run, from the start
+        await settle(pilot)
+        for fw, entry in data["result"]["frameworks"].items():
+            s = _row(app, fw).state
+            n = len(plan["paths"][fw])
+            assert s.windows == (f"round {plan['rounds']} of {plan['rounds_planned']} · process "
+                                 f"{plan['processes']} of {plan['processes_planned']} · "
+                                 f"{plan['rounds'] * n}/{plan['rounds_planned'] * n} windows on "
+                                 f"{n} path{'s' if n > 1 else ''}"
+                                 + (f" · {s.disturbed} disturbed" if s.disturbed else ""))
+            if (entry.get("disturbance") or {}).get("busy"):
+                assert s.phase == "busy" and s.message == entry["message"]
+        _check_nothing_cut(app)
+        status = plain(app.screen.query_one("#probe-status"))
+        if any((e.get("disturbance") or {}).get("busy")
+               for e in data["result"]["frameworks"].values()):  # fmt: skip
+            assert "the machine was busy" in status and "Measure again (r)" in status

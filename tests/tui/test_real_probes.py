@@ -22,7 +22,8 @@ pytestmark = [pytest.mark.probe, pytest.mark.timeout(240)]
 async def test_both_frameworks_measured_live_through_the_app() -> None:
     from probes import BUDGET_FLOOR_S, ProbeSettings
 
-    settings = ProbeSettings(budget_s=BUDGET_FLOOR_S, quick=True)
+    # One process each: the app's lifecycle is the point here, and the test stays short.
+    settings = ProbeSettings(budget_s=BUDGET_FLOOR_S, quick=True, processes=1)
     app = app_with(ProbesAdapter(), probe_settings=settings)  # type: ignore[arg-type]
     phases: dict[str, set[str]] = {"pytorch": set(), "tensorflow": set()}
     async with app.run_test(size=SIZE) as pilot:
@@ -37,7 +38,8 @@ async def test_both_frameworks_measured_live_through_the_app() -> None:
         assert screen.state == "finished", screen.query_one("#probe-status").content
         for fw in ("pytorch", "tensorflow"):
             row = screen.query_one(f"#fw-{fw}", FrameworkProgress)
-            assert row.state.phase in ("done", "skipped"), (fw, row.state)
+            # busy: not measured because other jobs used the CPUs, as on a shared machine
+            assert row.state.phase in ("done", "skipped", "busy"), (fw, row.state)
             assert len(phases[fw]) >= 2, f"{fw}: the progress never moved ({phases[fw]})"
         await pilot.press("enter")
         await pilot.pause()

@@ -21,6 +21,14 @@ class Event:
     windows_planned: int = 0
     samples_per_s: float | None = None
     message: str = ""
+    path: str = ""
+    workload: str = ""
+    paths: tuple[str, ...] = ()
+    round: int = 0
+    rounds_planned: int = 0
+    process: int = 0
+    processes: int = 0
+    disturbed: int = 0
 
 
 MEASUREMENTS: dict[str, Any] = {
@@ -76,25 +84,41 @@ def flagged_measurements() -> dict[str, Any]:
     return data
 
 
+PATHS = {"pytorch": ("eager-loop",), "tensorflow": ("keras-fit", "tf-function")}
+
+
 def script(windows: int = 4) -> list[Event]:
     """A plausible run, as the probes report it: PyTorch times one code path (its eager loop),
     TensorFlow two (Keras fit and a tf.function step), so TensorFlow plans twice the windows;
-    every path is timed once per round, and the message names the path."""
+    every path is timed once per round, the rounds shared by two worker processes in turn,
+    and the worker's own warm-up messages ("eager-loop: first step 0.14 s") come too."""
     events: list[Event] = []
+
+    def plan(fw: str, r: int = 0, done: int = 0) -> dict:
+        process = 1 if r <= windows // 2 else 2
+        return dict(paths=PATHS[fw], round=r, rounds_planned=windows if r else 0,
+                    process=process, processes=2, windows_done=done,
+                    windows_planned=windows * len(PATHS[fw]) if r else 0)
+
     for fw in ("pytorch", "tensorflow"):
-        events += [Event(fw, "importing"), Event(fw, "building")]
-    events += [Event("pytorch", "warm-up", message="eager-loop"),
-               Event("tensorflow", "warm-up", message="keras-fit"),
-               Event("tensorflow", "warm-up", message="tf-function")]
+        events += [Event(fw, "importing", **plan(fw)), Event(fw, "building", **plan(fw))]
+    for fw, path in (("pytorch", "eager-loop"), ("tensorflow", "keras-fit"),
+                     ("tensorflow", "tf-function")):
+        events += [Event(fw, "warm-up", message=path, path=path, **plan(fw)),
+                   Event(fw, "warm-up", message=f"{path}: first step 0.14 s", path=path,
+                         **plan(fw))]
     for i in range(1, windows + 1):
-        events.append(Event("pytorch", "training", i, windows, 5000.0 + 10 * i, "eager-loop"))
-        events.append(Event("tensorflow", "training", 2 * i - 1, 2 * windows, 3900.0 + 10 * i,
-                            "keras-fit"))
-        events.append(Event("tensorflow", "training", 2 * i, 2 * windows, 5400.0 + 10 * i,
-                            "tf-function"))
-    for fw, planned in (("pytorch", windows), ("tensorflow", 2 * windows)):
-        events += [Event(fw, phase, planned, planned)
-                   for phase in ("inference", "accuracy", "done")]
+        events.append(Event("pytorch", "training", samples_per_s=5000.0 + 10 * i,
+                            message="eager-loop", path="eager-loop", **plan("pytorch", i, i)))
+        events.append(Event("tensorflow", "training", samples_per_s=3900.0 + 10 * i,
+                            message="keras-fit", path="keras-fit",
+                            **plan("tensorflow", i, 2 * i - 1)))
+        events.append(Event("tensorflow", "training", samples_per_s=5400.0 + 10 * i,
+                            message="tf-function", path="tf-function",
+                            **plan("tensorflow", i, 2 * i)))
+    for fw in ("pytorch", "tensorflow"):
+        last = plan(fw, windows, windows * len(PATHS[fw]))
+        events += [Event(fw, phase, **last) for phase in ("inference", "quality", "done")]
     return events
 
 

@@ -109,9 +109,10 @@ async def to_result(pilot: Pilot[Any], tab: str = "1", then: tuple[str, ...] = (
 
 
 def holding_runner() -> FakeRunner:
-    """Stops mid-training: PyTorch at window 3 of 6, TensorFlow at window 2 of 6 on each of
-    its two paths (imports and builds, three warm-ups, two rounds, PyTorch's third window)."""
-    return FakeRunner(events=script(6), hold_after=4 + 3 + 2 * 3 + 1)
+    """Stops mid-training, in round 3 of 6: PyTorch at window 3 of 6, TensorFlow at window 4
+    of 12 on its two paths (imports and builds, three warm-ups of two events each, two
+    rounds, PyTorch's third window)."""
+    return FakeRunner(events=script(6), hold_after=4 + 3 * 2 + 2 * 3 + 1)
 
 
 def flagged_runner() -> FakeRunner:

@@ -30,6 +30,7 @@ from advisor.tui.runner import FRAMEWORKS_SHOWN, ProbeRunCancelled, ProbeRunner
 from advisor.tui.screens.base import QUIT, AdvisorScreen
 from advisor.tui.session import Session
 from advisor.tui.widgets.progress import FrameworkProgress, FrameworkState
+from probes.settings import WORDS
 
 State = Literal["offer", "ready", "running", "cancelling", "finished", "failed", "cancelled"]
 
@@ -55,6 +56,7 @@ _STATES: dict[State, _View] = {
 _GATED = {action for view in _STATES.values() for action in view.actions}
 
 _STATUS_FAILED = {"not_installed": "skipped", "failed": "failed", "timeout": "failed"}
+GLOSSARY = ("path", "tuned state", "window", "round", "process")
 
 
 class ProbesScreen(AdvisorScreen):
@@ -91,14 +93,17 @@ class ProbesScreen(AdvisorScreen):
         with VerticalScroll(id="probes"):
             yield Static(_STATES["offer"].title, id="probe-title", classes="title")
             yield Static(
-                "The same model is trained in PyTorch and TensorFlow, each in its own worker "
-                f"process; the app stays responsive.{about}",
+                "The same model is trained in PyTorch and TensorFlow, each in fresh worker "
+                f"processes of its own; the app stays responsive.{about}",
                 classes="lead",
             )
             yield Static(self._workload_line(), id="probe-workload", markup=False)
             for fw in FRAMEWORKS_SHOWN:
                 yield FrameworkProgress(fw, id=f"fw-{fw}")
             yield Static("", id="probe-status", markup=False)  # may quote a cached file
+            # The words the rows use, each in one line, right below where they first show.
+            yield Static("\n".join(f"{word}: {WORDS[word]}" for word in GLOSSARY),
+                         id="probe-words", classes="words", markup=False)  # fmt: skip
             # For the mouse: the keys on each button work anyway, so the buttons take no focus
             # (which leaves Enter to "Show result").
             with Horizontal(id="probe-buttons"):
@@ -304,13 +309,16 @@ class ProbesScreen(AdvisorScreen):
         return True
 
     def _show(self, measurements: Measurements) -> None:
-        problems = []
+        problems, busy = [], []
         for fw in FRAMEWORKS_SHOWN:
             row = self.query_one(f"#fw-{fw}", FrameworkProgress)
             result = measurements.frameworks.get(fw)
             if result is None:
                 row.mark("skipped", "not measured")
                 problems.append(f"{NAMES[fw]} was not measured")
+            elif result.busy:
+                row.mark("busy", result.message)
+                busy.append(NAMES[fw])
             elif result.ok:
                 row.mark("done", _summary(result))
             else:
@@ -318,6 +326,11 @@ class ProbesScreen(AdvisorScreen):
                 row.mark(_STATUS_FAILED.get(result.status, "failed"),
                          f"{status}: {result.message}")
                 problems.append(f"{NAMES[fw]}: {status}")
+        if busy:
+            self._status(f"{' and '.join(busy)} not measured: the machine was busy, so the "
+                         "figures would have measured the other processes. Measure again (r) "
+                         "when it is quieter, or go on (Enter) without them.")  # fmt: skip
+            return
         text = "Done." if not problems else "Done; " + "; ".join(problems) + "."
         self._status(text + " Enter shows the result.")
 
@@ -346,4 +359,6 @@ def _summary(result: FrameworkResult) -> str:
                      + (f" ({result.path})" if result.path else ""))
     if result.infer_latency_ms is not None:
         parts.append(f"inference p50 {result.infer_latency_ms.p50:.1f} ms")
+    if result.process_spread is not None and len(result.processes) > 1:
+        parts.append(f"its {len(result.processes)} processes {result.process_spread:.2f}× apart")
     return " · ".join(parts)

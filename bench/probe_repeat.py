@@ -1,0 +1,133 @@
+"""Figures that hold from one run to the next: N default probes, each against a plain long
+run of its own.
+
+Issue 19's target: in ten default probes on a quiet machine, no framework's figure is off by
+more than 20 % from a plain long run (a user's script, bench/plain/*.py, which shares no code
+with the probes). Each run here is
+
+    plain A, plain B, (the default probe), plain B, plain A
+
+with each plain half a fresh process of --plain-seconds (so about 3 minutes per framework in
+two processes, around the probe, which cancels the machine's drift), and A and B the two
+frameworks, the first alternating between runs. The plain figure of a run is the geometric
+mean of its two halves. Per run it prints each framework's probe ÷ plain, whether it is off
+by more than 20 %, and the spread the probe saw between its worker processes.
+
+    python bench/probe_repeat.py [--runs 10] [--plain-seconds 90] [--workload cnn] [--json F]
+
+About 7 minutes a run with the defaults (four 90 s plain halves and a 65 s probe).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import statistics
+from pathlib import Path
+
+from probe_accuracy import PLAIN, plain_window, probe
+from probe_common import machine_line
+
+FRAMEWORKS = ("pytorch", "tensorflow")
+OFF_BY = 0.20
+
+
+def geometric_mean(values: list[float]) -> float:
+    return math.exp(sum(math.log(v) for v in values) / len(values))
+
+
+def one_run(i: int, args: argparse.Namespace) -> dict:
+    a, b = FRAMEWORKS if i % 2 == 0 else FRAMEWORKS[::-1]
+    plain: dict[str, list[float]] = {fw: [] for fw in FRAMEWORKS}
+
+    def half(fw: str) -> None:
+        rate, cpus = plain_window(args.workload, fw, args.plain_seconds, args.threads, False)
+        plain[fw].append(rate)
+        print(f"    plain {fw:10s} {rate:9,.0f} samples/s, {cpus:.2f} CPUs busy", flush=True)
+
+    half(a)
+    half(b)
+    result = probe(args.workload)
+    half(b)
+    half(a)
+    run: dict = {"plain": plain, "probe": {}, "wall_s": result["_wall_s"]}
+    for fw in FRAMEWORKS:
+        e = result["frameworks"][fw]
+        if e["status"] != "ok":
+            run["probe"][fw] = {"status": e["status"], "message": e["message"]}
+            continue
+        run["probe"][fw] = {
+            "status": "ok",
+            "median": e["train_samples_per_s"]["median"],
+            "processes": [p["median"] for p in e.get("processes") or []],
+            "process_spread": e.get("process_spread"),
+        }
+    run["ratio"] = result["ratios"]["train"]
+    return run
+
+
+def report(i: int, run: dict) -> None:
+    parts = []
+    for fw in FRAMEWORKS:
+        p = run["probe"][fw]
+        if p["status"] != "ok":
+            parts.append(f"{fw} not measured ({p['message'][:70]})")
+            continue
+        ratio = p["median"] / geometric_mean(run["plain"][fw])
+        off = abs(ratio - 1.0) > OFF_BY
+        procs = " / ".join(f"{x:,.0f}" for x in p["processes"])
+        spread = f", its processes {p['process_spread']:.2f}x apart ({procs})" \
+            if p["process_spread"] else ""
+        parts.append(f"{fw} probe/plain {ratio:.3f}{' OFF' if off else ''}{spread}")
+    print(f"  run {i + 1}: " + "; ".join(parts) + f"; wall {run['wall_s']:.0f} s", flush=True)
+
+
+def summarise(runs: list[dict]) -> None:
+    print("\nsummary")
+    for fw in FRAMEWORKS:
+        ratios = [r["probe"][fw]["median"] / geometric_mean(r["plain"][fw])
+                  for r in runs if r["probe"][fw]["status"] == "ok"]  # fmt: skip
+        spreads = [r["probe"][fw]["process_spread"] for r in runs
+                   if r["probe"][fw]["status"] == "ok" and r["probe"][fw]["process_spread"]]
+        not_measured = len(runs) - len(ratios)
+        off = sum(abs(x - 1.0) > OFF_BY for x in ratios)
+        if ratios:
+            print(f"  {fw:10s} probe/plain: median {statistics.median(ratios):.3f}, range "
+                  f"{min(ratios):.3f}-{max(ratios):.3f}; off by more than {OFF_BY:.0%}: {off} of "
+                  f"{len(ratios)} (target 0); not measured: {not_measured}")  # fmt: skip
+        if spreads:
+            print(f"  {fw:10s} between-process spread: median {statistics.median(spreads):.3f}x, "
+                  f"largest {max(spreads):.3f}x")  # fmt: skip
+    plain_ratio = [geometric_mean(r["plain"]["pytorch"]) / geometric_mean(r["plain"]["tensorflow"])
+                   for r in runs]  # fmt: skip
+    covered = [r["ratio"]["ci95"][0] <= pr <= r["ratio"]["ci95"][1]
+               for r, pr in zip(runs, plain_ratio, strict=True)
+               if r["ratio"].get("ci95")]  # fmt: skip
+    print(f"  training ratio: the probe's interval covers its own run's plain ratio in "
+          f"{sum(covered)} of {len(covered)} runs")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--plain-seconds", type=float, default=90.0, help="each plain half")
+    parser.add_argument("--workload", default="cnn", choices=sorted(PLAIN))
+    parser.add_argument("--threads", type=int, default=len(os.sched_getaffinity(0)))
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args()
+    print(machine_line(), flush=True)
+    print(f"{args.runs} default probes of the {args.workload} workload, each between plain "
+          f"halves of {args.plain_seconds:g} s (A B, probe, B A)", flush=True)  # fmt: skip
+    runs = []
+    for i in range(args.runs):
+        runs.append(one_run(i, args))
+        report(i, runs[-1])
+    summarise(runs)
+    if args.json:
+        args.json.write_text(json.dumps({"machine": machine_line(), "runs": runs}, indent=2))
+
+
+if __name__ == "__main__":
+    main()
