@@ -65,6 +65,8 @@ def render_markdown(rec: Recommendation) -> str:
     out += ["", "## Measurements", "", *[_item(x) for x in common.measurement_lines(rec)]]
     if faster := common.faster_setting_lines(rec):
         out += ["", "## Make it faster on this machine", "", *[f"- {x}" for x in faster]]
+    if bridge := common.bridge_lines(rec):
+        out += ["", f"## {common.BRIDGE_TITLE}", "", *[_item(x) for x in bridge]]
     out += ["", "## What would change it", ""]
     out += [f"- {f.text}" for f in rec.flips] or ["- No single change of answer would change it."]
     out.append(

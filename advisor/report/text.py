@@ -82,6 +82,8 @@ def report_parts(rec: Recommendation) -> list[object]:
     parts.append(_section("Measurements", common.measurement_lines(rec)))
     if faster := common.faster_setting_lines(rec):
         parts.append(_section("Make it faster on this machine", faster))
+    if bridge := common.bridge_lines(rec):
+        parts.append(_section(common.BRIDGE_TITLE, bridge))
     parts.append(_section("What would change it", flip_lines(rec)))
     parts.append(_section("Your answers", common.answers_lines(rec)))
     parts.append(_section("Provenance", common.provenance_lines(rec)))

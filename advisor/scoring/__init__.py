@@ -7,6 +7,7 @@ parts, each in its module:
     formula       criterion weights, points, the winner rule, confidence, robustness
     measured      what the probe's figures add, and how much they weigh
     explanation   the reasons, notes, myths, sentences and flips a report shows
+    bridge        'Keras 3 as a bridge', where the answers make Keras relevant
 
 ``score`` puts them together; ``recommendation`` holds the model every renderer reads.
 """
@@ -18,6 +19,7 @@ from advisor.inputs.measurements import Measurements
 from advisor.knowledge.formats import Myth, Note
 from advisor.knowledge.ruleset import RuleSet
 from advisor.scoring import explanation, formula
+from advisor.scoring.bridge import keras_bridge
 from advisor.scoring.measured import measured
 from advisor.scoring.recommendation import Recommendation
 
@@ -33,6 +35,8 @@ def score(
     # Closeness needs both the winner and its robustness, so it comes after both.
     robustness = formula.robustness(evaluation)
     close = formula.is_close(evaluation.confidence, robustness.share)
+    bridge = keras_bridge(answers, ruleset, measurements)
+    cited = {n.id for n in bridge.notes} if bridge is not None else set()  # shown there
     return Recommendation(
         recommendation=evaluation.winner,
         confidence=round(evaluation.confidence, 4),
@@ -47,7 +51,7 @@ def score(
         notes=[
             explanation.note(r)
             for r in fired
-            if isinstance(r.rule, Note) and formula.shown_note(r, close)
+            if isinstance(r.rule, Note) and formula.shown_note(r, close) and r.id not in cited
         ],
         myths=[explanation.myth(r) for r in fired if isinstance(r.rule, Myth)],
         flips=explanation.flips(answers, ruleset, measurements, evaluation.winner),
@@ -56,6 +60,7 @@ def score(
         defaulted=list(answers.defaulted),
         measurements=points.use if measurements is not None else None,
         provenance=explanation.provenance(ruleset),
+        keras_bridge=bridge,
     )
 
 
