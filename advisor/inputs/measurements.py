@@ -16,8 +16,9 @@ from advisor.inputs.validation import NON_BLANK, convert
 
 Status = Literal["ok", "not_installed", "failed", "timeout"]
 Native = Literal["pytorch", "tensorflow"]
+KerasBackendName = Literal["torch", "jax"]
 KerasBackend = Annotated[
-    Literal["torch", "jax"],
+    KerasBackendName,
     msgspec.Meta(description="a Keras 3 backend other than TensorFlow (Keras on TensorFlow is "
                              "frameworks.tensorflow, its keras-fit path)"),
 ]
@@ -357,7 +358,7 @@ class Measurements(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fie
     def to_dict(self) -> dict[str, Any]:
         return msgspec.json.decode(msgspec.json.encode(self))
 
-    def keras_backends(self, workload: str) -> Mapping[str, KerasBackendResult]:
+    def keras_backends(self, workload: str) -> Mapping[KerasBackendName, KerasBackendResult]:
         """The Keras backends measured for ``workload`` (none when it was not measured)."""
         found = self.workloads.get(workload)
         return found.keras_backends if found is not None else {}

@@ -30,14 +30,14 @@ the measured part of the section."""
 
 
 def keras_relevant(answers: Mapping[str, object]) -> str | None:
-    """Why a Keras bridge concerns this team, in words, or None when it does not: model code
-    in Keras or TensorFlow to keep, or a team that knows TensorFlow / Keras."""
+    """Why a Keras bridge concerns this team, as a sentence, or None when it does not: model
+    code in Keras or TensorFlow to keep, or a team that knows TensorFlow / Keras."""
     code = answers.get("existing_code")
     if code == "keras":
-        return "your model code is Keras 3 only, which runs on every Keras backend"
+        return "Your model code is Keras 3 only, so it runs on every Keras backend as it is."
     if code == "tensorflow":
-        return ("your model code is TensorFlow; its Keras parts can switch backend once they "
-                "use no tf.* calls")  # fmt: skip
+        return ("Your model code is TensorFlow: its Keras parts can move to another backend "
+                "once they use no tf.* calls.")  # fmt: skip
     if answers.get("team_experience") == "tensorflow":
-        return "your team knows TensorFlow and Keras"
+        return "Your team knows TensorFlow and Keras."
     return None

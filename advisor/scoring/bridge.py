@@ -12,11 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from advisor.frameworks import Framework
 from advisor.inputs.answers import Answers
 from advisor.inputs.measurements import (
     FrameworkResult,
+    KerasBackendName,
     KerasBackendResult,
     Measurements,
+    Native,
     Ratio,
     Sensitivity,
 )
@@ -27,7 +30,7 @@ from advisor.knowledge.workloads import workload_for
 from advisor.scoring.explanation import note
 from advisor.scoring.recommendation import BridgeBackend, BridgeRatio, BridgeSetting, KerasBridge
 
-AGAINST = {"pytorch": "native PyTorch", "tensorflow": "Keras on TensorFlow"}
+AGAINST: dict[Native, str] = {"pytorch": "native PyTorch", "tensorflow": "Keras on TensorFlow"}
 HOW_TO_MEASURE = (
     "`advisor probe --keras-backends tensorflow,torch` measures it for this workload (add jax "
     "with the [jax] extra installed)"
@@ -43,10 +46,15 @@ def keras_bridge(
         return None
     notes = [note(r) for r in ruleset.rules
              if r.id in BRIDGE_NOTES and isinstance(r.rule, Note)]  # fmt: skip
+    choice = (
+        "Keeping the Keras code and changing its backend is the alternative to a rewrite in "
+        "PyTorch" if answers["existing_code"] in ("keras", "tensorflow") else
+        "Writing the model in Keras 3 keeps the team's skills and leaves the backend open"
+    )  # fmt: skip
     lines = [
-        f"Keras 3 runs one model's code on TensorFlow, JAX or PyTorch, and {because}: you can "
-        "keep the code and change its backend rather than rewrite it in PyTorch. It is a "
-        "bridge, not a third choice: the recommendation stays between TensorFlow and PyTorch."
+        f"Keras 3 runs one model's code on TensorFlow, JAX or PyTorch. {because} {choice}: a "
+        "bridge, not a third choice, so the recommendation stays between TensorFlow and "
+        "PyTorch."
     ]
     if measurements is None:
         lines.append(f"What switching the backend costs was not measured: {HOW_TO_MEASURE}.")
@@ -72,7 +80,7 @@ def keras_bridge(
 
 def _figures(
     m: Measurements, workload: str
-) -> tuple[Mapping[str, FrameworkResult], Mapping[str, Ratio]]:
+) -> tuple[Mapping[Framework, FrameworkResult], Mapping[str, Ratio]]:
     if workload == m.workload:
         return m.frameworks, m.ratios
     entry = m.workloads[workload]
@@ -94,26 +102,30 @@ def _inverse(r: Ratio | None) -> BridgeRatio | None:
 
 
 def _backends(
-    frameworks: Mapping[str, FrameworkResult],
+    frameworks: Mapping[Framework, FrameworkResult],
     ratios: Mapping[str, Ratio],
-    others: Mapping[str, KerasBackendResult],
+    others: Mapping[KerasBackendName, KerasBackendResult],
 ) -> list[BridgeBackend]:
     out: list[BridgeBackend] = []
     tf = frameworks.get("tensorflow")
     if tf is not None:
         train = tf.train_samples_per_s
-        against = {"pytorch": r} if (r := _inverse(ratios.get("train"))) else {}
+        inverse = _inverse(ratios.get("train"))
         out.append(BridgeBackend(
             backend="tensorflow", status=tf.status, message=tf.message,
             backend_version=tf.version, train_samples_per_s=train.median if train else None,
-            train_ci95=train.ci95 if train else None, against=against,
+            train_ci95=train.ci95 if train else None,
+            against={"pytorch": inverse} if inverse is not None else {},
         ))  # fmt: skip
-    for name in ("torch", "jax"):
+    names: tuple[KerasBackendName, ...] = ("torch", "jax")
+    for name in names:
         if (b := others.get(name)) is None:
             continue
         train = b.train_samples_per_s
         equivalent = b.equivalence.ok if b.equivalence is not None else None
-        against = {fw: r for fw in AGAINST if (r := _ratio(b.ratios.get(fw))) is not None}
+        against: dict[Framework, BridgeRatio] = {
+            fw: r for fw in AGAINST if (r := _ratio(b.ratios.get(fw))) is not None
+        }
         out.append(BridgeBackend(
             backend=name, status=b.status, message=b.message, backend_version=b.backend_version,
             jit_compile=b.jit_compile, train_samples_per_s=train.median if train else None,
@@ -186,12 +198,13 @@ def _meaning(backends: list[BridgeBackend]) -> str | None:
     lo, hi = best.ci95 or (best.estimate, best.estimate)
     if hi < 1.0:
         return (
-            f"So keeping the Keras code costs training speed here on every backend measured: "
-            f"at best {best.estimate:.2f}× native PyTorch, on {how}. A rewrite in PyTorch would "
-            "not pay that on this workload; it pays the rewrite instead."
+            f"So Keras code trains slower here than native PyTorch on every backend measured: "
+            f"at best {best.estimate:.2f}×, on {how}. Code written in PyTorch would not pay "
+            "that on this workload; existing Keras code pays a rewrite instead."
         )
     if lo > 1.0:
-        return (f"So on {how} the Keras code trains faster here than native PyTorch "
+        return (f"So on {how} Keras code trains faster here than native PyTorch "
                 f"({best.estimate:.2f}×): the bridge costs no training speed.")  # fmt: skip
-    return (f"So on {how} the Keras code trains as fast as native PyTorch within noise "
-            f"({best.estimate:.2f}×): the bridge costs no measurable training speed here.")  # fmt: skip
+    return (f"So on {how} Keras code trains as fast as native PyTorch within noise "
+            f"({best.estimate:.2f}×): the bridge costs no measurable training speed "
+            "here.")  # fmt: skip

@@ -231,7 +231,7 @@ class BridgeSetting(_Out, frozen=True, kw_only=True):
         BridgeRatio | None, msgspec.Meta(description="÷ the backend's default setting")
     ] = None
     against: Annotated[
-        dict[str, BridgeRatio],
+        dict[Framework, BridgeRatio],
         msgspec.Meta(description="÷ each native framework's primary path (pytorch, tensorflow)"),
     ] = msgspec.field(default_factory=dict)
     compile_s: float | None = None
@@ -253,7 +253,7 @@ class BridgeBackend(_Out, frozen=True, kw_only=True):
                                  "1e-4); ratios are given only when true"),
     ] = None
     against: Annotated[
-        dict[str, BridgeRatio],
+        dict[Framework, BridgeRatio],
         msgspec.Meta(description="training throughput ÷ each native framework's primary path "
                                  "(pytorch: eager loop; tensorflow: Keras fit on TensorFlow)"),
     ] = msgspec.field(default_factory=dict)
@@ -265,7 +265,9 @@ class KerasBridge(_Out, frozen=True, kw_only=True):
     winner: what keeping the Keras code and switching its backend costs here, and where each
     backend can export to."""
 
-    because: Annotated[str, msgspec.Meta(description="why a Keras bridge concerns this team")]
+    because: Annotated[
+        str, msgspec.Meta(description="why a Keras bridge concerns this team, as a sentence")
+    ]
     workload: Annotated[
         str | None, msgspec.Meta(description="the probe workload the figures are of")
     ] = None

@@ -79,7 +79,7 @@ def test_the_measured_cost_of_each_backend_in_words() -> None:
     assert "on the TensorFlow backend trains the cnn workload at 0.76× native PyTorch " \
            "(95 % CI 0.73–0.79)" in text
     # The best way to run the Keras code elsewhere decides what it means: JAX, a tie.
-    assert "So on the JAX backend the Keras code trains as fast as native PyTorch within " \
+    assert "So on the JAX backend Keras code trains as fast as native PyTorch within " \
            "noise (0.94×)" in text
 
 
@@ -90,8 +90,8 @@ def test_a_slower_bridge_everywhere_says_what_a_rewrite_saves() -> None:
     backends["torch"]["sensitivity"][0]["ratios"]["pytorch"].update(estimate=0.8, ci95=[0.7, 0.9])
     bridge = score(KERAS, RULES, parse_measurements(data)).keras_bridge
     assert bridge is not None
-    assert ("keeping the Keras code costs training speed here on every backend measured: at "
-            "best 0.80× native PyTorch, on the torch backend with jit_compile=True") \
+    assert ("Keras code trains slower here than native PyTorch on every backend measured: at "
+            "best 0.80×, on the torch backend with jit_compile=True") \
         in bridge.lines[-1]  # fmt: skip
 
 
@@ -152,3 +152,10 @@ def test_the_section_cites_the_rule_notes_by_id_and_they_are_not_repeated(tmp_pa
     assert not {n.id for n in rec.notes} & set(BRIDGE_NOTES)  # shown once, in the section
     # The measured part stays: the notes add to it.
     assert any("0.65× native PyTorch" in line for line in rec.keras_bridge.lines)
+
+
+def test_the_advisor_names_the_backends_the_probes_measure() -> None:
+    from advisor.knowledge.bridge import KERAS_BACKENDS
+    from probes.settings import KERAS_BACKENDS as PROBED
+
+    assert tuple(KERAS_BACKENDS) == PROBED

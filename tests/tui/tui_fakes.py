@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import copy
+import json
 import threading
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from advisor.tui.runner import ProbeRunCancelled
+
+KERAS_BACKENDS = Path(__file__).resolve().parents[1] / "data" / "measurements-keras-backends.json"
 
 
 @dataclass(frozen=True)
@@ -72,6 +76,18 @@ def flagged_measurements() -> dict[str, Any]:
         "keras-fit: window CV 36% > 10% (noisy machine?)",
         "keras-fit: throughput falling across windows",
     ]
+    return data
+
+
+def keras_measurements() -> dict[str, Any]:
+    """MEASUREMENTS with the Keras model also on the torch and JAX backends (the hand-made
+    figures of tests/data/measurements-keras-backends.json)."""
+    data = copy.deepcopy(MEASUREMENTS)
+    backends = json.loads(KERAS_BACKENDS.read_text(encoding="utf-8"))
+    data["workloads"] = {"cnn": {
+        **{k: copy.deepcopy(data[k]) for k in ("equivalence", "frameworks", "ratios")},
+        "keras_backends": backends["workloads"]["cnn"]["keras_backends"],
+    }}  # fmt: skip
     return data
 
 
