@@ -17,7 +17,15 @@ under the same setting; and (issue 19) each probe's tuned-speedup interval cover
 plain scripts' median speedup, for both frameworks. A probe that reports a framework not
 measured (a busy machine) is listed and left out of the summary.
 
+With ``--keras-backends torch[,jax]`` each cycle also runs a user's Keras 3 script on those
+backends (bench/plain/keras3_*.py, ``KERAS_BACKEND`` set before Keras is imported) inside the
+native windows (plain A, plain B, plain K, the probe, plain K, plain B, plain A) and asks the
+probe for the same backends; each backend's probe figure is held against its plain script's,
+and its ratio to native PyTorch against the plain scripts' ratio (the same side of 1, and
+intervals that overlap).
+
     python bench/probe_accuracy.py [--cycles 3] [--seconds 30] [--workload cnn] [--json FILE]
+                                   [--keras-backends torch,jax]
     python bench/probe_accuracy.py --combine run1.json run2.json   # the cycles of both, summarised
 """
 
@@ -42,6 +50,8 @@ PLAIN = {
     "transformer": {"pytorch": "torch_transformer.py", "tensorflow": "keras_transformer.py"},
 }
 TUNED = {"MALLOC_MMAP_THRESHOLD_": "268435456", "MALLOC_TRIM_THRESHOLD_": "268435456"}
+# A user's Keras 3 script on another backend: "keras-torch", "keras-jax" in the cycles.
+KERAS3 = {"cnn": "keras3_cnn.py", "transformer": "keras3_transformer.py"}
 
 
 ONE_CORE = 0.6  # a plain window whose CPU use is under this share of its threads used one
@@ -58,18 +68,22 @@ def plain_window(workload: str, fw: str, seconds: float, threads: int,
     for k in list(env):
         if not tuned and k in TUNED:
             del env[k]
-    script = ROOT / "bench" / "plain" / PLAIN[workload][fw]
+    backend = fw.removeprefix("keras-") if fw.startswith("keras-") else None
+    script = ROOT / "bench" / "plain" / (KERAS3[workload] if backend else PLAIN[workload][fw])
     out = subprocess.run([sys.executable, str(script), "--seconds", str(seconds),
-                          "--threads", str(threads)], env=env, capture_output=True, text=True,
-                         check=True)  # fmt: skip
+                          "--threads", str(threads),
+                          *(["--backend", backend] if backend else [])],
+                         env=env, capture_output=True, text=True, check=True)  # fmt: skip
     report = json.loads(out.stdout.strip().splitlines()[-1])
     return float(report["samples_per_s"]), float(report["cpus"])
 
 
-def probe(workload: str) -> dict:
+def probe(workload: str, backends: list[str] | None = None) -> dict:
     cmd = [sys.executable, "-m", "advisor", "probe", "--refresh", "--format", "json"]
     if workload != "cnn":
         cmd += ["--workload", workload]
+    if backends:
+        cmd += ["--keras-backends", ",".join(["tensorflow", *backends])]
     t = time.monotonic()
     out = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
     wall = time.monotonic() - t
@@ -98,6 +112,14 @@ def figures(result: dict) -> dict[str, float | None]:
         return None
 
     measured = all(fw[name]["status"] == "ok" for name in ("pytorch", "tensorflow"))
+    backends = result.get("workloads", {}).get(result.get("workload", "cnn"), {}).get(
+        "keras_backends", {})  # fmt: skip
+    keras: dict[str, float | None] = {}
+    for name, entry in backends.items():
+        train = entry.get("train_samples_per_s") or {}
+        keras[f"keras-{name}"] = train.get("median")
+        keras[f"keras-{name}_ratio"] = (entry.get("ratios", {}).get("pytorch") or {}).get(
+            "estimate")  # fmt: skip
     return {
         "measured": measured,
         "why": "; ".join(f"{n}: {e['message']}" for n, e in fw.items() if e["status"] != "ok"),
@@ -109,6 +131,7 @@ def figures(result: dict) -> dict[str, float | None]:
         "pytorch_speedup": speedup("pytorch"),
         "tensorflow_speedup": speedup("tensorflow"),
         "wall_s": result["_wall_s"],
+        **keras,
     }
 
 
@@ -139,6 +162,7 @@ def run(args: argparse.Namespace) -> list[dict]:
     print(f"{args.cycles} cycles: plain A B, probe, plain B A, tuned A B; {args.seconds:g} s "
           f"plain windows; workload {args.workload}", flush=True)  # fmt: skip
     frameworks = ["pytorch", "tensorflow"]
+    keras = [f"keras-{b}" for b in args.keras_backends]
     cycles = []
     for c in range(args.cycles):
         a, b = frameworks if c % 2 == 0 else frameworks[::-1]
@@ -149,12 +173,12 @@ def run(args: argparse.Namespace) -> list[dict]:
                   f"samples/s, {cpus:.2f} CPUs busy (load {load():.2f})", flush=True)  # fmt: skip
             return rate, cpus
 
-        got: dict[str, list[float]] = {fw: [] for fw in frameworks}
-        busy: dict[str, list[float]] = {fw: [] for fw in frameworks}
-        for fw in (a, b):
+        got: dict[str, list[float]] = {fw: [] for fw in (*frameworks, *keras)}
+        busy: dict[str, list[float]] = {fw: [] for fw in (*frameworks, *keras)}
+        for fw in (a, b, *keras):
             for into, value in zip((got, busy), plain(fw), strict=True):
                 into[fw].append(value)
-        f = figures(probe(args.workload))
+        f = figures(probe(args.workload, args.keras_backends))
         if not f["measured"]:
             print(f"  probe {c + 1}: not measured ({f['why']}), wall {f['wall_s']:.1f} s; this "
                   "cycle is left out of the summary", flush=True)  # fmt: skip
@@ -165,7 +189,10 @@ def run(args: argparse.Namespace) -> list[dict]:
                   f"speedups {_speedup(f['pytorch_speedup'])} / "
                   f"{_speedup(f['tensorflow_speedup'])}, wall {f['wall_s']:.1f} s "
                   f"(load {load():.2f})", flush=True)  # fmt: skip
-        for fw in (b, a):
+            for k in keras:
+                print(f"  probe {c + 1}: {k} {f.get(k) or 0:,.0f}, ratio to pytorch "
+                      f"{f.get(f'{k}_ratio') or 0:.3f}", flush=True)  # fmt: skip
+        for fw in (*keras[::-1], b, a):
             for into, value in zip((got, busy), plain(fw), strict=True):
                 into[fw].append(value)
         tuned = {fw: plain(fw, tuned=True)[0] for fw in (a, b)}
@@ -256,7 +283,47 @@ def summarise(cycles: list[dict], threads: int) -> dict[str, Any]:
     tuned_speedups(cycles, rows)
     walls = ", ".join(f"{c['probe']['wall_s']:.1f}" for c in cycles)
     print(f"  probe wall: {walls} s")
-    return {"rows": rows, "plain_ratio": plain_ratio, "probe_ratio": probe_ratio}
+    keras = sorted({fw for c in cycles for fw in c["plain"] if fw.startswith("keras-")})
+    backends = {k: keras_summary(cycles, k) for k in keras}
+    return {"rows": rows, "plain_ratio": plain_ratio, "probe_ratio": probe_ratio,
+            "keras_backends": backends}  # fmt: skip
+
+
+def keras_summary(cycles: list[dict], k: str) -> dict[str, Any]:
+    """A Keras backend's plain scripts against the probe: its figure pooled as the native
+    ones are, and its ratio to native PyTorch, the plain scripts' (an interval from
+    resampling cycles) against the probe's (the range of its cycles' intervals' estimates)."""
+    med = statistics.median
+
+    def plain_ratio(cs: list[dict]) -> float:
+        return (med([r for c in cs for r in c["plain"][k]])
+                / med([r for c in cs for r in c["plain"]["pytorch"]]))  # fmt: skip
+
+    rng = random.Random(0)
+    boot = sorted(plain_ratio([rng.choice(cycles) for _ in cycles]) for _ in range(2000))
+    out: dict[str, Any] = {
+        "plain": med([r for c in cycles for r in c["plain"][k]]),
+        "plain_ratio": {"estimate": plain_ratio(cycles), "ci95": [boot[49], boot[1949]]},
+    }
+    probed = [c["probe"].get(k) for c in cycles]
+    ratios = [c["probe"].get(f"{k}_ratio") for c in cycles]
+    line = (f"  {k:12s} plain {out['plain']:,.0f} samples/s; plain ratio to pytorch "
+            f"{out['plain_ratio']['estimate']:.3f} [{boot[49]:.3f}, {boot[1949]:.3f}]")
+    if all(v is not None for v in probed) and all(r is not None for r in ratios):
+        out["probe"] = med(probed)
+        out["pooled"] = pooled(cycles, k)
+        out["probe_ratio"] = {"median": med(ratios), "range": [min(ratios), max(ratios)]}
+        low, high = out["pooled"]["ci95"]
+        same = (med(ratios) > 1) == (out["plain_ratio"]["estimate"] > 1)
+        overlap = min(ratios) <= boot[1949] and max(ratios) >= boot[49]
+        line += (f"; probe {out['probe']:,.0f}, probe/plain pooled "
+                 f"{out['pooled']['estimate']:.3f} [{low:.3f}, {high:.3f}]; probe ratio "
+                 f"{med(ratios):.3f} ({min(ratios):.3f}-{max(ratios):.3f}), same side of 1: "
+                 f"{same}, overlapping: {overlap}")  # fmt: skip
+    else:
+        line += "; the probe gave no figure for it (the runner does not run the backends yet)"
+    print(line)
+    return out
 
 
 def main() -> None:
@@ -266,6 +333,11 @@ def main() -> None:
     parser.add_argument("--workload", default="cnn", choices=sorted(PLAIN))
     parser.add_argument("--threads", type=int, default=len(os.sched_getaffinity(0)))
     parser.add_argument("--json", type=Path, help="write every window and the summary here")
+    parser.add_argument(
+        "--keras-backends", type=lambda t: [b for b in t.split(",") if b], default=[],
+        metavar="LIST", help="also a user's Keras 3 script on these backends (torch, jax), "
+        "around the probe, which is asked for them too",
+    )  # fmt: skip
     parser.add_argument(
         "--combine",
         type=Path,

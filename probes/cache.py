@@ -174,7 +174,10 @@ def problem(data: object) -> str | None:
 
 
 def is_cacheable(result: dict) -> bool:
-    return all(f.get("status") in CACHEABLE for f in result.get("frameworks", {}).values())
+    entries = [*result.get("frameworks", {}).values()]
+    for workload in result.get("workloads", {}).values():  # Keras on other backends
+        entries += workload.get("keras_backends", {}).values()
+    return all(f.get("status") in CACHEABLE for f in entries)
 
 
 def store(settings: ProbeSettings, result: dict) -> Path:

@@ -41,6 +41,23 @@ def affinity_count() -> int | None:
     return len(getter(0))
 
 
+def pin_to(threads: int) -> list[int] | None:
+    """Keep this process on ``threads`` of the CPUs it may run on, when it may run on more;
+    returns the CPUs it keeps, or None when nothing changed (or pinning is not possible).
+
+    For a runtime that takes no thread count (XLA's CPU pool has as many threads as the
+    process has CPUs): what a user does with ``taskset``, so it uses as many as the others."""
+    getter = getattr(os, "sched_getaffinity", None)
+    setter = getattr(os, "sched_setaffinity", None)
+    if getter is None or setter is None:
+        return None
+    cpus = sorted(getter(0))
+    if threads >= len(cpus):
+        return None
+    setter(0, cpus[:threads])
+    return cpus[:threads]
+
+
 def _cgroup_paths(proc_cgroup: str) -> list[tuple[str, str]]:
     """(hierarchy controllers, path) pairs from /proc/self/cgroup."""
     pairs = []

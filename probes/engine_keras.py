@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import importlib
 import os
-import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -18,26 +17,13 @@ import numpy as np
 import tensorflow as tf
 
 from probes.engine_base import TimedTraining, batches, peak_rss_mb, rows, timed
+from probes.keras_fit import HeldFit, compile_model
 from probes.workloads import get
 
 PRIMARY = "keras-fit"
 LEAN = "tf-function"
 COMPILED = "keras-jit"
 MATMUL_REPEATS = 4  # matmuls per timing, synchronised once
-
-
-def _compile(model: tf.keras.Model, *, loss: str, jit: bool) -> None:
-    classifier = loss == "cross_entropy"
-    model.compile(
-        # Keras's default epsilon, set explicitly and identically in the PyTorch worker.
-        optimizer=tf.keras.optimizers.Adam(learning_rate=1e-3, epsilon=1e-7),
-        loss=tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True)
-        if classifier
-        else tf.keras.losses.MeanSquaredError(),
-        # As in the article, a classifier tracks accuracy: part of the idiomatic path's cost.
-        metrics=["accuracy"] if classifier else [],
-        jit_compile=jit,
-    )
 
 
 def _pipeline(x: np.ndarray, y: np.ndarray, batch_size: int) -> tf.data.Dataset:
@@ -59,74 +45,6 @@ def _pipeline(x: np.ndarray, y: np.ndarray, batch_size: int) -> tf.data.Dataset:
     rows = indices.map(lambda i: (tf.gather(data[0], i), tf.gather(data[1], i)),
                        num_parallel_calls=tf.data.AUTOTUNE)  # fmt: skip
     return rows.prefetch(tf.data.AUTOTUNE)
-
-
-class _HeldFit(tf.keras.callbacks.Callback):
-    """One fit() call for the worker's whole life, run in its own thread and held at the
-    start of a batch between windows: a user's training run is one long fit(), whose input
-    pipeline starts once. A fit() call per window paid the pipeline's start and the end of
-    an epoch every window and read 15 % under plain scripts.
-
-    Only ``on_train_batch_begin`` is overridden: a callback with a batch-end hook makes
-    Keras turn every batch's logs into Python numbers synchronously, which a user's fit()
-    does not do. The start of batch k + 1 is when batch k has finished."""
-
-    def __init__(self, model: tf.keras.Model, dataset: tf.data.Dataset) -> None:
-        super().__init__()
-        self._cv = threading.Condition()
-        self._allowed = 0  # batches the current window may still start
-        self._held = False  # the fit() thread waits at the start of a batch
-        self._stopping = False
-        self._ended: BaseException | None | bool = False  # False while fit() runs
-        self._thread = threading.Thread(target=self._fit, args=(model, dataset),
-                                        name="held-fit", daemon=True)  # fmt: skip
-        self._thread.start()
-
-    def _fit(self, model: tf.keras.Model, dataset: tf.data.Dataset) -> None:
-        error: BaseException | None = None
-        try:
-            model.fit(dataset, epochs=1, verbose=0, callbacks=[self])
-        except BaseException as exc:  # handed to the command waiting for its batches
-            error = exc
-        with self._cv:
-            self._ended = error or RuntimeError("fit() ended before its window did")
-            self._cv.notify_all()
-
-    def on_train_batch_begin(self, batch: int, logs: dict | None = None) -> None:
-        with self._cv:
-            self._held = True
-            self._cv.notify_all()
-            while self._allowed == 0 and not self._stopping:
-                self._cv.wait()
-            self._held = False
-            if self._stopping:
-                self.model.stop_training = True  # ends fit() after this batch
-                return
-            self._allowed -= 1
-
-    def _wait(self, done: Callable[[], bool]) -> None:
-        while not done():
-            if self._ended is not False:
-                raise self._ended  # type: ignore[misc]
-            self._cv.wait()
-
-    def run(self, steps: int) -> tuple[float, float]:
-        """Lets ``steps`` batches run; returns when they began and their mean loss."""
-        with self._cv:
-            self._wait(lambda: self._held)
-            # The mean loss of this window's batches, as fit() reports it per epoch.
-            self.model.reset_metrics()
-            start = time.perf_counter()
-            self._allowed = steps
-            self._cv.notify_all()
-            self._wait(lambda: self._allowed == 0 and self._held)
-            return start, float(self.model.get_metrics_result()["loss"])
-
-    def close(self) -> None:
-        with self._cv:
-            self._stopping = True
-            self._cv.notify_all()
-        self._thread.join(timeout=30)
 
 
 class KerasEngine(TimedTraining):
@@ -174,12 +92,12 @@ class KerasEngine(TimedTraining):
         with np.load(bundle) as data:
             self.arrays = {k: data[k] for k in data.files}
         self.model = self._fresh_model()
-        _compile(self.model, loss=self.module.LOSS, jit=False)
+        compile_model(self.model, loss=self.module.LOSS, jit=False)
         # Build the optimizer's slots now, outside any tf.function: the lean step shares
         # this optimizer and must not create variables while being traced.
         self.model.optimizer.build(self.model.trainable_variables)
         x, y = self.arrays["train_x"], self.arrays["train_y"]
-        self.held: dict[str, _HeldFit] = {}  # the long fit() of each Keras path, once started
+        self.held: dict[str, HeldFit] = {}  # the long fit() of each Keras path, once started
         self.batches = [(tf.constant(xb), tf.constant(yb)) for xb, yb in batches(x, y, batch_size)]
         self.cursor = 0
         self.test_x = tf.constant(self.arrays["test_x"])
@@ -191,7 +109,7 @@ class KerasEngine(TimedTraining):
         self.paths = {PRIMARY: self.model, LEAN: self.model}
         if compiled:
             self.jit_model = self._fresh_model()
-            _compile(self.jit_model, loss=self.module.LOSS, jit=True)
+            compile_model(self.jit_model, loss=self.module.LOSS, jit=True)
             self.paths[COMPILED] = self.jit_model
         return {
             "build_s": time.perf_counter() - start,
@@ -238,7 +156,7 @@ class KerasEngine(TimedTraining):
             return float(loss.numpy())  # the one synchronisation per window
         if path not in self.held:
             dataset = _pipeline(self.arrays["train_x"], self.arrays["train_y"], self.batch_size)
-            self.held[path] = _HeldFit(self.paths[path], dataset)
+            self.held[path] = HeldFit(self.paths[path], dataset)
         self.stepping_from, loss = self.held[path].run(steps)
         return loss
 

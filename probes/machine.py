@@ -16,7 +16,8 @@ from pathlib import Path
 from probes.cpus import CpuBudget, logical_count, physical_count
 
 # Distributions whose versions change what a probe measures.
-MEASURED_DISTRIBUTIONS = ("torch", "tensorflow", "keras", "numpy", "scikit-learn")
+MEASURED_DISTRIBUTIONS = ("torch", "tensorflow", "keras", "jax", "jaxlib", "numpy",
+                          "scikit-learn")  # fmt: skip
 
 
 def cpu_model() -> str:

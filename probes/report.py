@@ -50,6 +50,11 @@ def _others(p: PathRecord, rounds: list[int] | None = None) -> tuple[float, floa
     return median([d.others_cores for d in loads]), median([d.steal_cores for d in loads])
 
 
+BUSY = "not measured: the machine was busy"
+"""How a busy framework's message starts (a framework that failed on its own keeps its own
+message, even where its windows were disturbed too)."""
+
+
 def busy_message(p: PathRecord) -> str:
     """Why a path was not measured; each place that shows it offers to measure again."""
     used = _others(p, sorted(p.disturbed))
@@ -58,7 +63,7 @@ def busy_message(p: PathRecord) -> str:
         others, steal = used
         what = f"other processes used {others:.0%} of a core" + (
             f" and the hypervisor took {steal:.0%}" if steal >= 0.05 else "")
-    return (f"not measured: the machine was busy ({what} during {len(p.disturbed)} of "
+    return (f"{BUSY} ({what} during {len(p.disturbed)} of "
             f"{len(p.windows)} windows)")  # fmt: skip
 
 

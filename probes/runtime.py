@@ -38,7 +38,7 @@ THRESHOLD_BYTES = 268_435_456
 SPEED_VARIABLE = re.compile(
     r"^(MALLOC_[A-Z_]+_?|LD_PRELOAD|MALLOC_CONF|TCMALLOC_[A-Z_]+|OMP_[A-Z_]+|KMP_[A-Z_]+"
     r"|GOMP_[A-Z_]+|MKL_[A-Z_]+|OPENBLAS_[A-Z_]+|DNNL_[A-Z_]+|ONEDNN_[A-Z_]+"
-    r"|TF_ENABLE_ONEDNN_OPTS|TF_NUM_[A-Z_]+|TF_XLA_FLAGS|XLA_FLAGS|TORCH_[A-Z_]+)$"
+    r"|TF_ENABLE_ONEDNN_OPTS|TF_NUM_[A-Z_]+|TF_XLA_FLAGS|XLA_FLAGS|TORCH_[A-Z_]+|JAX_[A-Z_]+)$"
 )
 
 # Where distributions put shared libraries; ldconfig's cache is asked first.

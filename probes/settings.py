@@ -12,6 +12,13 @@ from typing import Any
 from probes.workloads import WORKLOADS
 
 FRAMEWORKS: tuple[str, ...] = ("pytorch", "tensorflow")
+# The Keras 3 backends a probe can measure the workload's Keras model on. Keras on TensorFlow
+# is the tensorflow worker's keras-fit path; torch and jax each take a worker of their own
+# (``python -m probes.worker --framework keras --backend torch|jax``).
+KERAS_BACKENDS: tuple[str, ...] = ("tensorflow", "torch", "jax")
+# Wall seconds one more Keras backend worker adds on 2 CPU cores: its import (Keras with its
+# backend), build, warm-up (XLA compiles on JAX) and the checks. TODO(quiet-phase): measure.
+KERAS_BACKEND_WALL_S = 20.0
 
 # Seconds of timed phases (training windows, inference) at most; imports, build, warm-up and
 # the checks afterwards come on top. Without --budget a run aims at a wall-clock target
@@ -67,6 +74,9 @@ class ProbeSettings:
     command_timeout_s: float | None = None
     # Fresh worker processes per framework and state, one after the other (see PROCESSES).
     processes: int = PROCESSES
+    # Keras 3 backends to measure the workload's Keras model on, besides the native
+    # frameworks; empty: none (the default probe). tensorflow needs the tensorflow framework.
+    keras_backends: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.frameworks:
@@ -106,6 +116,28 @@ class ProbeSettings:
             raise ProbeSettingsError(
                 f"processes must be between 1 and {MAX_PROCESSES}, not {self.processes}"
             )
+        unknown = [b for b in self.keras_backends if b not in KERAS_BACKENDS]
+        if unknown:
+            raise ProbeSettingsError(
+                f"unknown Keras backend {unknown[0]!r}: choose from {', '.join(KERAS_BACKENDS)}"
+            )
+        if len(set(self.keras_backends)) != len(self.keras_backends):
+            raise ProbeSettingsError("a Keras backend is listed twice")
+        if "tensorflow" in self.keras_backends and "tensorflow" not in self.frameworks:
+            raise ProbeSettingsError(
+                "Keras on TensorFlow is the tensorflow framework's keras-fit path: add "
+                "tensorflow to the frameworks, or leave it out of the Keras backends"
+            )
+
+    @property
+    def backend_workers(self) -> tuple[str, ...]:
+        """The Keras backends that need a worker of their own (all but TensorFlow)."""
+        return tuple(b for b in self.keras_backends if b != "tensorflow")
+
+    @property
+    def keras_wall_s(self) -> float:
+        """The wall seconds the Keras backend workers add to each workload's run."""
+        return KERAS_BACKEND_WALL_S * len(self.backend_workers)
 
     @property
     def effective_budget_s(self) -> float:
@@ -153,6 +185,8 @@ class ProbeSettings:
             "seed": self.seed,
             "threads": self.threads,
             "processes": self.processes,
+            # Only when asked for, so results cached before the backends existed stay valid.
+            **({"keras_backends": sorted(self.keras_backends)} if self.keras_backends else {}),
         }
 
 

@@ -41,8 +41,10 @@ def _explained(spec: dict[str, Any], rec: Recommendation, expected: str, why: st
 
 
 def _said(rec: Recommendation) -> set[str]:
-    """Every rule, note, myth and policy the report shows."""
+    """Every rule, note, myth and policy the report shows (the notes 'Keras 3 as a bridge'
+    cites are shown there, not again among the notes)."""
     ids = {r.id for r in rec.reasons} | {n.id for n in rec.notes} | {m.id for m in rec.myths}
+    ids |= {n.id for n in rec.keras_bridge.notes} if rec.keras_bridge else set()
     return ids | ({rec.constraint.id} if rec.constraint else set())
 
 

@@ -2,7 +2,8 @@
 
     advisor probe [--workload auto|cnn|transformer|rnn|mlp|all] [--answers FILE]
                   [--budget SECONDS] [--quick] [--frameworks pytorch,tensorflow] [--compiled]
-                  [--tuning] [--format text|json] [--output FILE] [--refresh]
+                  [--tuning] [--keras-backends auto|none|tensorflow,torch,jax]
+                  [--format text|json] [--output FILE] [--refresh]
 
 Progress goes to stderr, the result to stdout or --output (written atomically, and not at
 all when no result was produced). Exit 0 when every framework asked for was measured, 3 when
@@ -13,6 +14,7 @@ SIGTERM, 129 on SIGHUP: the command raises, and ``advisor.cli`` maps errors to e
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import math
 import sys
@@ -20,7 +22,9 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from advisor.errors import ExitCode, ProbeError, UsageError
+from advisor.frameworks import FRAMEWORKS
 from advisor.inputs.validation import closest
+from advisor.knowledge.bridge import KERAS_BACKENDS, keras_relevant
 from advisor.knowledge.workloads import DEFAULT_WORKLOAD, WORKLOADS, describe, workload_for
 from advisor.printable import printable, printable_data
 from advisor.system import streams
@@ -30,6 +34,8 @@ if TYPE_CHECKING:  # rich is imported where it is used: building the parser must
     from rich.console import Console
 
 ALIASES = {"pytorch": "pytorch", "torch": "pytorch", "tensorflow": "tensorflow", "tf": "tensorflow"}
+BACKEND_ALIASES = {"tensorflow": "tensorflow", "tf": "tensorflow", "torch": "torch",
+                   "pytorch": "torch", "jax": "jax"}  # fmt: skip
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -92,6 +98,15 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
         "glibc allocator thresholds for each framework's main path",
     )
     parser.add_argument(
+        "--keras-backends",
+        default="auto",
+        metavar="LIST",
+        help="also train the workload's Keras model on these Keras 3 backends, comma-separated: "
+        "tensorflow (the TensorFlow worker's keras-fit), torch, jax (needs the [jax] extra); "
+        "none; auto (default): tensorflow,torch (and jax where installed) when the answers make "
+        "Keras relevant (Keras or TensorFlow code, or a team that knows TensorFlow), else none",
+    )
+    parser.add_argument(
         "--format",
         dest="probe_format",
         choices=("text", "json"),
@@ -142,31 +157,80 @@ def parse_frameworks(text: str) -> tuple[str, ...]:
     return tuple(chosen)
 
 
-def settings_from_args(args: argparse.Namespace, workloads: tuple[str, ...]
+def parse_keras_backends(text: str, answers: Mapping[str, object] | None,
+                         frameworks: tuple[str, ...]) -> tuple[str, ...]:  # fmt: skip
+    """--keras-backends: the backends asked for; "auto" applies the default rule."""
+    words = [t.strip().lower() for t in text.split(",") if t.strip()]
+    if words == ["auto"]:
+        return default_keras_backends(answers, frameworks)
+    if words == ["none"]:
+        return ()
+    chosen: list[str] = []
+    for raw in words:
+        name = BACKEND_ALIASES.get(raw)
+        if name is None:
+            close = closest(raw, [*BACKEND_ALIASES, "auto", "none"])
+            hint = f"; did you mean {BACKEND_ALIASES.get(close, close)!r}?" if close else ""
+            raise UsageError(f"--keras-backends: unknown Keras backend {raw!r} (choose from "
+                             f"{', '.join(KERAS_BACKENDS)}, or auto or none){hint}")  # fmt: skip
+        if name not in chosen:
+            chosen.append(name)
+    if not chosen:
+        raise UsageError("--keras-backends: give backends (tensorflow, torch, jax), auto or none")
+    return tuple(chosen)
+
+
+def default_keras_backends(answers: Mapping[str, object] | None,
+                           frameworks: tuple[str, ...]) -> tuple[str, ...]:  # fmt: skip
+    """The default rule: where the answers make Keras relevant, Keras on TensorFlow (when
+    TensorFlow is probed) and on torch, and on JAX where the [jax] extra is installed; none
+    otherwise, so the default probe keeps its wall time."""
+    if answers is None or keras_relevant(answers) is None:
+        return ()
+    chosen = ["tensorflow"] if "tensorflow" in frameworks else []
+    chosen.append("torch")
+    if importlib.util.find_spec("jax") is not None:  # looked for, never imported here
+        chosen.append("jax")
+    return tuple(chosen)
+
+
+def settings_from_args(args: argparse.Namespace, workloads: tuple[str, ...],
+                       answers: Mapping[str, object] | None = None
                        ):  # -> probes.ProbeSettings  # fmt: skip
     from probes import ProbeSettings, ProbeSettingsError
 
+    frameworks = parse_frameworks(args.frameworks)
     try:
         return ProbeSettings(
             budget_s=args.budget,
             quick=args.quick,
-            frameworks=parse_frameworks(args.frameworks),
+            frameworks=frameworks,
             compiled=args.compiled,
             tuning=args.tuning,
             workloads=workloads,
+            keras_backends=parse_keras_backends(args.keras_backends, answers, frameworks),
         )
     except ProbeSettingsError as exc:
-        raise UsageError(f"--budget/--frameworks: {exc}") from None
+        raise UsageError(f"--budget/--frameworks/--keras-backends: {exc}") from None
 
 
-def workloads_from_args(args: argparse.Namespace) -> tuple[tuple[str, ...], str]:
+def answers_from_args(args: argparse.Namespace):  # -> Answers | None  # fmt: skip
+    """The answers file given to the probe (or to the advisor), read and checked."""
+    path = args.probe_answers or args.answers
+    if path is None:
+        return None
+    from advisor.inputs.answers import load_answers
+    from advisor.knowledge.loader import bundled_questionnaire
+
+    return load_answers(path, bundled_questionnaire())
+
+
+def workloads_from_args(
+    args: argparse.Namespace, answers: Mapping[str, object] | None = None
+) -> tuple[tuple[str, ...], str]:
     """The workloads to measure, the first heading the result, and a sentence saying why."""
     path = args.probe_answers or args.answers
-    if path is not None:
-        from advisor.inputs.answers import load_answers
-        from advisor.knowledge.loader import bundled_questionnaire
-
-        answers = load_answers(path, bundled_questionnaire())
+    if answers is not None:
         matching = workload_for(answers)
         because = f"it matches the domain in {path} ({answers['domain']})"
     else:
@@ -197,11 +261,12 @@ def run(args: argparse.Namespace) -> int:
     err = _stderr_console()  # one message, one line
     inputs = [args.probe_answers or args.answers]  # the answers file must not become the output
     check_output_path(args.probe_output, label="--output", inputs=inputs)
-    workloads, why = workloads_from_args(args)
-    settings = settings_from_args(args, workloads)
+    answers = answers_from_args(args)
+    workloads, why = workloads_from_args(args, answers)
+    settings = settings_from_args(args, workloads, answers)
     try:
         measured = _measure(settings, refresh=args.refresh, console=err,
-                            intro=f"Probing {why}: {_duration(settings)}.")  # fmt: skip
+                            intro=f"Probing {why}: {_duration(settings, answers)}.")  # fmt: skip
     except probes.ProbesNotInstalled as exc:
         raise ProbeError(str(exc)) from None
     result = measured.result
@@ -230,7 +295,9 @@ def run(args: argparse.Namespace) -> int:
 
 def _not_measured(fw: str, entry: Mapping) -> str:
     """Why a framework has no figures, in one line; a busy machine comes with the offer."""
-    if (entry.get("disturbance") or {}).get("busy"):
+    from probes.report import BUSY
+
+    if str(entry.get("message", "")).startswith(BUSY):
         return (f"{fw} {entry.get('message')}; run `advisor probe` again when it is quieter "
                 "(nothing was cached)")  # fmt: skip
     return f"{fw} not measured ({entry.get('status')}): {entry.get('message')}"
@@ -246,9 +313,11 @@ def measure_for_answers(answers: Mapping[str, object], *, refresh: bool = False)
 
     err = _stderr_console()  # one message, one line
     workload = workload_for(answers)
-    settings = probes.ProbeSettings(workloads=(workload,))
+    settings = probes.ProbeSettings(
+        workloads=(workload,), keras_backends=default_keras_backends(answers, FRAMEWORKS)
+    )
     intro = (f"Probing {describe(workload)}, which matches your domain "
-             f"({answers.get('domain')}): {_duration(settings)}.")  # fmt: skip
+             f"({answers.get('domain')}): {_duration(settings, answers)}.")  # fmt: skip
     try:
         measured = _measure(settings, refresh=refresh, console=err, intro=intro)
     except probes.ProbesNotInstalled as exc:
@@ -286,11 +355,20 @@ def _stderr_console() -> Console:
     return Console(file=streams.stderr(), highlight=False, soft_wrap=True)
 
 
-def _duration(settings) -> str:  # settings: probes.ProbeSettings
-    """How long the run will take, said before it starts (a cached result takes none)."""
-    each = settings.expected_wall_s
+def _duration(settings, answers: Mapping[str, object] | None = None
+              ) -> str:  # settings: probes.ProbeSettings  # fmt: skip
+    """How long the run will take, said before it starts (a cached result takes none), and
+    what the Keras backends add to it, and why they run."""
+    each = settings.expected_wall_s + settings.keras_wall_s
     n = len(settings.workloads)
-    if n == 1:
-        return f"about {each:.0f} s"
-    return f"about {n} × {each:.0f} s, so {n * each / 60:.0f} minutes in all"
+    said = f"about {each:.0f} s" if n == 1 else (
+        f"about {n} × {each:.0f} s, so {n * each / 60:.0f} minutes in all")  # fmt: skip
+    if not settings.backend_workers:
+        return said
+    names = " and ".join(KERAS_BACKENDS[b] for b in settings.backend_workers)
+    why = keras_relevant(answers) if answers is not None else None
+    because = (f", because of your answers ({why.rstrip('.')}; --keras-backends none skips "
+               "them)" if why else "")  # fmt: skip
+    return (f"{said}, of which about {settings.keras_wall_s:.0f} s for Keras 3 on {names}"
+            f"{because}")
 

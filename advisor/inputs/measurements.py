@@ -16,6 +16,13 @@ from advisor.inputs.validation import NON_BLANK, convert
 from advisor.printable import printable_data
 
 Status = Literal["ok", "not_installed", "failed", "timeout"]
+Native = Literal["pytorch", "tensorflow"]
+KerasBackendName = Literal["torch", "jax"]
+KerasBackend = Annotated[
+    KerasBackendName,
+    msgspec.Meta(description="a Keras 3 backend other than TensorFlow (Keras on TensorFlow is "
+                             "frameworks.tensorflow, its keras-fit path)"),
+]
 # Every number in a measurements file is finite: JSON has no infinity, but Python's reader
 # takes "Infinity" and turns 1e999 into one, and an infinite ratio would score the maximum.
 # The schema's "number" says finite; each record's __post_init__ makes sure.
@@ -108,12 +115,48 @@ class Speedup(_Record, frozen=True, kw_only=True):
         _ordered("ci95", self.ci95, self.estimate, "estimate")
 
 
+class Ratio(_Record, frozen=True, kw_only=True):
+    """pytorch ÷ tensorflow; ``estimate`` is null with a ``reason`` when it cannot be formed."""
+
+    estimate: Positive | None = None
+    ci95: Interval | None = None
+    pairs: int | None = None
+    reason: str | None = None
+    against: str | None = None
+    settings: Annotated[
+        dict[str, str] | None,
+        msgspec.Meta(description="train_tuned: the setting each framework was measured in"),
+    ] = None
+    dropped_pairs: Annotated[
+        int, msgspec.Meta(ge=0, description="pairs left out: another process disturbed a window")
+    ] | None = None
+    by_process: Annotated[
+        list[Positive],
+        msgspec.Meta(description="the estimate from each worker process's pairs alone"),
+    ] = msgspec.field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.estimate is None and not self.reason:
+            raise ValueError("a ratio without an estimate needs a reason")
+        if self.estimate is None and self.ci95 is not None:
+            raise ValueError("a ratio without an estimate cannot have an interval")
+        _ordered("ci95", self.ci95, self.estimate, "estimate")
+
+
 class Sensitivity(_Record, frozen=True, kw_only=True):
     """One setting a user can add, measured against the out-of-the-box state."""
 
     setting: Annotated[
-        str, msgspec.Meta(description="the exact line to add to the environment")
+        str,
+        msgspec.Meta(description="the exact line to add to the environment, or (where: "
+                                 "compile) the argument to pass to Keras's model.compile()"),
     ]
+    where: Annotated[
+        Literal["environment", "compile"],
+        msgspec.Meta(description="where the setting goes: the training environment, or the "
+                                 "model.compile() call (jit_compile on a Keras backend)"),
+    ] = "environment"
     state: str
     path: str | None = None
     applies: Literal["training", "inference"]
@@ -121,6 +164,16 @@ class Sensitivity(_Record, frozen=True, kw_only=True):
     message: str = ""
     speedup: Speedup | None = None
     train_samples_per_s: Throughput | None = None
+    compile_s: Annotated[
+        NonNegative | None,
+        msgspec.Meta(description="a setting that compiles: the warm-up's time beyond its "
+                                 "steps at the settled rate"),
+    ] = None
+    ratios: Annotated[
+        dict[Native, Ratio],
+        msgspec.Meta(description="keras_backends: the path in this setting ÷ each native "
+                                 "framework's primary path, paired"),
+    ] = msgspec.field(default_factory=dict)
 
 
 class Disturbance(_Record, frozen=True, kw_only=True):
@@ -256,35 +309,6 @@ class FrameworkResult(_Record, frozen=True, kw_only=True):
         return [s for s in self.sensitivity
                 if s.applies == applies and s.status == "ok" and s.path in (None, self.path)]
 
-class Ratio(_Record, frozen=True, kw_only=True):
-    """pytorch ÷ tensorflow; ``estimate`` is null with a ``reason`` when it cannot be formed."""
-
-    estimate: Positive | None = None
-    ci95: Interval | None = None
-    pairs: int | None = None
-    reason: str | None = None
-    against: str | None = None
-    settings: Annotated[
-        dict[str, str] | None,
-        msgspec.Meta(description="train_tuned: the setting each framework was measured in"),
-    ] = None
-    dropped_pairs: Annotated[
-        int, msgspec.Meta(ge=0, description="pairs left out: another process disturbed a window")
-    ] | None = None
-    by_process: Annotated[
-        list[Positive],
-        msgspec.Meta(description="the estimate from each worker process's pairs alone"),
-    ] = msgspec.field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        super().__post_init__()
-        if self.estimate is None and not self.reason:
-            raise ValueError("a ratio without an estimate needs a reason")
-        if self.estimate is None and self.ci95 is not None:
-            raise ValueError("a ratio without an estimate cannot have an interval")
-        _ordered("ci95", self.ci95, self.estimate, "estimate")
-
-
 class Equivalence(_Record, frozen=True, kw_only=True):
     ok: bool
     params: dict[str, int] = msgspec.field(default_factory=dict)
@@ -327,6 +351,44 @@ class Machine(_Record, frozen=True, kw_only=True):
     probe: ProbeRun | None = None
 
 
+class BackendEquivalence(_Record, frozen=True, kw_only=True):
+    """Whether Keras on another backend trained the native models' function: its outputs of
+    the shared initial weights against each native model's, and its parameter count."""
+
+    ok: bool
+    max_abs_logit_diff: dict[Native, NonNegative] = msgspec.field(default_factory=dict)
+    tolerance: Positive | None = None
+    reason: str | None = None
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        over = [fw for fw, d in self.max_abs_logit_diff.items()
+                if self.tolerance is not None and d > self.tolerance]  # fmt: skip
+        if self.ok and over:
+            raise ValueError(f"ok is true, but the outputs differ from {over[0]}'s by more "
+                             f"than the tolerance {self.tolerance:g}")  # fmt: skip
+
+
+class KerasBackendResult(FrameworkResult, frozen=True, kw_only=True):
+    """Keras 3 on the torch or JAX backend: the workload's Keras model, the code the
+    TensorFlow worker trains, as a framework's figures (``version`` is Keras's), and what it
+    costs against the native frameworks."""
+
+    backend_version: str | None = None
+    jit_compile: Annotated[
+        bool | None,
+        msgspec.Meta(description="the primary path's jit_compile, Keras's default for the "
+                                 "backend (off on torch, XLA on JAX)"),
+    ] = None
+    equivalence: BackendEquivalence | None = None
+    ratios: Annotated[
+        dict[Native, Ratio],
+        msgspec.Meta(description="this backend's keras-fit ÷ each native framework's primary "
+                                 "path (pytorch: eager-loop, tensorflow: keras-fit), paired "
+                                 "windows; < 1 means slower than native"),
+    ] = msgspec.field(default_factory=dict)
+
+
 class WorkloadResult(_Record, frozen=True, kw_only=True):
     """One workload's figures, as the top level has them for the chosen workload."""
 
@@ -334,6 +396,12 @@ class WorkloadResult(_Record, frozen=True, kw_only=True):
     frameworks: dict[Literal["pytorch", "tensorflow"], FrameworkResult]
     ratios: dict[str, Ratio] = msgspec.field(default_factory=dict)
     probe: ProbeRun | None = None
+    keras_backends: Annotated[
+        dict[KerasBackend, KerasBackendResult],
+        msgspec.Meta(description="the workload's Keras model on other backends, when they "
+                                 "were measured (readers of schema 1 that predate them "
+                                 "ignore this key)"),
+    ] = msgspec.field(default_factory=dict)
 
 
 class Measurements(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True,
@@ -355,6 +423,11 @@ class Measurements(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fie
 
     def to_dict(self) -> dict[str, Any]:
         return msgspec.json.decode(msgspec.json.encode(self))
+
+    def keras_backends(self, workload: str) -> Mapping[KerasBackendName, KerasBackendResult]:
+        """The Keras backends measured for ``workload`` (none when it was not measured)."""
+        found = self.workloads.get(workload)
+        return found.keras_backends if found is not None else {}
 
 
 FUTURE_SLACK = timedelta(days=1)

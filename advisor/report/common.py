@@ -140,6 +140,22 @@ def version_lines(rec: Recommendation) -> list[str]:
     return lines
 
 
+BRIDGE_TITLE = "Keras 3 as a bridge"
+
+
+def bridge_lines(rec: Recommendation) -> list[str]:
+    """'Keras 3 as a bridge': the measured cost of each backend, what it means, then the rule
+    notes it cites (each note's sources indented under it); empty where it does not apply."""
+    bridge = rec.keras_bridge
+    if bridge is None:
+        return []
+    lines = list(bridge.lines)
+    for n in bridge.notes:
+        lines.append(f"{n.text} [{n.id}]")
+        lines += [f"  source: {source_text(s)}" for s in n.sources]
+    return lines
+
+
 def provenance_lines(rec: Recommendation) -> list[str]:
     p = rec.provenance
     lines = [

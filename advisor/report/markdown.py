@@ -73,6 +73,8 @@ def render_markdown(rec: Recommendation) -> str:
     if rec.project is not None:
         out += ["", "## From the project scan", "",
                 *[_item(x) for x in project.project_lines(rec)]]
+    if bridge := common.bridge_lines(rec):
+        out += ["", f"## {common.BRIDGE_TITLE}", "", *[_item(x) for x in bridge]]
     out += ["", "## What would change it", ""]
     out += [f"- {f.text}" for f in rec.flips] or ["- No single change of answer would change it."]
     out.append(f"- {common.robustness_line(rec)}")

@@ -87,6 +87,8 @@ def report_parts(rec: Recommendation) -> list[object]:
         parts.append(_section("Make it faster on this machine", faster))
     if rec.project is not None:
         parts.append(_section("From the project scan", project.project_lines(rec)))
+    if bridge := common.bridge_lines(rec):
+        parts.append(_section(common.BRIDGE_TITLE, bridge))
     parts.append(_section("What would change it", flip_lines(rec)))
     parts.append(_section("Your answers", common.answers_lines(rec)))
     parts.append(_section("Provenance", common.provenance_lines(rec)))

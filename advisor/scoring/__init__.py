@@ -10,6 +10,7 @@ parts, each in its module:
     explanation   the reasons, notes, myths, sentences and flips a report shows
     project       what a project scan contributed, for the report
     versions      packages newer here than the versions the rules were checked against
+    bridge        'Keras 3 as a bridge', where the answers make Keras relevant
 
 ``score`` puts them together; ``recommendation`` holds the model every renderer reads.
 """
@@ -26,6 +27,7 @@ from advisor.machine import MachineId
 from advisor.scan.answers import with_proposals
 from advisor.scan.model import ProjectScan
 from advisor.scoring import explanation, formula
+from advisor.scoring.bridge import keras_bridge
 from advisor.scoring.measured import measured
 from advisor.scoring.project import project_use
 from advisor.scoring.recommendation import Recommendation
@@ -62,12 +64,14 @@ def score(
     # Closeness needs both the winner and its robustness, so it comes after both.
     robustness = formula.robustness(evaluation)
     close = formula.is_close(evaluation.confidence, robustness.share)
+    bridge = keras_bridge(answers, ruleset, measurements)
+    cited = {n.id for n in bridge.notes} if bridge is not None else set()  # shown there
     notes = [explanation.note(r) for r in fired
-             if isinstance(r.rule, Note) and formula.shown_note(r, close)]  # fmt: skip
+             if isinstance(r.rule, Note) and formula.shown_note(r, close) and r.id not in cited]
     myths = [explanation.myth(r) for r in fired if isinstance(r.rule, Myth)]
     reasons = explanation.reasons(fired, points, evaluation.weights, cost)
     constraint = explanation.constraint_out(evaluation)
-    shown = {r.id for r in reasons} | {n.id for n in notes} | {m.id for m in myths}
+    shown = {r.id for r in reasons} | {n.id for n in notes} | {m.id for m in myths} | cited
     shown |= {constraint.id} if constraint else set()
     return Recommendation(
         recommendation=evaluation.winner,
@@ -93,6 +97,7 @@ def score(
         project=None if scan is None
         else project_use(scan, answers, ruleset.questionnaire, cost, fired),
         versions=version_notices(ruleset, shown, installed or {}, measurements),
+        keras_bridge=bridge,
     )
 
 

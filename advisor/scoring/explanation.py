@@ -235,10 +235,11 @@ def explain(
 
 def confidence_percent(confidence: float, winner: Winner) -> str:
     """The confidence as the sentence says it: rounded down for ``either``, so that 9.96 % is
-    never shown as the "10%" a pick needs."""
+    never shown as the "10%" a pick needs. A pick is rounded from the four places the
+    Recommendation keeps, so that the sentence and ``rec.confidence`` never say 37% and 36%."""
     if winner == "either":
         return f"{math.floor(confidence * 100)}%"
-    return f"{confidence:.0%}"
+    return f"{round(confidence, 4):.0%}"
 
 
 _FULL_EVIDENCE = 0.95

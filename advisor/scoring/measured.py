@@ -189,6 +189,10 @@ def measured(
             # worth_adding keeps only settings measured with an interval
             if (speedup := s.speedup) is not None and speedup.ci95 is not None
         ],
+        keras_backends={
+            name: _measured_framework(result)
+            for name, result in measurements.keras_backends(workload).items()
+        },
     )
     return Measured(tuple(contributions), use)
 

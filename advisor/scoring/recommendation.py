@@ -233,6 +233,81 @@ class MeasurementUse(_Out, frozen=True, kw_only=True):
         list[FasterSetting],
         msgspec.Meta(description="settings whose speedup interval lies above 1.10 here"),
     ] = msgspec.field(default_factory=list)
+    keras_backends: Annotated[
+        dict[str, MeasuredFramework],
+        msgspec.Meta(description="the workload's Keras model on other backends (torch, jax), "
+                                 "as the probe gave their figures (version is Keras's)"),
+    ] = msgspec.field(default_factory=dict)
+
+
+class BridgeRatio(_Out, frozen=True, kw_only=True):
+    """A measured ratio of training throughputs from paired windows: > 1 is faster."""
+
+    estimate: float
+    ci95: tuple[float, float] | None = None
+    pairs: int | None = None
+
+
+class BridgeSetting(_Out, frozen=True, kw_only=True):
+    """A jit_compile setting a user of the backend would try, against its default."""
+
+    setting: Annotated[str, msgspec.Meta(description="what to pass to model.compile()")]
+    path: str | None = None
+    status: Literal["ok", "not_installed", "failed", "timeout"]
+    message: str = ""
+    speedup: Annotated[
+        BridgeRatio | None, msgspec.Meta(description="÷ the backend's default setting")
+    ] = None
+    against: Annotated[
+        dict[Framework, BridgeRatio],
+        msgspec.Meta(description="÷ each native framework's primary path (pytorch, tensorflow)"),
+    ] = msgspec.field(default_factory=dict)
+    compile_s: float | None = None
+
+
+class BridgeBackend(_Out, frozen=True, kw_only=True):
+    """Keras 3 on one backend, as measured here."""
+
+    backend: Literal["tensorflow", "torch", "jax"]
+    status: Literal["ok", "not_installed", "failed", "timeout"]
+    message: str = ""
+    backend_version: str | None = None
+    jit_compile: bool | None = None
+    train_samples_per_s: float | None = None
+    train_ci95: tuple[float, float] | None = None
+    equivalent: Annotated[
+        bool | None,
+        msgspec.Meta(description="the same function as the native models (outputs within "
+                                 "1e-4); ratios are given only when true"),
+    ] = None
+    against: Annotated[
+        dict[Framework, BridgeRatio],
+        msgspec.Meta(description="training throughput ÷ each native framework's primary path "
+                                 "(pytorch: eager loop; tensorflow: Keras fit on TensorFlow)"),
+    ] = msgspec.field(default_factory=dict)
+    settings: list[BridgeSetting] = msgspec.field(default_factory=list)
+
+
+class KerasBridge(_Out, frozen=True, kw_only=True):
+    """"Keras 3 as a bridge": shown where the answers make Keras relevant. Not a third
+    winner: what keeping the Keras code and switching its backend costs here, and where each
+    backend can export to."""
+
+    because: Annotated[
+        str, msgspec.Meta(description="why a Keras bridge concerns this team, as a sentence")
+    ]
+    workload: Annotated[
+        str | None, msgspec.Meta(description="the probe workload the figures are of")
+    ] = None
+    backends: list[BridgeBackend] = msgspec.field(default_factory=list)
+    lines: Annotated[
+        list[str], msgspec.Meta(description="the section's sentences, in reading order")
+    ]
+    notes: Annotated[
+        list[NoteOut],
+        msgspec.Meta(description="the rule notes the section cites (keras-export-paths, "
+                                 "kerashub-hf-checkpoints), when the rules have them"),
+    ] = msgspec.field(default_factory=list)
 
 
 class PackRef(_Out, frozen=True, kw_only=True):
@@ -412,6 +487,12 @@ class Recommendation(_Out, frozen=True, kw_only=True):
         msgspec.Meta(description="packages newer here than the versions the rule packs were "
                                  "checked against (empty when none is)"),
     ] = msgspec.field(default_factory=list)
+    keras_bridge: Annotated[
+        KerasBridge | None,
+        msgspec.Meta(description="'Keras 3 as a bridge', where the answers make Keras "
+                                 "relevant (existing Keras or TensorFlow code, or a team "
+                                 "that knows TensorFlow)"),
+    ] = None
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON-ready form (contract 4)."""

@@ -32,11 +32,11 @@ CORRECTIONS: tuple[Correction, ...] = (
         "a ReLU after the convolution, as in the Keras model; the article's PyTorch model has "
         "none"),
     Correction(
-        "tensorflow", "tf.keras.Input(shape=(28, 28, 1))",
+        "tensorflow", "keras.Input(shape=(28, 28, 1))",
         "the input is declared with Input: Keras 3 deprecates the article's input_shape= on "
         "a layer"),
     Correction(
-        "tensorflow", "tf.keras.layers.Dense(10)",
+        "tensorflow", "keras.layers.Dense(10)",
         "logits out, with from_logits=True in the loss: the article's softmax + "
         "cross-entropy, computed stably"),
 )

@@ -3,9 +3,9 @@ a learned position embedding, two pre-norm blocks with layers.MultiHeadAttention
 epsilon 1e-6, exact (erf) GELU, and a head on the first position.
 """
 
+import keras
 import numpy as np
-import tensorflow as tf
-from tensorflow.keras import layers
+from keras import layers
 
 LOSS = "cross_entropy"
 
@@ -15,12 +15,12 @@ class PositionEmbedding(layers.Layer):
         super().__init__(**kwargs)
         self.pos = self.add_weight(shape=(seq, d_model), initializer="zeros", name="pos")
 
-    def call(self, x: tf.Tensor) -> tf.Tensor:
+    def call(self, x):  # a tensor of whichever backend runs the model
         return x + self.pos
 
 
-def build_transformer(vocab: int = 1000, seq: int = 64, d_model: int = 128) -> tf.keras.Model:
-    tokens = tf.keras.Input(shape=(seq,), dtype="int32")
+def build_transformer(vocab: int = 1000, seq: int = 64, d_model: int = 128) -> keras.Model:
+    tokens = keras.Input(shape=(seq,), dtype="int32")
     x = layers.Embedding(vocab, d_model, name="tok")(tokens)
     x = PositionEmbedding(seq, d_model, name="pos")(x)
     for b in range(2):
@@ -31,10 +31,10 @@ def build_transformer(vocab: int = 1000, seq: int = 64, d_model: int = 128) -> t
         h = layers.Dense(512, activation="gelu", name=f"b{b}_ff1")(h)  # exact GELU
         x = x + layers.Dense(d_model, name=f"b{b}_ff2")(h)
     x = layers.LayerNormalization(epsilon=1e-6, name="ln")(x)
-    return tf.keras.Model(tokens, layers.Dense(2, name="head")(x[:, 0]))  # logits at CLS
+    return keras.Model(tokens, layers.Dense(2, name="head")(x[:, 0]))  # logits at CLS
 
 
-def set_canonical(model: tf.keras.Model, w: dict[str, np.ndarray]) -> None:
+def set_canonical(model: keras.Model, w: dict[str, np.ndarray]) -> None:
     """Canonical dense kernels are (in, out); layers.MultiHeadAttention keeps its projections
     per head: query/key/value (d_model, heads, head size), output (heads, head size, d_model)."""
     d = w["tok"].shape[1]

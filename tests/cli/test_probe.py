@@ -274,3 +274,80 @@ def test_the_answers_file_is_never_the_output(measured, capsys, llm_answers) -> 
     assert err.count("\n") == 1 and "Traceback" not in err
     assert llm_answers.read_bytes() == before
     assert measured == [], "nothing was measured"
+
+
+# --- Keras 3 on other backends (--keras-backends) ---------------------------------------------
+
+@pytest.fixture
+def pytorch_answers(tmp_path: Path) -> Path:
+    path = tmp_path / "pytorch-team.yaml"
+    text = (EXAMPLES / "android-app.yaml").read_text(encoding="utf-8")
+    path.write_text(text.replace("team_experience: tensorflow", "team_experience: pytorch"),
+                    encoding="utf-8")  # fmt: skip
+    return path
+
+
+def _jax() -> tuple[str, ...]:
+    import importlib.util
+
+    return ("jax",) if importlib.util.find_spec("jax") else ()
+
+
+@pytest.mark.parametrize(("argv", "backends"), [
+    (("--keras-backends", "torch,tf"), ("torch", "tensorflow")),
+    (("--keras-backends", "pytorch, jax ,torch"), ("torch", "jax")),
+    (("--keras-backends", "none", "--answers", "KERAS"), ()),
+    ((), ()),  # no answers: the default probe, its wall time unchanged
+    (("--answers", "PYTORCH"), ()),
+    (("--answers", "KERAS"), ("tensorflow", "torch", *_jax())),
+    (("--answers", "KERAS", "--frameworks", "pytorch"), ("torch", *_jax())),
+])  # fmt: skip
+def test_which_keras_backends_run(measured, llm_answers, pytorch_answers, argv,
+                                  backends) -> None:  # fmt: skip
+    files = {"KERAS": str(llm_answers), "PYTORCH": str(pytorch_answers)}
+    assert _probe(*(files.get(a, a) for a in argv), "--format", "json") == 0
+    assert measured[0].keras_backends == backends
+
+
+def test_the_wall_time_says_up_front_what_the_backends_add_and_why(measured, capsys,
+                                                                   llm_answers) -> None:
+    assert _probe("--answers", str(llm_answers), "--format", "json") == 0
+    first = capsys.readouterr().err.splitlines()[0]
+    seconds = measured[0].keras_wall_s
+    assert seconds > 0
+    assert f"of which about {seconds:.0f} s for Keras 3 on torch" in first
+    assert "because of your answers (Your team knows TensorFlow and Keras; " \
+           "--keras-backends none skips them)" in first
+
+
+@pytest.mark.parametrize(("argv", "words"), [
+    (("--keras-backends", "mxnet"), "unknown Keras backend 'mxnet'"),
+    (("--keras-backends", "jaxx"), "did you mean 'jax'?"),
+    (("--keras-backends", ","), "give backends"),
+    (("--keras-backends", "tensorflow", "--frameworks", "pytorch"),
+     "add tensorflow to the frameworks"),
+])  # fmt: skip
+def test_bad_keras_backends_exit_2_with_a_message(measured, capsys, argv, words) -> None:
+    assert _probe(*argv) == 2
+    err = capsys.readouterr().err
+    assert words in err and err.count("\n") == 1
+    assert measured == []
+
+
+def test_the_advisor_probes_the_keras_backends_where_keras_is_relevant(
+    monkeypatch, fake_result, capsys, llm_answers, pytorch_answers
+) -> None:
+    asked = []
+
+    def fake_measure(settings, *, refresh=False, on_event=None, cancel=None, check=None):
+        asked.append(settings)
+        on_event(ProbeEvent("pytorch", "training", 1, 8, 1234.0, "eager-loop", "",
+                            settings.workloads[0]))  # fmt: skip
+        return probes.Measured({**fake_result, "workload": settings.workloads[0]}, False)
+
+    monkeypatch.setattr(probes, "measure", fake_measure)
+    assert main(["--answers", str(llm_answers), "--format", "json"]) == 0
+    assert main(["--answers", str(pytorch_answers), "--format", "json"]) == 0
+    assert asked[0].keras_backends == ("tensorflow", "torch", *_jax())
+    assert asked[1].keras_backends == ()
+    assert "for Keras 3 on torch" in capsys.readouterr().err

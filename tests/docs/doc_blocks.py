@@ -95,13 +95,19 @@ def teardown(namespace: dict[str, Any]) -> None:
 
 
 def _seed_the_probe_cache(root: Path) -> None:
-    """examples/measurements.json as this machine's result for the default settings."""
+    """examples/measurements.json as this machine's result for the default settings, with and
+    without the Keras backends the default rule adds for answers that make Keras relevant."""
+    from advisor.cli.probe import default_keras_backends
+    from advisor.frameworks import FRAMEWORKS
     from probes.cache import cache_key
     from probes.settings import ProbeSettings
 
-    target = root / "probes" / f"{cache_key(ProbeSettings(workloads=('cnn',)))}.json"
-    target.parent.mkdir(parents=True)
-    shutil.copyfile(ROOT / "examples" / "measurements.json", target)
+    keras = default_keras_backends({"team_experience": "tensorflow"}, FRAMEWORKS)
+    (root / "probes").mkdir(parents=True)
+    for backends in ((), keras):
+        settings = ProbeSettings(workloads=("cnn",), keras_backends=backends)
+        target = root / "probes" / f"{cache_key(settings)}.json"
+        shutil.copyfile(ROOT / "examples" / "measurements.json", target)
 
 
 def _bash(command: str, example: Example) -> subprocess.CompletedProcess[str]:

@@ -308,3 +308,76 @@ def test_the_schema_states_the_number_rules():
     schema = json.dumps(all_schemas(bundled_questionnaire())["measurements"])
     for words in ("finite, > 0", "low <= high", "contains it", "not blank", "finite, >= p50"):
         assert words in schema, words
+
+
+# --- Keras 3 on other backends (keras_backends) ------------------------------------------------
+
+BACKENDS = DATA / "measurements-keras-backends.json"
+SCHEMA_1_KEYS = {"schema", "created", "workload", "machine", "equivalence", "frameworks",
+                 "ratios", "workloads"}  # fmt: skip
+
+
+@pytest.fixture
+def with_backends() -> dict:
+    return json.loads(BACKENDS.read_text(encoding="utf-8"))
+
+
+def test_keras_backends_load_with_their_ratios_sensitivity_and_equivalence():
+    m = load_measurements(BACKENDS)
+    backends = m.keras_backends("cnn")
+    assert set(backends) == {"torch", "jax"}
+    torch = backends["torch"]
+    assert (torch.path, torch.jit_compile, torch.backend_version) == (
+        "keras-fit", False, "2.13.0+cpu")
+    assert torch.ratios["pytorch"].estimate == 0.65 and torch.ratios["pytorch"].ci95 == (0.55, 0.77)
+    assert torch.equivalence is not None and torch.equivalence.ok
+    jit = torch.sensitivity[0]
+    assert (jit.setting, jit.where, jit.compile_s) == ("jit_compile=True", "compile", 41.7)
+    assert jit.ratios["pytorch"].estimate == 0.9
+    assert backends["jax"].jit_compile is True
+    assert m.keras_backends("transformer") == {}  # not measured
+    assert parse_measurements(m.to_dict()) == m
+
+
+def test_readers_that_predate_the_backends_still_read_the_file(with_backends):
+    """Schema 1 stays readable by older readers: the backends add no top-level key (the top
+    level refuses unknown keys) and sit in a workload's entry, which ignores keys it does not
+    know; the native figures and ratios keep their meaning."""
+    from advisor.inputs.measurements import WorkloadResult
+
+    assert set(with_backends) <= SCHEMA_1_KEYS
+    assert not WorkloadResult.__struct_config__.forbid_unknown_fields
+    older = copy.deepcopy(with_backends)
+    for entry in older["workloads"].values():
+        entry.pop("keras_backends")
+    assert parse_measurements(older).frameworks == parse_measurements(with_backends).frameworks
+
+
+@pytest.mark.parametrize("path, value, key", [
+    (("keras_backends", "tensorflow"), {"status": "ok"}, "workloads.cnn.keras_backends"),
+    (("keras_backends", "torch", "status"), "crashed", "workloads.cnn.keras_backends.torch.status"),
+    (("keras_backends", "torch", "ratios", "tensorflow", "estimate"), -0.5,
+     "workloads.cnn.keras_backends.torch.ratios.tensorflow.estimate"),
+    (("keras_backends", "torch", "ratios", "jax"), {"estimate": 1.0},
+     "workloads.cnn.keras_backends.torch.ratios"),
+    (("keras_backends", "torch", "sensitivity", 0, "where"), "keras.json",
+     "workloads.cnn.keras_backends.torch.sensitivity[0].where"),
+    (("keras_backends", "torch", "sensitivity", 0, "compile_s"), -3,
+     "workloads.cnn.keras_backends.torch.sensitivity[0].compile_s"),
+    (("keras_backends", "jax", "jit_compile"), "auto",
+     "workloads.cnn.keras_backends.jax.jit_compile"),
+])  # fmt: skip
+def test_bad_backend_values_name_the_key(write, with_backends, path, value, key):
+    err = rejected(write, _set(with_backends, ("workloads", "cnn", *path), value))
+    assert err.key == key and err.line is not None
+
+
+@pytest.mark.parametrize("path, value, needle", [
+    (("ratios", "pytorch"), {"estimate": 0.65, "ci95": [0.7, 0.9], "pairs": 8},
+     "does not contain the estimate 0.65"),
+    (("equivalence", "max_abs_logit_diff", "pytorch"), 0.002,
+     "differ from pytorch's by more than the tolerance 0.0001"),
+])  # fmt: skip
+def test_backend_figures_hold_together(write, with_backends, path, value, needle):
+    rejected(write, _set(with_backends, ("workloads", "cnn", "keras_backends", "torch", *path),
+                         value), needle)  # fmt: skip

@@ -165,3 +165,24 @@ def test_the_cache_writer_syncs_the_file_before_the_rename_and_the_folder_after(
     monkeypatch.setattr(os, "replace", replace)
     cache.store(ProbeSettings(), GOOD)
     assert calls == ["fsync file", "rename", "fsync folder"]
+def test_the_keras_backends_that_ran_are_part_of_the_key(fake_runs) -> None:
+    """A probe with Keras on other backends is another result than one without; a probe
+    that asked for none keeps the key it had before the backends existed."""
+    plain = ProbeSettings()
+    torch = ProbeSettings(keras_backends=("tensorflow", "torch"))
+    both = ProbeSettings(keras_backends=("tensorflow", "torch", "jax"))
+    assert len({cache.cache_key(s) for s in (plain, torch, both)}) == 3
+    assert cache.cache_key(torch) == cache.cache_key(
+        ProbeSettings(keras_backends=("torch", "tensorflow"))
+    )
+    assert "keras_backends" not in plain.key_fields()
+    probes.measure(torch)
+    assert probes.load_cached(plain) is None and probes.load_cached(both) is None
+
+
+def test_a_failed_keras_backend_is_not_cached(monkeypatch: pytest.MonkeyPatch) -> None:
+    failed = {**RESULT, "workloads": {"cnn": {"keras_backends": {"jax": {"status": "timeout"}}}}}
+    monkeypatch.setattr(probes, "run_probes", lambda s, **kw: failed)
+    s = ProbeSettings(keras_backends=("jax",))
+    assert probes.measure(s) == probes.Measured(failed, False)
+    assert probes.load_cached(s) is None

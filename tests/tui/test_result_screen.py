@@ -4,10 +4,11 @@ read as prose with whole links, flags say why a measurement weighs less."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from textual.geometry import Region
 from textual.widgets import Static, TabbedContent
-from tui_fakes import FakeRunner
+from tui_fakes import FakeRunner, keras_measurements
 from tui_pilots import EXAMPLES, SIZE, app_with, flagged_runner, settle, to_result
 from tui_text import footer_keys, plain, shown
 
@@ -191,3 +192,45 @@ async def test_the_headline_says_what_confidence_and_robustness_mean() -> None:
         await pilot.pause()
         text = " ".join(shown(app.screen.query_one("#change").query_one(Static)).split())
         assert "a reweighting scales each criterion's weight by a random 0.75–1.25" in text
+KERAS_TEAM = Path(__file__).resolve().parent / "tensorflow-team.yaml"
+
+
+def _text(app: object, tab: str) -> str:
+    """Every line of a tab's content at its width, below the fold too."""
+    return "\n".join(shown(w) for w in _pane(app, tab).query(Static))
+
+
+async def test_keras_backends_are_further_columns_and_the_bridge_follows_at_80x24() -> None:
+    """A team with TensorFlow code: the measured tab has Keras on torch and JAX beside the native
+    frameworks, all four columns whole at 80 columns, then 'Keras 3 as a bridge'; the
+    overview points there."""
+    app = app_with(FakeRunner(result=keras_measurements()), answers_path=KERAS_TEAM)
+    async with app.run_test(size=SIZE) as pilot:
+        await to_result(pilot)
+        overview = " ".join(_text(app, "overview").split())
+        assert "Keras 3 as a bridge, what changing its backend costs here: tab 2." in overview
+        await pilot.press("2")
+        await pilot.pause()
+        assert _pane(app, "measured").max_scroll_x == 0, "nothing to scroll sideways"
+        text = _text(app, "measured")
+        head = next(line for line in text.splitlines() if "PyTorch" in line)
+        assert re.search(r"PyTorch\s+TensorFlow\s+Keras·torch\s+Keras·JAX", head), head
+        row = next(line for line in text.splitlines() if "95% interval" in line)
+        assert "3,241–3,530" in row and "4,650–5,170" in row  # torch's and JAX's, unbroken
+        words = " ".join(text.split())
+        assert "Keras 3 as a bridge" in words
+        assert "Keras 3 on the torch backend trains the cnn workload at 0.65× native PyTorch" \
+               in words
+
+
+async def test_no_bridge_for_a_pytorch_team_though_its_columns_stay(tmp_path: Path) -> None:
+    answers = tmp_path / "pytorch-team.yaml"
+    answers.write_text(KERAS_TEAM.read_text().replace("team_experience: tensorflow",
+                       "team_experience: pytorch").replace("existing_code: tensorflow",
+                       "existing_code: pytorch"))  # fmt: skip
+    app = app_with(FakeRunner(result=keras_measurements()), answers_path=answers)
+    async with app.run_test(size=SIZE) as pilot:
+        await to_result(pilot, "2")
+        text = _text(app, "measured")
+        assert "Keras 3 as a bridge" not in text and "native PyTorch" not in text
+        assert "Keras·torch" in text  # measured all the same: the figures are shown

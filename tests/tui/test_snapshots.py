@@ -38,6 +38,25 @@ class TestResultTabs:
         assert snap_compare(app_with(), terminal_size=SIZE, run_before=before)
 
 
+class TestKerasBridge:
+    """A TensorFlow team's measured tab: Keras on torch and JAX as further columns, then the
+    bridge section (scrolled to it)."""
+
+    @pytest.mark.parametrize("then", [(), ("end",)])
+    def test_measured_tab(self, then: tuple[str, ...], snap_compare: Any) -> None:
+        from pathlib import Path
+
+        from tui_fakes import keras_measurements
+
+        team = Path(__file__).resolve().parent / "tensorflow-team.yaml"
+
+        async def before(pilot: Any) -> None:
+            await to_result(pilot, "2", then=then)
+
+        app = app_with(FakeRunner(result=keras_measurements()), answers_path=team)
+        assert snap_compare(app, terminal_size=SIZE, run_before=before)
+
+
 class TestNoColor:
     """On and off differ in the marks themselves, not only in colour."""
 

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import copy
+import json
 import threading
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from advisor.tui.runner import ProbeRunCancelled
 from probes.settings import ProbeSettings
+
+KERAS_BACKENDS = Path(__file__).resolve().parents[1] / "data" / "measurements-keras-backends.json"
 
 
 @dataclass(frozen=True)
@@ -85,6 +89,18 @@ def flagged_measurements() -> dict[str, Any]:
 
 
 PATHS = {"pytorch": ("eager-loop",), "tensorflow": ("keras-fit", "tf-function")}
+
+
+def keras_measurements() -> dict[str, Any]:
+    """MEASUREMENTS with the Keras model also on the torch and JAX backends (the hand-made
+    figures of tests/data/measurements-keras-backends.json)."""
+    data = copy.deepcopy(MEASUREMENTS)
+    backends = json.loads(KERAS_BACKENDS.read_text(encoding="utf-8"))
+    data["workloads"] = {"cnn": {
+        **{k: copy.deepcopy(data[k]) for k in ("equivalence", "frameworks", "ratios")},
+        "keras_backends": backends["workloads"]["cnn"]["keras_backends"],
+    }}  # fmt: skip
+    return data
 
 
 def script(windows: int = 4) -> list[Event]:

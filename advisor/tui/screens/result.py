@@ -25,6 +25,7 @@ from advisor.errors import AdvisorError
 from advisor.frameworks import NAMES, capitalised
 from advisor.inputs.answers import normalise_answers
 from advisor.inputs.questions import Questionnaire
+from advisor.knowledge.bridge import KERAS_BACKENDS
 from advisor.knowledge.workloads import workload_for
 from advisor.report import common, project
 from advisor.report.text import COLORS
@@ -143,6 +144,9 @@ class ResultScreen(AdvisorScreen):
             f"Measured on {m.machine or 'an unnamed machine'}"
             f"{'' if m.this_machine else ', not this machine'}, {local_minute(m.created)} (tab 2)."
             if m else "No measurements: the result rests on the rules alone.", style="dim"))
+        if rec.keras_bridge is not None:
+            parts.append(Text(f"{common.BRIDGE_TITLE}, what changing its backend costs here: "
+                              "tab 2.", style="dim"))  # fmt: skip
         return Group(*parts)
 
     def _measured(self) -> RenderableType:
@@ -151,14 +155,26 @@ class ResultScreen(AdvisorScreen):
             return Text("Nothing was measured (the probes were skipped or switched off), so the "
                         "recommendation rests on the rules alone. Start over with measuring on "
                         "to compare both frameworks on this machine.")
+        # Keras on other backends, when the probe ran them, as further columns; the quality
+        # then as a bare figure, so that four fit in 80 columns.
+        backends = [b for b in ("torch", "jax") if b in m.keras_backends]
         table = Table(expand=False, box=None, padding=(0, 2, 0, 0), show_edge=False)
         table.add_column("", style="dim")
         for fw in FRAMEWORKS_SHOWN:
             table.add_column(NAMES[fw], justify="right", style=COLORS[fw],
                              header_style=f"bold {COLORS[fw]}")
-        columns = [_measured_cells(m.frameworks.get(fw)) for fw in FRAMEWORKS_SHOWN]
+        for b in backends:
+            table.add_column(f"Keras·{KERAS_BACKENDS[b]}", justify="right",
+                             header_style="bold")  # fmt: skip
+        short = bool(backends)
+        columns = [_measured_cells(m.frameworks.get(fw), short=short) for fw in FRAMEWORKS_SHOWN]
+        columns += [_measured_cells(m.keras_backends[b], short=True) for b in backends]
+        metric = next((r.quality_metric for r in [*m.frameworks.values(),
+                                                  *m.keras_backends.values()]
+                       if r.quality_metric), "quality")  # fmt: skip
         for label in columns[0]:
-            table.add_row(label, *[column[label] for column in columns])
+            shown = f"held-out {metric}" if short and label == "held-out quality" else label
+            table.add_row(shown, *[column[label] for column in columns])
         parts: list[RenderableType] = [table, Text("")]
         for fw in FRAMEWORKS_SHOWN:
             r = m.frameworks.get(fw)
@@ -173,6 +189,19 @@ class ResultScreen(AdvisorScreen):
         if faster := common.faster_setting_lines(self.rec):
             parts.append(Text("\nMake it faster on this machine", style="bold underline"))
             parts += [hanging("•", Text(line)) for line in faster]
+        if self.rec.keras_bridge is not None:
+            parts.append(self._bridge())
+        return Group(*parts)
+
+    def _bridge(self) -> RenderableType:
+        """'Keras 3 as a bridge': the measured sentences, then the rule notes it cites."""
+        bridge = self.rec.keras_bridge
+        assert bridge is not None
+        parts: list[RenderableType] = [Text(f"\n{common.BRIDGE_TITLE}", style="bold underline")]
+        parts += [hanging("•", Text(line)) for line in bridge.lines]
+        for n in bridge.notes:
+            parts.append(hanging("•", Group(Text(n.text), Text(f"id: {n.id}", style="dim italic"),
+                                            *_sources(n.sources))))  # fmt: skip
         return Group(*parts)
 
     def _reasons(self) -> RenderableType:
@@ -332,8 +361,9 @@ def _sources(sources: list[SourceRef]) -> list[Text]:
     return lines
 
 
-def _measured_cells(r: MeasuredFramework | None) -> dict[str, str]:
-    """One framework's column of the measured table ("–" where nothing was measured)."""
+def _measured_cells(r: MeasuredFramework | None, *, short: bool = False) -> dict[str, str]:
+    """One framework's column of the measured table ("–" where nothing was measured);
+    ``short``: a narrower column, the quality as a bare figure (the metric is the row's)."""
 
     def num(value: float | None, spec: str) -> str:
         return "–" if value is None else format(value, spec)
@@ -353,14 +383,14 @@ def _measured_cells(r: MeasuredFramework | None) -> dict[str, str]:
         "inference p95, ms": num(r.infer_p95_ms, ".2f"),
         "import, s": num(r.import_s, ".1f"),
         "peak memory, MB": num(r.peak_rss_mb, ",.0f"),
-        "held-out quality": _quality(r),
+        "held-out quality": _quality(r, short=short),
     }
 
 
-def _quality(r: MeasuredFramework) -> str:
+def _quality(r: MeasuredFramework, *, short: bool = False) -> str:
     if r.quality is None:
         return "–"
     if r.quality_metric == "accuracy":
-        return f"accuracy {r.quality:.1%}"
-    return f"{r.quality_metric} {r.quality:.2f}"
+        return f"{r.quality:.1%}" if short else f"accuracy {r.quality:.1%}"
+    return f"{r.quality:.2f}" if short else f"{r.quality_metric} {r.quality:.2f}"
 

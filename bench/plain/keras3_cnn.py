@@ -1,0 +1,88 @@
+"""A plain Keras 3 training script on a backend of the user's choice, as a user who moves
+their Keras code off TensorFlow writes one: ``KERAS_BACKEND=torch`` (or jax) before Keras is
+imported, then the article's model and ``model.fit`` on in-memory NumPy arrays, unchanged. It
+shares no code with the advisor's probes. The rate is counted from the timed fit()'s first
+batch, as Keras's own progress bar counts ms/step.
+
+    KERAS_BACKEND=torch python bench/plain/keras3_cnn.py --seconds 25 [--threads N]
+    python bench/plain/keras3_cnn.py --backend jax --seconds 25
+
+Prints one JSON line: {"framework": "keras-<backend>", "samples_per_s", "steps", "seconds",
+"first_step_s", "cpus"}.
+"""
+
+import argparse
+import json
+import os
+import time
+
+parser = argparse.ArgumentParser()
+parser.add_argument("--backend", default=os.environ.get("KERAS_BACKEND", "torch"),
+                    choices=("torch", "jax", "tensorflow"))
+parser.add_argument("--seconds", type=float, default=25.0)
+parser.add_argument("--warmup-steps", type=int, default=100)
+parser.add_argument("--threads", type=int)
+args = parser.parse_args()
+os.environ["KERAS_BACKEND"] = args.backend  # before Keras is imported: it reads it once
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+if args.threads and args.backend == "jax":
+    # XLA takes no thread count: its CPU pool has as many threads as the process has CPUs.
+    os.sched_setaffinity(0, sorted(os.sched_getaffinity(0))[: args.threads])
+
+import keras  # noqa: E402
+import numpy as np  # noqa: E402
+
+if args.threads and args.backend == "torch":
+    import torch
+
+    torch.set_num_threads(args.threads)
+elif args.threads and args.backend == "tensorflow":
+    import tensorflow as tf
+
+    tf.config.threading.set_intra_op_parallelism_threads(args.threads)
+
+
+class FirstStep(keras.callbacks.Callback):
+    """When fit() starts its first batch: from there on is the time per step that Keras's
+    progress bar shows."""
+
+    def on_train_batch_begin(self, batch, logs=None):
+        if batch == 0:
+            self.at, self.cpu = time.perf_counter(), time.process_time()
+
+
+model = keras.Sequential([
+    keras.Input(shape=(28, 28, 1)),
+    keras.layers.Conv2D(32, (3, 3), activation="relu"),
+    keras.layers.MaxPooling2D((2, 2)),
+    keras.layers.Flatten(),
+    keras.layers.Dense(128, activation="relu"),
+    keras.layers.Dense(10),
+])
+model.compile(optimizer=keras.optimizers.Adam(1e-3),
+              loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+              metrics=["accuracy"])
+
+# MNIST-shaped data; its content does not change the cost of a step.
+rng = np.random.default_rng(0)
+x = rng.random((59_904, 28, 28, 1), dtype=np.float32)
+y = rng.integers(0, 10, 59_904)
+
+t = time.perf_counter()
+model.fit(x[:64], y[:64], batch_size=64, epochs=1, verbose=0)
+first = time.perf_counter() - t
+# Warm-up, which also sizes the timed fit: as many whole batches as the time asks for.
+n = args.warmup_steps * 64
+t = time.perf_counter()
+model.fit(x[:n], y[:n], batch_size=64, epochs=1, verbose=0)
+per_step = (time.perf_counter() - t) / args.warmup_steps
+steps = max(50, min(len(x) // 64, int(args.seconds / per_step)))
+first_step = FirstStep()
+model.fit(x[: steps * 64], y[: steps * 64], batch_size=64, epochs=1, verbose=0,
+          callbacks=[first_step])
+elapsed = time.perf_counter() - first_step.at
+# CPU seconds per second, all threads: about the thread count when every thread computes.
+cpus = (time.process_time() - first_step.cpu) / elapsed
+print(json.dumps({"framework": f"keras-{args.backend}", "samples_per_s": steps * 64 / elapsed,
+                  "steps": steps, "seconds": elapsed, "first_step_s": first,
+                  "cpus": cpus}))
