@@ -50,7 +50,8 @@ def test_app_manifests_and_configs() -> None:
     # The PyTorch backend's README names a second platform, for PT2 archives (torch_aoti).
     ({"models/m/config.pbtxt": 'platform: "torch_aoti"\n'}, ["server"], "pytorch"),
     # LiteRT in Google Play services keeps the play-services-tflite artifacts (migration guide).
-    ({"app/build.gradle": "implementation 'com.google.android.gms:play-services-tflite-java:16.4.0'\n"},
+    ({"app/build.gradle":
+      "implementation 'com.google.android.gms:play-services-tflite-java:16.4.0'\n"},
      ["mobile"], "tensorflow"),
     ({"app/build.gradle": "implementation 'com.microsoft.onnxruntime:onnxruntime-mobile:1.18.0'\n"},
      ["mobile"], None),
