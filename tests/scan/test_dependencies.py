@@ -86,6 +86,10 @@ def test_which_files_are_dependency_files(name: str, folder: str, expected: bool
     ({"requirements.txt": "tensorflow-metal\n"}, "apple"),
     ({"requirements.txt": "torch==2.5.0+xpu\n"}, "intel"),
     ({"environment.yml": "dependencies:\n  - pytorch-cuda=12.1\n"}, "nvidia"),
+    # JAX's installation page and setup.py name these extras (the CUDA 13 and ROCm 7 plugins
+    # without the runtime wheels).
+    ({"requirements.txt": "jax[cuda13-local]==0.8.0\n"}, "nvidia"),
+    ({"requirements.txt": "jax[rocm7-local]\n"}, "amd"),
 ])
 def test_accelerator_builds_propose_the_hardware(tmp_path: Path, files: dict[str, str],
                                                  hardware: str) -> None:

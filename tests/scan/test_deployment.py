@@ -47,6 +47,14 @@ def test_app_manifests_and_configs() -> None:
     ({"serving/Dockerfile": "FROM tensorflow/serving:2.20.0\n"}, ["server"], "tensorflow"),
     ({"Dockerfile": "FROM pytorch/torchserve:0.12.0-gpu\n"}, ["server"], "pytorch"),
     ({"models/m/config.pbtxt": 'backend: "pytorch"\n'}, ["server"], "pytorch"),
+    # The PyTorch backend's README names a second platform, for PT2 archives (torch_aoti).
+    ({"models/m/config.pbtxt": 'platform: "torch_aoti"\n'}, ["server"], "pytorch"),
+    # LiteRT in Google Play services keeps the play-services-tflite artifacts (migration guide).
+    ({"app/build.gradle":
+      "implementation 'com.google.android.gms:play-services-tflite-java:16.4.0'\n"},
+     ["mobile"], "tensorflow"),
+    ({"app/build.gradle": "implementation 'com.microsoft.onnxruntime:onnxruntime-mobile:1.18.0'\n"},
+     ["mobile"], None),
     ({"app/build.gradle.kts": 'implementation("org.pytorch:executorch-android:0.5.0")\n'},
      ["mobile"], "pytorch"),
     ({"ios/Podfile": "pod 'TensorFlowLiteSwift'\n"}, ["mobile"], "tensorflow"),

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import msgspec
+import pytest
 from scan_trees import proposal_values, write_tree
 
 from advisor.inputs.questions import Choice, Questionnaire
@@ -116,3 +117,24 @@ def test_one_requirements_file_of_many_speaks_for_itself_only(tmp_path: Path) ->
     alone = scan_project(write_tree(tmp_path / "alone", {"requirements.txt":
                                                          "tensorflow[and-cuda]\n"}))
     assert alone.proposal("hardware").kind == "default"  # type: ignore[union-attr]
+
+
+# Names and moves the libraries table's sources settled (rules/scan/libraries.yaml).
+@pytest.mark.parametrize(("text", "entry"), [
+    # KerasHub's public API exports ObjectDetector also as ImageObjectDetector.
+    ("from keras_hub.models import ImageObjectDetector\nd = ImageObjectDetector\n", "vision-keras"),
+    # ... and BertTextClassifier also as BertClassifier.
+    ("import keras_hub\nc = keras_hub.models.BertClassifier\n", "nlp-keras-hub-text"),
+])
+def test_keras_hub_aliases_are_found(tmp_path: Path, text: str, entry: str) -> None:
+    scan = scan_project(write_tree(tmp_path, {"m.py": text}))
+    assert entry in {f.id for f in scan.findings}
+
+
+def test_optimum_is_pytorch_code_but_no_sign_of_an_llm(tmp_path: Path) -> None:
+    tree = _tree(3, "from optimum.exporters import tasks\nt = tasks\n")
+    scan = scan_project(write_tree(tmp_path, tree))
+    found = {f.id: f for f in scan.findings}
+    assert found["hf-optimum"].bound_to == "pytorch"
+    assert "llm-libraries" not in found
+    assert proposal_values(scan).get("domain") != "llm"
