@@ -140,10 +140,31 @@ def _add_scan_parser(sub: argparse._SubParsersAction) -> None:
     scan_cli.add_parser(sub)
 
 
+def _flush_help() -> int:
+    """--help and --version print and exit 0 with their text still in stdout's buffer: a full
+    disk must fail them as it fails a report, not pass unnoticed (with stdout closed,
+    argparse has written them to stderr)."""
+    if sys.stdout is None:
+        return int(ExitCode.OK)
+    try:
+        streams.write_stdout("")
+    except BrokenPipeError:
+        return int(ExitCode.BROKEN_PIPE)
+    except AdvisorError as exc:
+        say(f"{PROG}: {exc.prefix}{exc}")
+        return int(exc.exit_code)
+    return int(ExitCode.OK)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     streams.reserve_standard_descriptors()
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        if exc.code not in (0, None):
+            raise
+        return _flush_help()
     # The handlers stay in place while an interruption is reported: a second Ctrl-C must not
     # cut short the clean-up of the first (advisor.system.interrupts).
     with signals_as_interrupts():

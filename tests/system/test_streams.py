@@ -151,6 +151,23 @@ def test_a_full_or_closed_stdout_is_one_line_and_exit_2(
         assert "Traceback" not in r.stderr
 
 
+@pytest.mark.parametrize("flag", ["--help", "--version"])
+def test_help_and_version_fail_on_a_full_stdout_and_go_to_stderr_when_it_is_closed(
+    advisor_argv, advisor_env, tmp_path, flag
+) -> None:
+    if not os.path.exists("/dev/full"):
+        pytest.skip("no /dev/full here")
+    with open("/dev/full", "w") as full:
+        r = subprocess.run(advisor_argv(flag), stdout=full, stderr=subprocess.PIPE, text=True,
+                           env=advisor_env, cwd=tmp_path, timeout=60, check=False)  # fmt: skip
+    assert r.returncode == 2, r.stderr
+    _one_error_line(r.stderr, "advisor: error: ", "No space left on device")
+    r = subprocess.run(_closed_stdout(advisor_argv(flag)), stderr=subprocess.PIPE, text=True,
+                       env=advisor_env, cwd=tmp_path, timeout=60, check=False)  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    assert ("usage: advisor" if flag == "--help" else "advisor ") in r.stderr  # argparse's fallback
+
+
 @pytest.mark.parametrize("argv", [REPORT, TEMPLATE], ids=["--answers", "questions --template"])
 def test_a_reader_that_goes_away_ends_the_run_quietly(tmp_path, argv) -> None:
     # `advisor ... | head -1` when head has read its line: as `yes | head -1` ends, silently.
