@@ -359,7 +359,7 @@ def _duration(settings, answers: Mapping[str, object] | None = None
               ) -> str:  # settings: probes.ProbeSettings  # fmt: skip
     """How long the run will take, said before it starts (a cached result takes none), and
     what the Keras backends add to it, and why they run."""
-    each = settings.expected_wall_s + settings.keras_wall_s
+    each = settings.expected_wall_s  # with what the Keras backend workers add
     n = len(settings.workloads)
     said = f"about {each:.0f} s" if n == 1 else (
         f"about {n} × {each:.0f} s, so {n * each / 60:.0f} minutes in all")  # fmt: skip
