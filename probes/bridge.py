@@ -169,11 +169,14 @@ def backend_entries(
     for backend, rec in backends.items():
         entry = framework_entry(rec, peak_gflops, info, threads)
         load = rec.main.load
+        # The models, however busy the machine was (as for the native equivalence): a
+        # framework that failed on its own gave no outputs to compare.
         proven = backend_equivalence(
-            rec.logits, {fw: r.logits for fw, r in natives.items() if r.ok},
+            rec.logits, {fw: r.logits for fw, r in natives.items() if r.main.ok},
             load.get("params"), expected_params,
-        ) if rec.ok else {"ok": False, "max_abs_logit_diff": {}, "tolerance": LOGIT_TOLERANCE,
-                          "reason": f"no comparison: {rec.message or rec.status}"}  # fmt: skip
+        ) if rec.main.ok else {"ok": False, "max_abs_logit_diff": {},
+                               "tolerance": LOGIT_TOLERANCE,
+                               "reason": f"no comparison: {rec.message or rec.status}"}  # fmt: skip
         primary = _timed(rec.paths[0]) if rec.ok and rec.paths else None
         why = rec.message if not rec.ok else (
             busy_message(rec.paths[0]) if rec.paths and rec.paths[0].busy
