@@ -338,7 +338,8 @@ def _measure(settings, *, refresh: bool, console: Console, intro: str
     from advisor.cli.progress import ProbeProgress
     from advisor.inputs.measurements import measurements_problem
 
-    with ProbeProgress(console, settings.frameworks, settings.workloads, intro) as progress:
+    # A row per worker kind: the Keras backends' workers (keras-torch, keras-jax) too.
+    with ProbeProgress(console, settings.worker_names, settings.workloads, intro) as progress:
         # A cached result is checked as strictly as a user's measurements file.
         measured = probes.measure(settings, refresh=refresh, on_event=progress,
                                   check=measurements_problem)  # fmt: skip
