@@ -35,10 +35,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from probes.bridge import backend_entries
 from probes.cpus import cpu_budget, thread_environment
 from probes.disturbance import ProcSampler, Sampler, Snapshot, between, cpu_seconds_of, limit_cores
 from probes.fleet import Fleet
-from probes.bridge import backend_entries
 from probes.machine import describe, load_average
 from probes.records import (
     TRAINING_OPS,

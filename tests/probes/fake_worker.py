@@ -144,7 +144,8 @@ def main() -> int:
                 "skipped": skipped,
             }
             if fw.startswith("keras-"):
-                reply["jit_compile"] = {p: p == "keras-jit" or (fw == "keras-jax" and p == "keras-fit")
+                xla = fw == "keras-jax"  # JAX's default compiles; torch's runs eagerly
+                reply["jit_compile"] = {p: p == "keras-jit" or (xla and p == "keras-fit")
                                         for p in paths}  # fmt: skip
         elif op == "logits":
             shift = 0.01 if (mode == "wrong-logits" and fw != "pytorch") else 0.0
