@@ -4,7 +4,7 @@ as a sensitivity entry, and the entry that holds them.
 
 Pure data in, plain dict out, as ``probes.report``: the runner hands in what its records hold
 (a backend worker's framework entry, its hello and load replies, its logits, paired ratios),
-so this is tested with hand-made values.
+so this is tested with hand-made values; ``backend_entries`` reads them from the records.
 """
 
 from __future__ import annotations
@@ -12,7 +12,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from probes.bundle import LOGIT_TOLERANCE
-from probes.stats import RatioEstimate
+from probes.records import FrameworkRecord, PathRecord, RunInfo
+from probes.report import busy_message, framework_entry, paired
+from probes.stats import RatioEstimate, summarize
 
 NATIVE_PATH = {"pytorch": "eager-loop", "tensorflow": "keras-fit"}
 """What a backend's paths are paired with: each native framework's primary path."""
@@ -115,4 +117,88 @@ def keras_backend_entry(
         if out.get("status") == "ok":
             out["flags"] = [*out.get("flags", []), f"equivalence check failed: {why}"]
     out["sensitivity"] = [*out.get("sensitivity", []), *jit]
+    return out
+
+
+def _timed(p: PathRecord | None) -> PathRecord | None:
+    """A path with undisturbed windows that was not too disturbed to be a figure."""
+    return p if p is not None and p.ok and p.clean and not p.busy else None
+
+
+def _native_path(rec: FrameworkRecord | None, native: str) -> tuple[PathRecord | None, str]:
+    """The native framework's path a backend is paired with, or why there is none."""
+    if rec is None:
+        return None, f"{native} was not probed"
+    if not rec.ok:
+        return None, f"{native} {rec.status.replace('_', ' ')}: {rec.message}".rstrip(": ")
+    p = _timed(next((x for x in rec.paths if x.path == NATIVE_PATH[native]), None))
+    return p, "" if p else f"no undisturbed windows of {native}'s {NATIVE_PATH[native]}"
+
+
+def _ratios(p: PathRecord | None, backend: str, why: str,
+            natives: Mapping[str, FrameworkRecord]) -> dict[str, dict]:  # fmt: skip
+    """``p`` ÷ each native framework's primary path, from the rounds both were timed in."""
+    out = {}
+    for native in NATIVE_PATH:
+        theirs, reason = _native_path(natives.get(native), native)
+        if p is None or theirs is None:
+            out[native] = ratio_entry(None, path="", backend=backend, native=native,
+                                      reason=why if p is None else reason)  # fmt: skip
+            continue
+        ratio = paired(p, theirs)
+        out[native] = ratio_entry(ratio, path=p.path, backend=backend, native=native,
+                                  reason="no round with both windows undisturbed")  # fmt: skip
+    return out
+
+
+def backend_entries(
+    backends: Mapping[str, FrameworkRecord],
+    natives: Mapping[str, FrameworkRecord],
+    *,
+    expected_params: int,
+    peak_gflops: float | None,
+    info: RunInfo,
+    threads: int,
+) -> dict[str, dict]:
+    """Each Keras backend worker's ``keras_backends`` entry, keyed by backend (torch, jax),
+    from the records of one workload's run: its own figures as a framework's, its keras-fit
+    windows paired with each native framework's primary path round by round (windows that
+    others disturbed on either side left out), and its other jit_compile setting as a
+    sensitivity. Nothing here feeds the native ratios or the native equivalence."""
+    out: dict[str, dict] = {}
+    for backend, rec in backends.items():
+        entry = framework_entry(rec, peak_gflops, info, threads)
+        load = rec.main.load
+        # The models, however busy the machine was (as for the native equivalence): a
+        # framework that failed on its own gave no outputs to compare.
+        proven = backend_equivalence(
+            rec.logits, {fw: r.logits for fw, r in natives.items() if r.main.ok},
+            load.get("params"), expected_params,
+        ) if rec.main.ok else {"ok": False, "max_abs_logit_diff": {},
+                               "tolerance": LOGIT_TOLERANCE,
+                               "reason": f"no comparison: {rec.message or rec.status}"}  # fmt: skip
+        primary = _timed(rec.paths[0]) if rec.ok and rec.paths else None
+        why = rec.message if not rec.ok else (
+            busy_message(rec.paths[0]) if rec.paths and rec.paths[0].busy
+            else "no undisturbed windows")  # fmt: skip
+        jit = []
+        for p in rec.paths[1:] if rec.ok else []:
+            if p.path not in JIT_STATE:
+                continue
+            timed = _timed(p)
+            values = [p.clean[r] for r in sorted(p.clean)]
+            jit.append(jit_sensitivity(
+                path=p.path,
+                jit=bool((load.get("jit_compile") or {}).get(p.path, p.path == "keras-jit")),
+                status="failed" if p.ok and p.busy else p.status,
+                message=busy_message(p) if p.ok and p.busy else p.message,
+                speedup=paired(timed, primary) if timed and primary else None,
+                train_samples_per_s=summarize(values).to_dict() if len(values) >= 2 else None,
+                compile_s=p.warm.get("compile_s"),
+                ratios=_ratios(timed, backend, why or "no undisturbed windows", natives),
+            ))  # fmt: skip
+        out[backend] = keras_backend_entry(
+            entry, hello=rec.hello, load=load, equivalence=proven,
+            ratios=_ratios(primary, backend, why, natives), jit=jit,
+        )  # fmt: skip
     return out

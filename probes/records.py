@@ -13,6 +13,15 @@ from probes.runtime import RuntimeState
 from probes.workers import Worker
 
 COMPILED_PATHS = ("torch-compile", "keras-jit")
+# A Keras backend worker's other jit_compile setting (keras-jit on torch, keras-eager on JAX):
+# a training sensitivity of its own model, with no inference figure to report.
+BACKEND_VARIANTS = ("keras-jit", "keras-eager")
+BACKEND_PREFIX = "keras-"  # a Keras backend worker's name: keras-torch, keras-jax
+
+
+def is_backend(name: str) -> bool:
+    """Whether a record's name is a Keras backend worker's, not a native framework's."""
+    return name.startswith(BACKEND_PREFIX)
 # Commands that only load or train: a window whose worker ran nothing else before it was
 # timed in the state a plain training script is in.
 TRAINING_OPS = frozenset({"load", "warmup", "window"})
@@ -63,7 +72,14 @@ class PathRecord:
     @property
     def measures_inference(self) -> bool:
         # A compiled model would recompile for inference mode: its time is not latency.
+        if is_backend(self.framework):
+            return self.path not in BACKEND_VARIANTS
         return self.path not in COMPILED_PATHS
+
+    @property
+    def compiles(self) -> bool:
+        """Its warm-up may compile for minutes (torch.compile, XLA): the longer deadline."""
+        return self.path in COMPILED_PATHS
 
     @property
     def untouched(self) -> bool:

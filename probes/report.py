@@ -149,8 +149,8 @@ def _path_fields(
         "disturbance": disturbance(p, limit_cores),
         **processes_fields(p),
     }
-    if not p.measures_inference:
-        fields["compile_s"] = fields["first_step_s"]  # the first step is where it compiles
+    if p.compiles:  # a Keras backend's warm-up says what of it was compiling; else the first step
+        fields["compile_s"] = _round(p.warm.get("compile_s", p.warm.get("first_step_s")))
     return fields
 
 
@@ -509,12 +509,16 @@ def plan_paths(records: dict[str, FrameworkRecord]) -> dict[str, list[str]]:
 WORKLOAD_KEYS = ("equivalence", "frameworks", "ratios")
 
 
-def combine(results: dict[str, dict], chosen: str) -> dict:
+def combine(results: dict[str, dict], chosen: str,
+            keras_backends: dict[str, dict] | None = None) -> dict:  # fmt: skip
     """One measurements dict from one run per workload: the chosen workload's figures at the
-    top, as every reader of schema 1 expects them, and each workload's in ``workloads``."""
+    top, as every reader of schema 1 expects them, and each workload's in ``workloads``, with
+    its ``keras_backends`` entries where any were measured (only there: the top level of
+    schema 1 refuses keys its older readers do not know)."""
     combined = dict(results[chosen])
     combined["workloads"] = {
-        name: {**{k: r[k] for k in WORKLOAD_KEYS}, "probe": r["machine"]["probe"]}
+        name: {**{k: r[k] for k in WORKLOAD_KEYS}, "probe": r["machine"]["probe"],
+               **({"keras_backends": b} if (b := (keras_backends or {}).get(name)) else {})}
         for name, r in results.items()
-    }
+    }  # fmt: skip
     return combined

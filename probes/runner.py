@@ -14,6 +14,15 @@ sets only its share of a figure. Every timed window is sampled for what other pr
 meanwhile (``probes.disturbance``). Any worker failure marks only that worker (a tuned
 state, or a framework) and the run goes on with the rest; a cancel or Ctrl-C kills every
 worker.
+
+The Keras backend workers (``settings.backend_workers``: the workload's Keras model on torch
+or JAX) go through every phase beside the native ones, each in its own worker processes: their
+windows take slots in the same mirrored rounds, so each of their ratios to a native framework
+is paired round by round as the native ratio is. They stay out of everything the native
+figures decide (the equivalence of the two native models, the native ratios, a native
+framework's busy verdict); their own windows are checked for disturbance the same way, and
+their entries come from ``probes.bridge.backend_entries``. A backend that fails marks only
+itself.
 """
 
 from __future__ import annotations
@@ -26,11 +35,19 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from probes.bridge import backend_entries
 from probes.cpus import cpu_budget, thread_environment
 from probes.disturbance import ProcSampler, Sampler, Snapshot, between, cpu_seconds_of, limit_cores
 from probes.fleet import Fleet
 from probes.machine import describe, load_average
-from probes.records import TRAINING_OPS, FrameworkRecord, PathRecord, RunInfo, WorkerRecord
+from probes.records import (
+    TRAINING_OPS,
+    FrameworkRecord,
+    PathRecord,
+    RunInfo,
+    WorkerRecord,
+    is_backend,
+)
 from probes.report import assemble, busy_message, combine, equivalence, paired_against
 from probes.runtime import RuntimeState, out_of_the_box, tuned_states
 from probes.schedule import (
@@ -42,7 +59,13 @@ from probes.schedule import (
     round_order,
     stop_reason,
 )
-from probes.settings import BUDGET_FLOOR_S, CLOSE_RESERVE_S, ProbeEvent, ProbeSettings
+from probes.settings import (
+    BUDGET_FLOOR_S,
+    CLOSE_RESERVE_S,
+    ProbeEvent,
+    ProbeSettings,
+    backend_worker,
+)
 from probes.stats import geometric_ci95
 from probes.workers import Launcher, Worker, WorkerFailure, default_launcher, worker_environment
 from probes.workloads import get
@@ -83,6 +106,13 @@ class Runner:
             fw: FrameworkRecord(fw, [WorkerRecord(fw, s) for s in all_states])
             for fw in settings.frameworks
         }
+        # Each Keras backend's worker, out of the box only (the state a user's script is in;
+        # its setting to try is jit_compile, a path of its own): in the records the fleet
+        # drives, and kept apart from everything that decides the native figures.
+        for b in settings.backend_workers:
+            name = backend_worker(b)
+            self.records[name] = FrameworkRecord(
+                name, [WorkerRecord(name, out_of_the_box(), env={"KERAS_BACKEND": b})])
         self.info = RunInfo(
             budget_s=settings.effective_budget_s,
             tuning=", ".join(s.name for s in states) or "none",
@@ -92,6 +122,7 @@ class Runner:
         self.fleet = Fleet(settings, self.records, self.info, launcher=launcher,
                            on_event=on_event, cancel=cancel)  # fmt: skip
         self.sampler = sampler
+        self.keras_backends: dict[str, dict] = {}  # the backends' entries, once run() is done
         self._load_s: dict[int, float] = {}  # id(worker record) -> its first load's wall time
         self._fresh: dict[int, Worker | WorkerFailure] = {}  # the next processes, importing
 
@@ -128,21 +159,35 @@ class Runner:
                 starting = [w for w in self._fresh.values() if isinstance(w, Worker)]
                 self.fleet.kill_all(also=starting)
         self.info.wall_s = time.monotonic() - wall0
-        proven = equivalence(self.records, self.workload)  # the models, however busy it was
+        natives = self.natives
+        proven = equivalence(natives, self.workload)  # the models, however busy it was
         self._check_quality()
         self._mark_busy()
         result = assemble(
             created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
             machine=machine,
             settings=self.settings,
-            records=self.records,
+            records=natives,
             equivalence=proven,
             info=self.info,
         )
+        backends = {name.removeprefix("keras-"): rec for name, rec in self.records.items()
+                    if is_backend(name)}  # fmt: skip
+        if backends:
+            self.keras_backends = backend_entries(
+                backends, natives, expected_params=self.workload.params,
+                peak_gflops=result["machine"]["matmul_peak_gflops"].get("cpu"),
+                info=self.info, threads=machine["threads_used"],
+            )  # fmt: skip
         for rec in self.records.values():
             phase = "done" if rec.ok else "busy" if rec.busy else rec.status
             self.fleet.emit(rec.framework, phase, message=rec.message)
         return result
+
+    @property
+    def natives(self) -> dict[str, FrameworkRecord]:
+        """The native frameworks' records: the only ones the native figures come from."""
+        return {fw: rec for fw, rec in self.records.items() if not is_backend(fw)}
 
     @staticmethod
     def _environment(threads: int, folder: Path) -> dict[str, str]:
@@ -240,6 +285,8 @@ class Runner:
             tuned = wr.state.name if wr.state.tuned else ""
             self.fleet.emit(wr.framework, "building", message=tuned)
             compiled = self.settings.compiled and not wr.state.tuned
+            if wr.framework == backend_worker("jax"):
+                compiled = True  # keras-eager (jit_compile=False) compiles nothing: always tried
             t = time.monotonic()
             loaded = self.fleet.call(
                 wr, "load", bundle=str(bundle_path), compiled=compiled,
@@ -275,7 +322,7 @@ class Runner:
                 if not (p.ok and wr.alive) or (wr.process > 1 and not p.warm):
                     continue
                 self.fleet.emit(wr.framework, "warm-up", message=p.label, path=p.path)
-                kind = "warmup" if p.measures_inference else "compile"
+                kind = "compile" if p.compiles or not p.measures_inference else "warmup"
                 warm = self.fleet.call(wr, "warmup", p, kind=kind, path=p.path, max_s=max_s)
                 if warm is not None:
                     if wr.process == 1:
@@ -387,11 +434,13 @@ class Runner:
         """The headline ratios (or, with one framework, its windows) within ±5 % from the
         windows alone: what more windows could still narrow. The between-process part of an
         interval does not shrink with windows, so waiting for it would only spend budget."""
-        ratios = [r for r in (paired_against(self.records, key) for key in ("train", "train_lean"))
+        ratios = [r for r in (paired_against(self.natives, key) for key in ("train", "train_lean"))
                   if r is not None]  # fmt: skip
         if ratios:
             return all(r.within <= TARGET_HALF_WIDTH for r in ratios)
         for p in self._slots():
+            if is_backend(p.framework):
+                continue
             ci = geometric_ci95(list(p.clean.values()))
             if ci is None or (ci[1] / ci[0]) ** 0.5 - 1 > TARGET_HALF_WIDTH:
                 return False
@@ -463,8 +512,9 @@ class Runner:
                 p.infer_disturbed.add(r)
 
     def _matmul(self) -> None:
-        """The fp32 matmul peak, in each framework's first process after its timed windows."""
-        for rec in self.records.values():
+        """The fp32 matmul peak, in each framework's first process after its timed windows
+        (a backend's efficiency is taken against the native peak)."""
+        for rec in self.natives.values():
             if rec.main.alive and (reply := self.fleet.call(rec.main, "matmul", seconds=0.3)):
                 rec.matmul_gflops = reply["gflops"]
 
@@ -491,7 +541,8 @@ class Runner:
 
     def _mark_busy(self) -> None:
         """A framework whose primary path was disturbed in most of its windows is not
-        measured: what it would report is the neighbour, not the framework."""
+        measured: what it would report is the neighbour, not the framework. Each record on
+        its own windows only: a busy backend marks neither native framework, nor the reverse."""
         for rec in self.records.values():
             if rec.ok and rec.paths and rec.paths[0].busy:
                 rec.busy = busy_message(rec.paths[0])
@@ -520,9 +571,9 @@ def run_probes(
 ) -> dict:
     """Every workload of ``settings`` in turn, each in fresh workers (a workload's figures
     must not depend on what ran before it), combined into one measurements dict."""
-    results = {
-        w: Runner(settings, on_event=on_event, cancel=cancel, workload=w).run()
-        for w in settings.workloads
-    }
-    return combine(results, settings.workloads[0])
+    runners = {w: Runner(settings, on_event=on_event, cancel=cancel, workload=w)
+               for w in settings.workloads}  # fmt: skip
+    results = {w: r.run() for w, r in runners.items()}
+    return combine(results, settings.workloads[0],
+                   {w: r.keras_backends for w, r in runners.items()})  # fmt: skip
 

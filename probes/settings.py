@@ -16,9 +16,19 @@ FRAMEWORKS: tuple[str, ...] = ("pytorch", "tensorflow")
 # is the tensorflow worker's keras-fit path; torch and jax each take a worker of their own
 # (``python -m probes.worker --framework keras --backend torch|jax``).
 KERAS_BACKENDS: tuple[str, ...] = ("tensorflow", "torch", "jax")
-# Wall seconds one more Keras backend worker adds on 2 CPU cores: its import (Keras with its
-# backend), build, warm-up (XLA compiles on JAX) and the checks. TODO(quiet-phase): measure.
+# Wall seconds one more Keras backend worker adds to a workload's run on 2 CPU cores, for
+# each of its worker processes in turn: its import (Keras with its backend), build and
+# warm-up (XLA compiles on JAX; torch.compile, with --compiled, comes on top), and its
+# checks after the windows (logits, the held-out quality check, memory). Its training and
+# inference windows share the run's timed budget with the native paths' (one more slot per
+# round), so they add no time of their own. TODO(quiet-phase): measure (see docs/probes.md).
 KERAS_BACKEND_WALL_S = 20.0
+
+
+def backend_worker(backend: str) -> str:
+    """The name a Keras backend's worker goes by in the progress events, the records and the
+    launcher (``keras-torch`` starts ``probes.worker --framework keras --backend torch``)."""
+    return f"keras-{backend}"
 
 # Seconds of timed phases (training windows, inference) at most; imports, build, warm-up and
 # the checks afterwards come on top. Without --budget a run aims at a wall-clock target
@@ -140,6 +150,12 @@ class ProbeSettings:
         return KERAS_BACKEND_WALL_S * len(self.backend_workers)
 
     @property
+    def worker_names(self) -> tuple[str, ...]:
+        """Every kind of worker a workload's run starts, in the order they import: the
+        native frameworks, then each Keras backend's worker (``backend_worker``)."""
+        return self.frameworks + tuple(backend_worker(b) for b in self.backend_workers)
+
+    @property
     def effective_budget_s(self) -> float:
         """The timed phases' budget, or without --budget its most."""
         if self.budget_s is not None:
@@ -148,17 +164,19 @@ class ProbeSettings:
 
     @property
     def wall_target_s(self) -> float | None:
-        """The wall-clock time a run aims at when no --budget is given."""
+        """The wall-clock time a run aims at when no --budget is given: the Keras backend
+        workers' setup and checks come on top, so the native paths keep their windows."""
         if self.budget_s is not None:
             return None
-        return QUICK_WALL_S if self.quick else DEFAULT_WALL_S
+        return (QUICK_WALL_S if self.quick else DEFAULT_WALL_S) + self.keras_wall_s
 
     @property
     def expected_wall_s(self) -> float:
         """How long one workload's run takes, as every front end says before it starts (the
         CLI, the app and the docs quote this one figure): the wall-clock target, or with
-        --budget the budget and the setup around it."""
-        return self.wall_target_s or self.effective_budget_s + SETUP_S
+        --budget the budget and the setup around it; either with what the Keras backend
+        workers add (``keras_wall_s``)."""
+        return self.wall_target_s or self.effective_budget_s + SETUP_S + self.keras_wall_s
 
     def timed_budget_s(self, elapsed_s: float, restarts_s: float = 0.0) -> float:
         """The timed phases' budget once ``elapsed_s`` of the run are gone and ``restarts_s``
@@ -202,6 +220,8 @@ WORDS = {
     "round": "one window of every path, in alternating order",
     "process": "a fresh worker process; each framework's windows are spread over several, one "
                "after the other",
+    "Keras backend": "the workload's Keras model trained on the torch or JAX backend in workers "
+                     "of its own (keras-torch, keras-jax), its windows in the same rounds",
 }
 
 

@@ -68,8 +68,11 @@ def one_line(text: str, limit: int = 300) -> str:
 
 
 def default_launcher(framework: str, threads: int) -> list[str]:
-    return [sys.executable, "-m", "probes.worker", "--framework", framework,
-            "--threads", str(threads)]  # fmt: skip
+    """``framework``: a native framework, or a Keras backend's worker (``keras-torch``)."""
+    kind = ["--framework", framework]
+    if framework.startswith("keras-"):
+        kind = ["--framework", "keras", "--backend", framework.removeprefix("keras-")]
+    return [sys.executable, "-m", "probes.worker", *kind, "--threads", str(threads)]
 
 
 def worker_environment(extra: dict[str, str]) -> dict[str, str]:

@@ -338,7 +338,8 @@ def _measure(settings, *, refresh: bool, console: Console, intro: str
     from advisor.cli.progress import ProbeProgress
     from advisor.inputs.measurements import measurements_problem
 
-    with ProbeProgress(console, settings.frameworks, settings.workloads, intro) as progress:
+    # A row per worker kind: the Keras backends' workers (keras-torch, keras-jax) too.
+    with ProbeProgress(console, settings.worker_names, settings.workloads, intro) as progress:
         # A cached result is checked as strictly as a user's measurements file.
         measured = probes.measure(settings, refresh=refresh, on_event=progress,
                                   check=measurements_problem)  # fmt: skip
@@ -359,7 +360,7 @@ def _duration(settings, answers: Mapping[str, object] | None = None
               ) -> str:  # settings: probes.ProbeSettings  # fmt: skip
     """How long the run will take, said before it starts (a cached result takes none), and
     what the Keras backends add to it, and why they run."""
-    each = settings.expected_wall_s + settings.keras_wall_s
+    each = settings.expected_wall_s  # with what the Keras backend workers add
     n = len(settings.workloads)
     said = f"about {each:.0f} s" if n == 1 else (
         f"about {n} × {each:.0f} s, so {n * each / 60:.0f} minutes in all")  # fmt: skip

@@ -27,6 +27,7 @@ from probes.settings import WORDS
 
 # The words the table uses, each explained in one line before it first shows.
 GLOSSARY = ("path", "window", "round", "process", "tuned state")
+BACKEND_WORD = "Keras backend"  # said too where a Keras backend's worker has a row
 
 _PHASE_STYLE = {
     "done": "green",
@@ -73,7 +74,8 @@ class ProbeProgress:
         with self._lock:
             if self._intro:
                 self.console.print(self._intro, highlight=False, markup=False)
-                for word in GLOSSARY:
+                backends = any(fw.startswith("keras-") for _, fw in self._rows)
+                for word in (*GLOSSARY, *((BACKEND_WORD,) if backends else ())):
                     self.console.print(f"  {word}: {WORDS[word]}", highlight=False,
                                        markup=False, style="dim")  # fmt: skip
                 self._intro = ""

@@ -41,3 +41,15 @@ def test_the_table_counts_from_the_plan_and_says_its_words_first() -> None:
         assert column in header
     row = next(line for line in out.splitlines() if "tensorflow" in line and "2,500" in line)
     assert "2/4" in row and "1/2" in row and "5/12 (1 disturbed)" in row
+
+
+def test_a_keras_backend_worker_has_a_row_of_its_own_and_its_word_is_said() -> None:
+    out = io.StringIO()
+    tty = Console(file=out, force_terminal=True, width=140)
+    with ProbeProgress(tty, ("pytorch", "tensorflow", "keras-torch"), ("cnn",),
+                       intro="Probing") as progress:  # fmt: skip
+        progress(ProbeEvent("keras-torch", "training", 3, 8, 900.0, "keras-fit",
+                            workload="cnn", paths=("keras-fit",), round=2, rounds_planned=8))
+    text = out.getvalue()
+    assert "Keras backend: the workload's Keras model" in text
+    assert "keras-torch" in text and "3/8" in text and "900" in text

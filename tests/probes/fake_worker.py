@@ -9,7 +9,9 @@ not-installed, noisy (floods stdout/stderr, answers correctly), low-accuracy, wr
 variant-error, no-cxx (reports the compiled path as skipped), slow-import (0.3 s before its
 hello). --pidfile FILE receives the pid; --oplog FILE receives a line per event: the
 monotonic time, framework, state, pid and "start", "hello" or the command's name. A worker
-started with MALLOC_MMAP_THRESHOLD_ set trains 1.5x faster (the tuned state).
+started with MALLOC_MMAP_THRESHOLD_ set trains 1.5x faster (the tuned state). --framework
+keras-torch or keras-jax stands in for a Keras backend's worker (its keras-fit trains at
+2/3 of the fake PyTorch's speed on torch; its other jit_compile setting is its variant).
 """
 
 from __future__ import annotations
@@ -25,9 +27,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from probes import runtime  # noqa: E402
 from probes.protocol import ChannelClosed, LineReader, write_message  # noqa: E402
 
-STEP_S = {"pytorch": 0.0010, "tensorflow": 0.0012}  # true ratio 1.2
-PATHS = {"pytorch": ["eager-loop"], "tensorflow": ["keras-fit", "tf-function"]}
-COMPILED = {"pytorch": "torch-compile", "tensorflow": "keras-jit"}
+STEP_S = {"pytorch": 0.0010, "tensorflow": 0.0012,  # true ratio 1.2
+          "keras-torch": 0.0015, "keras-jax": 0.0008}  # fmt: skip
+PATHS = {"pytorch": ["eager-loop"], "tensorflow": ["keras-fit", "tf-function"],
+         "keras-torch": ["keras-fit"], "keras-jax": ["keras-fit"]}  # fmt: skip
+COMPILED = {"pytorch": "torch-compile", "tensorflow": "keras-jit", "keras-torch": "keras-jit",
+            "keras-jax": "keras-eager"}  # fmt: skip
+JIT_SPEEDUP = {"keras-jit": 1.25, "keras-eager": 0.5}  # a backend's variant against keras-fit
 LAYERS = [[1, 26, 26, 32], [1, 13, 13, 32], [1, 5408], [1, 128], [1, 10]]
 
 
@@ -98,6 +104,8 @@ def main() -> int:
             "threads": args.threads,
             "interop_threads": 1,
             "details": {},
+            **({"backend": fw.removeprefix("keras-"), "backend_version": "0-fake"}
+               if fw.startswith("keras-") else {}),  # fmt: skip
             "pid": os.getpid(),
             "runtime": runtime.describe(),
         },
@@ -135,8 +143,12 @@ def main() -> int:
                 "paths": paths,
                 "skipped": skipped,
             }
+            if fw.startswith("keras-"):
+                xla = fw == "keras-jax"  # JAX's default compiles; torch's runs eagerly
+                reply["jit_compile"] = {p: p == "keras-jit" or (xla and p == "keras-fit")
+                                        for p in paths}  # fmt: skip
         elif op == "logits":
-            shift = 0.01 if (mode == "wrong-logits" and fw == "tensorflow") else 0.0
+            shift = 0.01 if (mode == "wrong-logits" and fw != "pytorch") else 0.0
             reply = {"logits": [[i * 0.1 + j * 0.01 + shift for j in range(10)] for i in range(16)]}
         elif op == "warmup":
             if mode == "variant-error" and cmd["path"] == "tf-function":
@@ -154,6 +166,8 @@ def main() -> int:
                 "warmup_s": 0.1,
                 "step_s": STEP_S[fw],
             }
+            if cmd["path"] in JIT_SPEEDUP and fw.startswith("keras-"):
+                reply["compile_s"] = 0.4
         elif op == "window":
             windows += 1
             if mode == "crash-window" or (mode == "crash-tuned" and tuned):
@@ -168,6 +182,8 @@ def main() -> int:
             # Deterministic +-2 % wobble, so intervals are narrow but not empty.
             wobble = 1.0 + 0.02 * ((windows * 7919) % 5 - 2) / 2
             elapsed = cmd["steps"] * STEP_S[fw] * wobble
+            if fw.startswith("keras-"):
+                elapsed /= JIT_SPEEDUP.get(cmd["path"], 1.0)
             if tuned:
                 elapsed /= 1.5  # the tuned state of a fake: 1.5x faster
             reply = {
