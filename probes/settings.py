@@ -82,13 +82,17 @@ class ProbeSettings:
     # The most one worker command may take before the worker is killed as `timeout`.
     # None: generous per-command defaults (imports 120 s, compilers 900 s, ...).
     command_timeout_s: float | None = None
-    # Fresh worker processes per framework and state, one after the other (see PROCESSES).
-    processes: int = PROCESSES
+    # Fresh worker processes per framework and state, one after the other (see PROCESSES);
+    # 0: the default, PROCESSES, but one with --quick, whose promise is its 30 s (two
+    # processes pay a second import and warm-up each: 34.5 s there, bench/probe_wall.py).
+    processes: int = 0
     # Keras 3 backends to measure the workload's Keras model on, besides the native
     # frameworks; empty: none (the default probe). tensorflow needs the tensorflow framework.
     keras_backends: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
+        if self.processes == 0:
+            object.__setattr__(self, "processes", 1 if self.quick else PROCESSES)
         if not self.frameworks:
             raise ProbeSettingsError("no framework to probe: give pytorch, tensorflow or both")
         unknown = [f for f in self.frameworks if f not in FRAMEWORKS]

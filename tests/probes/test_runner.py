@@ -333,6 +333,15 @@ def test_settings_are_checked_before_anything_runs() -> None:
     assert ProbeSettings(quick=True).effective_budget_s < ProbeSettings().effective_budget_s
 
 
+def test_quick_runs_one_process_per_framework_unless_told_otherwise() -> None:
+    # --quick promises 30 s; a second process pays another import and warm-up.
+    assert ProbeSettings().processes == 2
+    assert ProbeSettings(quick=True).processes == 1
+    assert ProbeSettings(quick=True, processes=2).processes == 2
+    two = ProbeSettings(quick=True, processes=2)
+    assert ProbeSettings(quick=True).key_fields() != two.key_fields()
+
+
 def test_rounds_fill_the_budget_within_bounds() -> None:
     assert plan_rounds(36.0, 3, quick=False) == 8
     assert plan_rounds(8.0, 3, quick=True) == 4
