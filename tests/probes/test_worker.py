@@ -36,7 +36,7 @@ pytestmark = [
 ]
 
 
-QUICK = ProbeSettings(budget_s=6, quick=True)
+QUICK = ProbeSettings(budget_s=6, quick=True, processes=2)  # two: the default run's spread
 
 
 def busy(entry: dict) -> bool:
