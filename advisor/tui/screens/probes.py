@@ -31,7 +31,7 @@ from advisor.tui.runner import FRAMEWORKS_SHOWN, ProbeRunCancelled, ProbeRunner
 from advisor.tui.screens.base import QUIT, AdvisorScreen
 from advisor.tui.session import Session
 from advisor.tui.widgets.progress import FrameworkProgress, FrameworkState
-from probes.settings import WORDS, backend_worker
+from probes.settings import BACKEND_WORD, WORDS, backend_worker
 
 State = Literal["offer", "ready", "running", "cancelling", "finished", "failed", "cancelled"]
 
@@ -58,7 +58,6 @@ _GATED = {action for view in _STATES.values() for action in view.actions}
 
 _STATUS_FAILED = {"not_installed": "skipped", "failed": "failed", "timeout": "failed"}
 GLOSSARY = ("path", "tuned state", "window", "round", "process")
-BACKEND_WORD = "Keras backend"  # said too where a Keras backend's worker has a row
 
 
 class ProbesScreen(AdvisorScreen):
@@ -268,8 +267,7 @@ class ProbesScreen(AdvisorScreen):
                 self.post_message(ProbeProgressed(event))
 
         try:
-            data = self.runner.run(self.settings, self.session.workload, on_event,
-                                   cancel)  # fmt: skip
+            data = self.runner.run(self.settings, self.session.workload, on_event, cancel)
         except ProbeRunCancelled:
             self.post_message(ProbesCancelled())
         except Exception as exc:  # shown to the user in an error dialog
