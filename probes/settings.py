@@ -227,6 +227,8 @@ WORDS = {
     "Keras backend": "the workload's Keras model trained on the torch or JAX backend in workers "
                      "of its own (keras-torch, keras-jax), its windows in the same rounds",
 }
+BACKEND_WORD = "Keras backend"
+"""The word said, besides the others, wherever a Keras backend's worker has a row."""
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,6 @@ SIGTERM, 129 on SIGHUP: the command raises, and ``advisor.cli`` maps errors to e
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import math
 import sys
@@ -24,7 +23,7 @@ from typing import TYPE_CHECKING
 from advisor.errors import ExitCode, ProbeError, UsageError
 from advisor.frameworks import FRAMEWORKS
 from advisor.inputs.validation import closest
-from advisor.knowledge.bridge import KERAS_BACKENDS, keras_relevant
+from advisor.knowledge.bridge import KERAS_BACKENDS, backends_added, default_keras_backends
 from advisor.knowledge.workloads import DEFAULT_WORKLOAD, WORKLOADS, describe, workload_for
 from advisor.printable import printable, printable_data
 from advisor.system import streams
@@ -177,20 +176,6 @@ def parse_keras_backends(text: str, answers: Mapping[str, object] | None,
             chosen.append(name)
     if not chosen:
         raise UsageError("--keras-backends: give backends (tensorflow, torch, jax), auto or none")
-    return tuple(chosen)
-
-
-def default_keras_backends(answers: Mapping[str, object] | None,
-                           frameworks: tuple[str, ...]) -> tuple[str, ...]:  # fmt: skip
-    """The default rule: where the answers make Keras relevant, Keras on TensorFlow (when
-    TensorFlow is probed) and on torch, and on JAX where the [jax] extra is installed; none
-    otherwise, so the default probe keeps its wall time."""
-    if answers is None or keras_relevant(answers) is None:
-        return ()
-    chosen = ["tensorflow"] if "tensorflow" in frameworks else []
-    chosen.append("torch")
-    if importlib.util.find_spec("jax") is not None:  # looked for, never imported here
-        chosen.append("jax")
     return tuple(chosen)
 
 
@@ -364,12 +349,5 @@ def _duration(settings, answers: Mapping[str, object] | None = None
     n = len(settings.workloads)
     said = f"about {each:.0f} s" if n == 1 else (
         f"about {n} × {each:.0f} s, so {n * each / 60:.0f} minutes in all")  # fmt: skip
-    if not settings.backend_workers:
-        return said
-    names = " and ".join(KERAS_BACKENDS[b] for b in settings.backend_workers)
-    why = keras_relevant(answers) if answers is not None else None
-    because = (f", because of your answers ({why.rstrip('.')}; --keras-backends none skips "
-               "them)" if why else "")  # fmt: skip
-    return (f"{said}, of which about {settings.keras_wall_s:.0f} s for Keras 3 on {names}"
-            f"{because}")
-
+    return said + backends_added(settings.backend_workers, settings.keras_wall_s, answers,
+                                 skip="--keras-backends none skips them")

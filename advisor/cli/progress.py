@@ -23,11 +23,10 @@ from rich.table import Table
 
 from advisor.printable import printable
 from probes import ProbeEvent, ProbeProgressState
-from probes.settings import WORDS
+from probes.settings import BACKEND_WORD, WORDS
 
 # The words the table uses, each explained in one line before it first shows.
 GLOSSARY = ("path", "window", "round", "process", "tuned state")
-BACKEND_WORD = "Keras backend"  # said too where a Keras backend's worker has a row
 
 _PHASE_STYLE = {
     "done": "green",

@@ -11,7 +11,8 @@ and a test keeps the two equal.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import importlib.util
+from collections.abc import Mapping, Sequence
 
 KERAS_BACKENDS: dict[str, str] = {
     "tensorflow": "TensorFlow",
@@ -41,3 +42,39 @@ def keras_relevant(answers: Mapping[str, object]) -> str | None:
     if answers.get("team_experience") == "tensorflow":
         return "Your team knows TensorFlow and Keras."
     return None
+
+
+def default_keras_backends(answers: Mapping[str, object] | None,
+                           frameworks: Sequence[str]) -> tuple[str, ...]:  # fmt: skip
+    """The backends a probe measures unless told otherwise (the CLI's ``--keras-backends
+    auto``, ``advisor --answers`` and the app): where the answers make Keras relevant, Keras
+    on TensorFlow (when TensorFlow is probed) and on torch, and on JAX where the [jax] extra
+    is installed; none otherwise, so the default probe keeps its wall time."""
+    if answers is None or keras_relevant(answers) is None:
+        return ()
+    chosen = ["tensorflow"] if "tensorflow" in frameworks else []
+    chosen.append("torch")
+    if importlib.util.find_spec("jax") is not None:  # looked for, never imported here
+        chosen.append("jax")
+    return tuple(chosen)
+
+
+def backend_label(backend: str) -> str:
+    """How a row or a sentence names a Keras backend's worker: "Keras on torch"."""
+    return f"Keras on {KERAS_BACKENDS.get(backend, backend)}"
+
+
+def backends_added(backends: Sequence[str], wall_s: float,
+                   answers: Mapping[str, object] | None, skip: str = "") -> str:  # fmt: skip
+    """What the Keras backend workers add to a probe's wall time and why they run, said after
+    the total by the CLI and the app alike: ", of which about 20 s for Keras 3 on torch,
+    because of your answers (Your team knows TensorFlow and Keras)"; ``skip`` says how to
+    leave them out, where the front end has a way. Empty without backend workers."""
+    if not backends:
+        return ""
+    names = " and ".join(KERAS_BACKENDS.get(b, b) for b in backends)
+    why = keras_relevant(answers) if answers is not None else None
+    because = ""
+    if why:
+        because = f", because of your answers ({why.rstrip('.')}{f'; {skip}' if skip else ''})"
+    return f", of which about {wall_s:.0f} s for Keras 3 on {names}{because}"

@@ -85,7 +85,9 @@ class AdvisorApp(App[int]):
         from advisor.tui.screens.welcome import WelcomeScreen
 
         try:
-            estimate = self.runner.estimate_s(self.session.probe_settings)
+            session = self.session  # the answers loaded may add Keras backends, and their time
+            estimate = self.runner.estimate_s(
+                self.runner.settings_for(session.probe_settings, session.values))
         except Exception:  # an estimate is a nicety; without one the screen says less
             estimate = None
         return WelcomeScreen(self.session, estimate, self.scanner, scan_first=scan_first)

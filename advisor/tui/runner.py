@@ -8,10 +8,13 @@ paying for it, and never imports a framework itself (the probes run them in work
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
-from typing import Any, Protocol, runtime_checkable
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from advisor.frameworks import FRAMEWORKS, Framework
+
+if TYPE_CHECKING:  # the probes are imported when a screen first needs them
+    from probes.settings import ProbeSettings
 
 ProbeEventHandler = Callable[[Any], None]
 """Called with each progress event (``probes.ProbeEvent`` or alike); possibly from a thread."""
@@ -30,8 +33,15 @@ class ProbesUnavailable(Exception):
 
 @runtime_checkable
 class ProbeRunner(Protocol):
-    """What the probes screen needs; ``settings`` is opaque to the app (None: the default),
-    ``workload`` names what to train (see ``advisor.knowledge.workloads``)."""
+    """What the probes screen needs. The session's settings (None: the default) become a run's
+    through ``settings_for``, which the other methods then take; ``workload`` names what to
+    train (see ``advisor.knowledge.workloads``)."""
+
+    def settings_for(self, settings: Any, answers: Mapping[str, object]) -> ProbeSettings:
+        """The settings a run for these answers uses: ``settings`` as the session gave them,
+        or without any the default, with the Keras backends the answers make relevant (the
+        rule the command line follows, ``default_keras_backends``). Their worker names and
+        Keras wall time are what the screen shows rows and an estimate for."""
 
     def estimate_s(self, settings: Any) -> float | None:
         """Roughly how long a run takes, for the welcome screen; None if unknown."""
@@ -58,6 +68,14 @@ class ProbesAdapter:
         except ImportError as exc:  # the package ships with the advisor; a broken install
             raise ProbesUnavailable(f"the probes package cannot be imported: {exc}") from exc
         return probes
+
+    def settings_for(self, settings: Any, answers: Mapping[str, object]) -> ProbeSettings:
+        if settings is not None:  # the session's own settings say which backends, if any
+            return settings
+        from advisor.knowledge.bridge import default_keras_backends
+        from probes.settings import FRAMEWORKS, ProbeSettings
+
+        return ProbeSettings(keras_backends=default_keras_backends(answers, FRAMEWORKS))
 
     def settings(self, settings: Any, workload: str | None = None) -> Any:
         from dataclasses import replace

@@ -97,8 +97,8 @@ def teardown(namespace: dict[str, Any]) -> None:
 def _seed_the_probe_cache(root: Path) -> None:
     """examples/measurements.json as this machine's result for the default settings, with and
     without the Keras backends the default rule adds for answers that make Keras relevant."""
-    from advisor.cli.probe import default_keras_backends
     from advisor.frameworks import FRAMEWORKS
+    from advisor.knowledge.bridge import default_keras_backends
     from probes.cache import cache_key
     from probes.settings import ProbeSettings
 

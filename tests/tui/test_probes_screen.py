@@ -9,13 +9,24 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tui_fakes import MEASUREMENTS, Event, FakeRunner
-from tui_pilots import SIZE, app_with, holding_runner, settle, through_questions, to_probes_running
+from tui_fakes import MEASUREMENTS, PATHS, Event, FakeRunner, keras_measurements
+from tui_pilots import (
+    KERAS_TEAM,
+    SIZE,
+    app_with,
+    backend_runner,
+    holding_runner,
+    settle,
+    through_questions,
+    to_probes,
+    to_probes_running,
+)
 from tui_text import footer_keys, plain, shown
 
 from advisor.tui.dialogs import ConfirmModal
 from advisor.tui.screens import ProbesScreen
 from advisor.tui.widgets import FrameworkProgress
+from probes.settings import WORDS
 
 
 def _title(app: object) -> str:
@@ -219,3 +230,80 @@ async def test_a_recorded_runs_counts_are_its_plans_and_nothing_is_cut(name: str
         if any((e.get("disturbance") or {}).get("busy")
                for e in data["result"]["frameworks"].values()):  # fmt: skip
             assert "the machine was busy" in status and "Measure again (r)" in status
+
+
+# --- Keras 3 on other backends: a row per backend worker, counted from the plan --------------
+
+async def test_each_keras_backend_worker_has_a_row_counted_from_the_plan() -> None:
+    """A TensorFlow team: the runner adds Keras on torch and JAX; each worker's row has its
+    phase, bar and counts from the plan, as the natives' rows do, in the same rounds."""
+    runner = backend_runner()
+    app = app_with(runner, answers_path=KERAS_TEAM)
+    async with app.run_test(size=SIZE) as pilot:
+        await to_probes_running(pilot)
+        assert runner.answers[-1]["existing_code"] == "tensorflow", "the session's answers"
+        torch, jax = _row(app, "keras-torch"), _row(app, "keras-jax")
+        assert shown(torch).splitlines()[0].startswith("Keras on torch  training")
+        assert "now 3,410 samples/s" in shown(torch).splitlines()[0]
+        assert shown(jax).splitlines()[0].startswith("Keras on JAX  training")
+        assert torch.state.windows == "round 3 of 6 · process 1 of 2 · 3/6 windows on 1 path"
+        assert jax.state.windows == "round 2 of 6 · process 1 of 2 · 4/12 windows on 2 paths"
+        native = _row(app, "pytorch").state
+        for row in (torch, jax):  # the plan's counts: the natives' rounds, a window per path
+            s = row.state
+            assert s.rounds_planned == native.rounds_planned == 6
+            assert s.windows_planned == s.rounds_planned * len(PATHS[row.framework])
+            assert s.paths == PATHS[row.framework]
+            assert 0 < s.fraction < 1
+        _check_nothing_cut(app)
+
+
+async def test_backend_rows_end_with_their_figures_and_the_estimate_says_what_they_add() -> None:
+    runner = backend_runner(hold_after=None)
+    app = app_with(runner, answers_path=KERAS_TEAM)
+    async with app.run_test(size=SIZE) as pilot:
+        await to_probes(pilot)
+        await settle(pilot)
+        lead = " ".join(plain(app.screen.query_one(".lead")).split())
+        assert ("It takes about 105 s, of which about 40 s for Keras 3 on torch and JAX, because "
+                "of your answers (Your model code is TensorFlow: its Keras parts can move to "
+                "another backend once they use no tf.* calls).") in lead
+        words = plain(app.screen.query_one("#probe-words"))
+        assert f"Keras backend: {WORDS['Keras backend']}" in words
+        torch, jax = _row(app, "keras-torch").state, _row(app, "keras-jax").state
+        assert torch.phase == jax.phase == "done"
+        assert "median 3,386 samples/s, 8 windows (keras-fit)" in torch.message
+        assert "median 4,902 samples/s, 8 windows (keras-fit)" in jax.message
+        assert torch.windows == "round 6 of 6 · process 2 of 2 · 6/6 windows on 1 path"
+        assert plain(app.screen.query_one("#probe-status")) == "Done. Enter shows the result."
+        _check_nothing_cut(app)
+
+
+async def test_a_failed_backend_is_named_and_the_natives_stand() -> None:
+    result = keras_measurements()
+    result["workloads"]["cnn"]["keras_backends"]["jax"] = {
+        "status": "not_installed", "message": "No module named 'jax'"}
+    runner = backend_runner(hold_after=None, result=result)
+    app = app_with(runner, answers_path=KERAS_TEAM)
+    async with app.run_test(size=SIZE) as pilot:
+        await to_probes(pilot)
+        await settle(pilot)
+        assert _row(app, "pytorch").state.phase == _row(app, "tensorflow").state.phase == "done"
+        assert _row(app, "keras-torch").state.phase == "done"
+        jax = _row(app, "keras-jax").state
+        assert (jax.phase, jax.message) == ("skipped", "not installed: No module named 'jax'")
+        assert plain(app.screen.query_one("#probe-status")) == \
+               "Done; Keras on JAX: not installed. Enter shows the result."
+        assert _title(app) == "Both frameworks measured"
+
+
+async def test_no_backend_rows_where_keras_is_not_relevant() -> None:
+    runner = FakeRunner()  # the runner adds no backend for these answers
+    app = app_with(runner)
+    async with app.run_test(size=SIZE) as pilot:
+        await to_probes(pilot)
+        await settle(pilot)
+        assert [r.framework for r in app.screen.query(FrameworkProgress)] == \
+               ["pytorch", "tensorflow"]
+        assert "Keras" not in plain(app.screen.query_one(".lead"))
+        assert "Keras backend" not in plain(app.screen.query_one("#probe-words"))

@@ -66,3 +66,21 @@ def test_run_refreshes_the_cache_and_translates_cancellation(
     cancel.set()
     with pytest.raises(ProbeRunCancelled):
         ProbesAdapter().run(None, "cnn", print, cancel)
+
+
+def test_without_settings_the_keras_backends_follow_the_answers_as_on_the_command_line() -> None:
+    from advisor.frameworks import FRAMEWORKS
+    from advisor.knowledge.bridge import default_keras_backends
+
+    adapter = ProbesAdapter()
+    team = {"team_experience": "tensorflow", "existing_code": "none", "domain": "vision"}
+    chosen = adapter.settings_for(None, team)
+    assert chosen == probes.ProbeSettings(keras_backends=default_keras_backends(team, FRAMEWORKS))
+    assert chosen.backend_workers[0] == "torch" and "tensorflow" in chosen.keras_backends
+    assert adapter.settings_for(None, {**team, "team_experience": "pytorch"}) == \
+           probes.ProbeSettings()  # Keras is not relevant: the default probe, its wall time
+    given = probes.ProbeSettings(quick=True)
+    assert adapter.settings_for(given, team) is given, "the session's own settings stand"
+    # The estimate grows by what the backend workers add, as the command line says it.
+    assert adapter.estimate_s(chosen) == probes.ProbeSettings().expected_wall_s \
+           + chosen.keras_wall_s

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from advisor.tui.runner import ProbeRunCancelled
-from probes.settings import ProbeSettings
+from probes.settings import ProbeSettings, backend_worker
 
 KERAS_BACKENDS = Path(__file__).resolve().parents[1] / "data" / "measurements-keras-backends.json"
 
@@ -88,7 +88,10 @@ def flagged_measurements() -> dict[str, Any]:
     return data
 
 
-PATHS = {"pytorch": ("eager-loop",), "tensorflow": ("keras-fit", "tf-function")}
+PATHS = {"pytorch": ("eager-loop",), "tensorflow": ("keras-fit", "tf-function"),
+         "keras-torch": ("keras-fit",), "keras-jax": ("keras-fit", "keras-eager")}
+RATES = {"pytorch": (5000.0,), "tensorflow": (3900.0, 5400.0), "keras-torch": (3380.0,),
+         "keras-jax": (4400.0, 610.0)}  # samples/s of each path's first window
 
 
 def keras_measurements() -> dict[str, Any]:
@@ -103,12 +106,15 @@ def keras_measurements() -> dict[str, Any]:
     return data
 
 
-def script(windows: int = 4) -> list[Event]:
+def script(windows: int = 4, backends: tuple[str, ...] = ()) -> list[Event]:
     """A plausible run, as the probes report it: PyTorch times one code path (its eager loop),
     TensorFlow two (Keras fit and a tf.function step), so TensorFlow plans twice the windows;
     every path is timed once per round, the rounds shared by two worker processes in turn,
-    and the worker's own warm-up messages ("eager-loop: first step 0.14 s") come too."""
+    and the worker's own warm-up messages ("eager-loop: first step 0.14 s") come too. Each
+    of ``backends`` (torch, jax) adds its Keras worker ("keras-torch"), which imports after
+    the natives and times its paths in the same rounds (JAX's eager variant always runs)."""
     events: list[Event] = []
+    workers = ("pytorch", "tensorflow", *(backend_worker(b) for b in backends))
 
     def plan(fw: str, r: int = 0, done: int = 0) -> dict:
         process = 1 if r <= windows // 2 else 2
@@ -116,23 +122,20 @@ def script(windows: int = 4) -> list[Event]:
                     process=process, processes=2, windows_done=done,
                     windows_planned=windows * len(PATHS[fw]) if r else 0)
 
-    for fw in ("pytorch", "tensorflow"):
+    for fw in workers:
         events += [Event(fw, "importing", **plan(fw)), Event(fw, "building", **plan(fw))]
-    for fw, path in (("pytorch", "eager-loop"), ("tensorflow", "keras-fit"),
-                     ("tensorflow", "tf-function")):
-        events += [Event(fw, "warm-up", message=path, path=path, **plan(fw)),
-                   Event(fw, "warm-up", message=f"{path}: first step 0.14 s", path=path,
-                         **plan(fw))]
+    for fw in workers:
+        for path in PATHS[fw]:
+            events += [Event(fw, "warm-up", message=path, path=path, **plan(fw)),
+                       Event(fw, "warm-up", message=f"{path}: first step 0.14 s", path=path,
+                             **plan(fw))]
     for i in range(1, windows + 1):
-        events.append(Event("pytorch", "training", samples_per_s=5000.0 + 10 * i,
-                            message="eager-loop", path="eager-loop", **plan("pytorch", i, i)))
-        events.append(Event("tensorflow", "training", samples_per_s=3900.0 + 10 * i,
-                            message="keras-fit", path="keras-fit",
-                            **plan("tensorflow", i, 2 * i - 1)))
-        events.append(Event("tensorflow", "training", samples_per_s=5400.0 + 10 * i,
-                            message="tf-function", path="tf-function",
-                            **plan("tensorflow", i, 2 * i)))
-    for fw in ("pytorch", "tensorflow"):
+        for fw in workers:
+            n = len(PATHS[fw])
+            for j, (path, rate) in enumerate(zip(PATHS[fw], RATES[fw], strict=True)):
+                events.append(Event(fw, "training", samples_per_s=rate + 10 * i, message=path,
+                                    path=path, **plan(fw, i, (i - 1) * n + j + 1)))
+    for fw in workers:
         last = plan(fw, windows, windows * len(PATHS[fw]))
         events += [Event(fw, phase, **last) for phase in ("inference", "quality", "done")]
     return events
@@ -166,9 +169,22 @@ class FakeRunner:
     held: threading.Event = field(default_factory=threading.Event)
     real_sources: bool = False
     """Show the probes' own model source (reading it imports no framework)."""
+    keras_backends: tuple[str, ...] = ()
+    """The Keras backends the runner adds for any answers (the adapter follows the default
+    rule; a test says which it wants, whatever is installed here)."""
+    answers: list[dict[str, Any]] = field(default_factory=list)
+    """The answers each ``settings_for`` was asked with."""
+
+    def settings_for(self, settings: Any, answers: Any) -> ProbeSettings:
+        self.answers.append(dict(answers))
+        return settings if settings is not None else ProbeSettings(
+            keras_backends=self.keras_backends)
 
     def estimate_s(self, settings: Any) -> float | None:
-        return self.estimate
+        # As the adapter's: what the backend workers add comes on top.
+        if self.estimate is None:
+            return None
+        return self.estimate + getattr(settings, "keras_wall_s", 0.0)
 
     def cached(self, settings: Any, workload: str) -> dict[str, Any] | None:
         if self.cache is None or self.cache.get("workload", "cnn") != workload:

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
-from tui_fakes import FakeRunner, flagged_measurements, script
+from tui_fakes import FakeRunner, flagged_measurements, keras_measurements, script
 
 from advisor.knowledge.loader import load_ruleset
 from advisor.knowledge.ruleset import RuleSet
@@ -18,6 +18,7 @@ SIZE = (80, 24)
 HERE = Path(__file__).resolve().parent
 EXAMPLES = HERE.parents[1] / "examples"
 SAMPLE_RULES = HERE / "rules"
+KERAS_TEAM = HERE / "tensorflow-team.yaml"  # TensorFlow code: Keras 3 is relevant
 
 use_bundled_rules = False
 """False: a small fixed rule base (tests/tui/rules), so the snapshots do not change whenever the
@@ -74,9 +75,17 @@ async def through_questions(pilot: Pilot[Any], *, every: bool = False) -> None:
     await pilot.pause()
 
 
+async def to_probes(pilot: Pilot[Any]) -> None:
+    """From the first screen to the probes: through the questions, unless a complete answers
+    file started the app at the probes."""
+    await pilot.pause()
+    if isinstance(pilot.app.screen, WelcomeScreen):
+        await through_questions(pilot)
+
+
 async def to_probes_running(pilot: Pilot[Any]) -> None:
     """Questions answered; the fake runner holds mid-training (make it with hold_after)."""
-    await through_questions(pilot)
+    await to_probes(pilot)
     app = pilot.app
     assert isinstance(app, AdvisorApp)
     runner = app.runner
@@ -87,7 +96,7 @@ async def to_probes_running(pilot: Pilot[Any]) -> None:
 
 
 async def to_probes_done(pilot: Pilot[Any]) -> None:
-    await through_questions(pilot)
+    await to_probes(pilot)
     await settle(pilot)
 
 
@@ -115,6 +124,27 @@ def holding_runner() -> FakeRunner:
     return FakeRunner(events=script(6), hold_after=4 + 3 * 2 + 2 * 3 + 1)
 
 
+def backend_runner(**fields: Any) -> FakeRunner:
+    """A TensorFlow team's run: the runner adds Keras on torch and JAX, whose workers import
+    after the natives and time their paths in the same rounds (torch one, JAX two), and stops
+    mid-training, in round 3 of 6: Keras on torch at window 3 of 6, Keras on JAX at 4 of 12
+    (four imports and builds, six warm-ups of two events each, two rounds of six windows, the
+    third round's PyTorch, TensorFlow and Keras on torch windows). ``fields`` replace the
+    runner's (``hold_after=None`` runs to the end)."""
+    return FakeRunner(**{"events": script(6, ("torch", "jax")), "hold_after": 8 + 12 + 12 + 4,
+                         "keras_backends": ("tensorflow", "torch", "jax"),
+                         "result": keras_measurements(), **fields})
+
+
+async def to_backend_rows(pilot: Pilot[Any]) -> None:
+    """The probes running (``backend_runner``), scrolled to the Keras backends' rows."""
+    await to_probes_running(pilot)
+    screen = pilot.app.screen
+    screen.query_one("#probes").scroll_to_widget(screen.query_one("#fw-keras-torch"),
+                                                 animate=False, top=True)
+    await pilot.pause()
+
+
 def flagged_runner() -> FakeRunner:
     """Measurements whose TensorFlow run was flagged unstable, with the probe's own reasons."""
     return FakeRunner(result=flagged_measurements())
@@ -125,6 +155,7 @@ SCREENS: dict[str, tuple[Any, Any]] = {
     "welcome": (lambda: app_with(), None),
     "question": (lambda: app_with(), to_two_targets),
     "probes": (lambda: app_with(holding_runner()), to_probes_running),
+    "probes-keras": (lambda: app_with(backend_runner(), answers_path=KERAS_TEAM), to_backend_rows),
     "result": (lambda: app_with(answers_path=EXAMPLES / "android-app.yaml"), to_result),
     "result-code": (lambda: app_with(FakeRunner(real_sources=True),
                                      answers_path=EXAMPLES / "android-app.yaml"),

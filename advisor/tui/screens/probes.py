@@ -15,6 +15,7 @@ from textual.widgets import Button, Footer, Static
 from advisor.errors import AdvisorError
 from advisor.frameworks import NAMES
 from advisor.inputs.measurements import FrameworkResult, Measurements, parse_measurements
+from advisor.knowledge.bridge import backend_label, backends_added
 from advisor.knowledge.workloads import WORKLOADS, describe, workload_for
 from advisor.times import local_minute
 from advisor.tui.dialogs import ErrorModal
@@ -30,7 +31,7 @@ from advisor.tui.runner import FRAMEWORKS_SHOWN, ProbeRunCancelled, ProbeRunner
 from advisor.tui.screens.base import QUIT, AdvisorScreen
 from advisor.tui.session import Session
 from advisor.tui.widgets.progress import FrameworkProgress, FrameworkState
-from probes.settings import WORDS
+from probes.settings import BACKEND_WORD, WORDS, backend_worker
 
 State = Literal["offer", "ready", "running", "cancelling", "finished", "failed", "cancelled"]
 
@@ -82,27 +83,47 @@ class ProbesScreen(AdvisorScreen):
         self._cancel = threading.Event()
         self._skip_after_cancel = False
         self._cached: dict[str, Any] | None = None
+        self.settings: Any = self._plan()
+        """What every run and cache lookup of this screen asks for (``settings_for``)."""
+        self.backends: tuple[str, ...] = tuple(getattr(self.settings, "backend_workers", ()))
+        """The Keras backends with a worker of their own (torch, jax): a row each."""
+
+    def _plan(self) -> Any:
+        """The session's settings as a run takes them, with the Keras backends its answers
+        make relevant; the session's own where the runner cannot say (a run then says why)."""
+        session = self.session
+        try:
+            return self.runner.settings_for(session.probe_settings, session.values)
+        except Exception:
+            return session.probe_settings
 
     def compose(self) -> ComposeResult:
         try:
-            estimate = self.runner.estimate_s(self.session.probe_settings)
+            estimate = self.runner.estimate_s(self.settings)
         except Exception:  # an estimate is a nicety; without one the screen says less
             estimate = None
-        about = f" It takes about {estimate:.0f} s." if estimate else ""
+        # What the backend workers add, and why they run, as the command line says it.
+        added = backends_added(self.backends, getattr(self.settings, "keras_wall_s", 0.0),
+                               self.session.values)  # fmt: skip
+        about = f" It takes about {estimate:.0f} s{added}." if estimate else ""
         yield from self.compose_top()
         with VerticalScroll(id="probes"):
             yield Static(_STATES["offer"].title, id="probe-title", classes="title")
             yield Static(
                 "The same model is trained in PyTorch and TensorFlow, each in fresh worker "
                 f"processes of its own; the app stays responsive.{about}",
-                classes="lead",
+                classes="lead", markup=False,
             )
             yield Static(self._workload_line(), id="probe-workload", markup=False)
             for fw in FRAMEWORKS_SHOWN:
                 yield FrameworkProgress(fw, id=f"fw-{fw}")
+            for backend in self.backends:  # after the natives, in the order they import
+                worker = backend_worker(backend)
+                yield FrameworkProgress(worker, backend_label(backend), id=f"fw-{worker}")
             yield Static("", id="probe-status", markup=False)  # may quote a cached file
             # The words the rows use, each in one line, right below where they first show.
-            yield Static("\n".join(f"{word}: {WORDS[word]}" for word in GLOSSARY),
+            words = (*GLOSSARY, *((BACKEND_WORD,) if self.backends else ()))
+            yield Static("\n".join(f"{word}: {WORDS[word]}" for word in words),
                          id="probe-words", classes="words", markup=False)  # fmt: skip
             # For the mouse: the keys on each button work anyway, so the buttons take no focus
             # (which leaves Enter to "Show result").
@@ -123,7 +144,7 @@ class ProbesScreen(AdvisorScreen):
         """Offer earlier measurements of the chosen workload when there are some; else measure
         (``start``) or wait for the user to."""
         try:
-            self._cached = self.runner.cached(self.session.probe_settings, self.session.workload)
+            self._cached = self.runner.cached(self.settings, self.session.workload)
         except Exception as exc:  # a broken cache is not worth stopping for; say so and measure
             self.notify(f"The cached measurements could not be read: {exc}", severity="warning",
                         markup=False)
@@ -246,8 +267,7 @@ class ProbesScreen(AdvisorScreen):
                 self.post_message(ProbeProgressed(event))
 
         try:
-            data = self.runner.run(self.session.probe_settings, self.session.workload, on_event,
-                                   cancel)  # fmt: skip
+            data = self.runner.run(self.settings, self.session.workload, on_event, cancel)
         except ProbeRunCancelled:
             self.post_message(ProbesCancelled())
         except Exception as exc:  # shown to the user in an error dialog
@@ -326,6 +346,7 @@ class ProbesScreen(AdvisorScreen):
                 row.mark(_STATUS_FAILED.get(result.status, "failed"),
                          f"{status}: {result.message}")
                 problems.append(f"{NAMES[fw]}: {status}")
+        problems += self._show_backends(measurements)
         if busy:
             self._status(f"{' and '.join(busy)} not measured: the machine was busy, so the "
                          "figures would have measured the other processes. Measure again (r) "
@@ -333,6 +354,33 @@ class ProbesScreen(AdvisorScreen):
             return
         text = "Done." if not problems else "Done; " + "; ".join(problems) + "."
         self._status(text + " Enter shows the result.")
+
+    def _show_backends(self, measurements: Measurements) -> list[str]:
+        """Each backend row as its entry says; what went wrong, for the status line. A backend
+        that failed or found the machine busy leaves the native figures as they were, so it
+        asks for no new run."""
+        problems = []
+        found = {str(b): r for b, r in measurements.keras_backends(measurements.workload).items()}
+        for backend in self.backends:
+            label = backend_label(backend)
+            row = self.query_one(f"#fw-{backend_worker(backend)}", FrameworkProgress)
+            result = found.get(backend)
+            if result is None:
+                row.mark("skipped", "not measured")
+                problems.append(f"{label} was not measured")
+            elif result.busy:
+                row.mark("busy", result.message)
+                problems.append(f"{label}: the machine was busy")
+            elif result.ok:
+                proven = result.equivalence is None or result.equivalence.ok
+                row.mark("done", _summary(result)
+                         + ("" if proven else " · not proven the same model: no ratios"))
+            else:
+                status = result.status.replace("_", " ")
+                row.mark(_STATUS_FAILED.get(result.status, "failed"),
+                         f"{status}: {result.message}")
+                problems.append(f"{label}: {status}")
+        return problems
 
 
 def _button(label: str, action: str, variant: Any = "default") -> Button:

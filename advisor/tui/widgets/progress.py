@@ -65,9 +65,11 @@ class FrameworkProgress(Widget):
     # end is cut off (the inference figure of a finished row was).
     state: reactive[FrameworkState] = reactive(FrameworkState, layout=True)
 
-    def __init__(self, framework: str, **kwargs: Any) -> None:
+    def __init__(self, framework: str, label: str | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.framework = framework
+        # A Keras backend's worker ("keras-torch") is titled as a sentence names it.
+        self.heading = label or NAMES.get(framework, framework)
 
     def update_from(self, event: Any) -> None:
         self.state = self.state.advanced(event)
@@ -83,7 +85,7 @@ class FrameworkProgress(Widget):
         head = Table.grid(expand=True)
         head.add_column(ratio=1)
         head.add_column(justify="right", no_wrap=True)
-        title = Text(NAMES.get(self.framework, self.framework), style=f"bold {color}")
+        title = Text(self.heading, style=f"bold {color}")
         stopped = s.phase in STOPPED
         title.append(f"  {s.phase}", style="bold red" if s.phase in ("failed", "busy") else "")
         rate = (f"now {s.samples_per_s:,.0f} samples/s"
