@@ -21,7 +21,8 @@ KERAS_BACKENDS: tuple[str, ...] = ("tensorflow", "torch", "jax")
 # warm-up (XLA compiles on JAX; torch.compile, with --compiled, comes on top), and its
 # checks after the windows (logits, the held-out quality check, memory). Its training and
 # inference windows share the run's timed budget with the native paths' (one more slot per
-# round), so they add no time of their own. TODO(quiet-phase): measure (see docs/probes.md).
+# round), so they add no time of their own. An estimate, not yet measured on a quiet machine
+# (docs/probes.md, "Keras 3 on other backends").
 KERAS_BACKEND_WALL_S = 20.0
 
 
