@@ -21,7 +21,9 @@ KERAS_BACKENDS: tuple[str, ...] = ("tensorflow", "torch", "jax")
 # warm-up (XLA compiles on JAX; torch.compile, with --compiled, comes on top), and its
 # checks after the windows (logits, the held-out quality check, memory). Its training and
 # inference windows share the run's timed budget with the native paths' (one more slot per
-# round), so they add no time of their own. An estimate, not yet measured on a quiet machine
+# round), so they add no time of their own. Measured on 2 quiet CPU cores (2026-12-04): the
+# cnn's default probe took 61.6-70.6 s (median 62.9) alone and 82.1-83.0 s with the torch
+# backend, about 20 s more; on a GPU, JAX's compile makes it several times that
 # (docs/probes.md, "Keras 3 on other backends").
 KERAS_BACKEND_WALL_S = 20.0
 
