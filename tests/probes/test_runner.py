@@ -295,7 +295,11 @@ def test_ctrl_c_leaves_no_worker_behind(tmp_path: Path) -> None:
     driver = tmp_path / "driver.py"
     driver.write_text(
         textwrap.dedent(f"""
+        import signal
         import sys
+        # Python raises KeyboardInterrupt only where SIGINT was not ignored when it started;
+        # a test run started in the background by a script (`cmd &`) passes it on ignored.
+        signal.signal(signal.SIGINT, signal.default_int_handler)
         sys.path.insert(0, {str(FAKE_WORKER.parent)!r})
         from probe_fakes import fake_launcher
         from probes import ProbeSettings

@@ -169,7 +169,11 @@ def test_a_second_ctrl_c_does_not_cut_the_clean_up_short(tmp_path) -> None:
 
 
 PROBES_ALONE = """
+import signal
 import sys
+# Python raises KeyboardInterrupt only where SIGINT was not ignored when it started; a test
+# run started in the background by a script (`cmd &`) passes it on ignored.
+signal.signal(signal.SIGINT, signal.default_int_handler)
 sys.path.insert(0, {fakes!r})
 from probe_fakes import fake_launcher
 from probes import ProbeSettings
