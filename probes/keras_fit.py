@@ -8,10 +8,10 @@ reads differs by backend; each engine builds the one Keras builds for it from Nu
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable
 
+import greenlet
 import keras
 
 
@@ -33,10 +33,17 @@ def compile_model(model: keras.Model, *, loss: str, jit: bool | str) -> None:
 
 
 class HeldFit(keras.callbacks.Callback):
-    """One fit() call for the worker's whole life, run in its own thread and held at the
-    start of a batch between windows: a user's training run is one long fit(), whose input
-    pipeline starts once. A fit() call per window paid the pipeline's start and the end of
-    an epoch every window and read 15 % under plain scripts.
+    """One fit() call for the worker's whole life, held at the start of a batch between
+    windows: a user's training run is one long fit(), whose input pipeline starts once. A
+    fit() call per window paid the pipeline's start and the end of an epoch every window and
+    read 15 % under plain scripts.
+
+    The fit() runs on the worker's main thread, as a user's does, in a greenlet of its own:
+    held, it switches back to the command loop; a window switches into it for its batches.
+    In a thread of its own, the same fit() on the torch backend trained 0.88-0.90x as fast
+    and kept 1.6 of 2 cores busy instead of 2.0 (bench/fit_in_thread.py), and the probe read
+    the transformer a fifth under plain scripts. A greenlet, unlike a thread, lets several
+    held fit()s (a worker's keras-fit and keras-jit paths) live on the one main thread.
 
     Only ``on_train_batch_begin`` is overridden: a callback with a batch-end hook makes
     Keras turn every batch's logs into Python numbers synchronously, which a user's fit()
@@ -51,69 +58,63 @@ class HeldFit(keras.callbacks.Callback):
     ) -> None:
         super().__init__()
         self._sync = sync
-        self._cv = threading.Condition()
         self._allowed = 0  # batches the current window may still start
-        self._held = False  # the fit() thread waits at the start of a batch
         self._stopping = False
-        self._ended: BaseException | None | bool = False  # False while fit() runs
-        self._thread = threading.Thread(target=self._fit, args=(model, data),
-                                        name="held-fit", daemon=True)  # fmt: skip
-        self._thread.start()
+        self._ended: BaseException | None = None  # why fit() returned, once it has
+        self._loop = greenlet.getcurrent()  # the command loop, where a held fit() returns
+        self._fit = greenlet.greenlet(self._run_fit)
+        self._fit.switch(model, data)  # back here when fit() is held at its first batch
+        self._check()
 
-    def _fit(self, model: keras.Model, data: object) -> None:
-        error: BaseException | None = None
+    def _run_fit(self, model: keras.Model, data: object) -> None:
         try:
             # The pipeline shuffles itself, as the one fit() builds from arrays does.
             model.fit(data, epochs=1, verbose=0, shuffle=False, callbacks=[self])
         except BaseException as exc:  # handed to the command waiting for its batches
-            error = exc
-        with self._cv:
-            self._ended = error or RuntimeError("fit() ended before its window did")
-            self._cv.notify_all()
+            self._ended = exc
+        else:
+            self._ended = RuntimeError("fit() ended before its window did")
+        # Returning ends the greenlet and resumes the command loop where it switched in.
 
     def on_train_batch_begin(self, batch: int, logs: dict | None = None) -> None:
-        with self._cv:
-            self._held = True
-            self._cv.notify_all()
-            while self._allowed == 0 and not self._stopping:
-                self._cv.wait()
-            self._held = False
-            if self._stopping:
-                self.model.stop_training = True  # ends fit() after this batch
-                return
-            self._allowed -= 1
+        if self._allowed == 0 and not self._stopping:
+            self._loop.switch()  # held until a window or close() switches back
+        if self._stopping:
+            self.model.stop_training = True  # ends fit() after this batch
+            return
+        self._allowed -= 1
 
-    def _wait(self, done: Callable[[], bool]) -> None:
-        while not done():
-            if self._ended is not False:
-                raise self._ended  # type: ignore[misc]
-            self._cv.wait()
+    def _check(self) -> None:
+        if self._fit.dead and not self._stopping:
+            raise self._ended or RuntimeError("fit() ended before its window did")
 
     def run(self, steps: int) -> tuple[float, float]:
         """Lets ``steps`` batches run; returns when they began and their mean loss. The loss
         is read back to the host, so on a backend that dispatches steps asynchronously (JAX)
         the window ends when its last step has really finished."""
-        with self._cv:
-            self._wait(lambda: self._held)
-            self._sync()
-            # The mean loss of this window's batches, as fit() reports it per epoch.
-            self.model.reset_metrics()
-            start = time.perf_counter()
-            self._allowed = steps
-            self._cv.notify_all()
-            self._wait(lambda: self._allowed == 0 and self._held)
-            self._sync()
-            return start, float(self.model.get_metrics_result()["loss"])
+        self._check()
+        self._sync()
+        # The mean loss of this window's batches, as fit() reports it per epoch.
+        self.model.reset_metrics()
+        start = time.perf_counter()
+        self._allowed = steps
+        self._fit.switch()  # back here when batch ``steps + 1`` begins, or fit() failed
+        self._check()
+        self._sync()
+        return start, float(self.model.get_metrics_result()["loss"])
 
     def hold(self) -> None:
-        """Waits until fit() is held and the model's variables are current, so the model can
-        predict with what it has learned so far."""
-        with self._cv:
-            self._wait(lambda: self._held)
-            self._sync()
+        """Makes the model's variables current, so it can predict with what it has learned
+        so far: fit() is held whenever the command loop runs."""
+        self._check()
+        self._sync()
+
+    @property
+    def running(self) -> bool:
+        """Whether fit() is still there, held between windows."""
+        return bool(self._fit) and not self._fit.dead
 
     def close(self) -> None:
-        with self._cv:
-            self._stopping = True
-            self._cv.notify_all()
-        self._thread.join(timeout=30)
+        self._stopping = True
+        if not self._fit.dead:
+            self._fit.switch()

@@ -22,9 +22,11 @@ parser.add_argument("--backend", default=os.environ.get("KERAS_BACKEND", "torch"
 parser.add_argument("--seconds", type=float, default=25.0)
 parser.add_argument("--warmup-steps", type=int, default=100)
 parser.add_argument("--threads", type=int)
-# The timed fit() in a thread of its own, as a program that trains behind a UI or a server runs
-# it (and as the probe's held fit() runs): bench/fit_in_thread.py compares the two.
-parser.add_argument("--fit-in-thread", action="store_true")
+# Where the timed fit() runs: the main thread, as a script runs it; a thread of its own, as a
+# program that trains behind a UI or a server does (and as the probe's held fit() once ran);
+# a greenlet on the main thread, as the probe's held fit() runs now. bench/fit_in_thread.py
+# compares them.
+parser.add_argument("--fit-in", choices=("main", "thread", "greenlet"), default="main")
 args = parser.parse_args()
 os.environ["KERAS_BACKEND"] = args.backend  # before Keras is imported: it reads it once
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -87,12 +89,16 @@ def timed_fit():
               callbacks=[first_step])
 
 
-if args.fit_in_thread:
+if args.fit_in == "thread":
     import threading
 
     fitting = threading.Thread(target=timed_fit)
     fitting.start()
     fitting.join()
+elif args.fit_in == "greenlet":
+    import greenlet
+
+    greenlet.greenlet(timed_fit).switch()
 else:
     timed_fit()
 
