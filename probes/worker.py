@@ -42,7 +42,9 @@ class Kind:
     """What one kind of worker imports, times and runs."""
 
     native: str  # the native module whose speed it times
-    needs: tuple[str, ...]  # modules that must be installed, the one imported (and timed) last
+    # Modules that must be installed, the one imported (and timed) last; every Keras path
+    # needs greenlet to hold its fit() on the main thread (probes/keras_fit.py).
+    needs: tuple[str, ...]
     engine: tuple[str, str]  # module, class
     install: str  # what to install when they are not
 
@@ -54,13 +56,13 @@ def kind_of(framework: str, backend: str | None) -> Kind:
     if framework == "pytorch":
         return Kind("torch", ("torch",), ("probes.engine_torch", "TorchEngine"), "torch")
     if framework == "tensorflow":
-        return Kind("tensorflow", ("tensorflow",), ("probes.engine_keras", "KerasEngine"),
-                    "tensorflow")  # fmt: skip
+        return Kind("tensorflow", ("greenlet", "tensorflow"),
+                    ("probes.engine_keras", "KerasEngine"), "tensorflow greenlet")  # fmt: skip
+    engine = ("probes.engine_backend", "KerasBackendEngine")
     if backend == "jax":
-        return Kind("jax", ("jax", "keras"), ("probes.engine_backend", "KerasBackendEngine"),
+        return Kind("jax", ("greenlet", "jax", "keras"), engine,
                     "'framework-advisor[jax]' (CPU JAX)")  # fmt: skip
-    return Kind("torch", ("torch", "keras"), ("probes.engine_backend", "KerasBackendEngine"),
-                "torch keras")  # fmt: skip
+    return Kind("torch", ("greenlet", "torch", "keras"), engine, "torch keras greenlet")
 
 
 class WrongProcess(RuntimeError):

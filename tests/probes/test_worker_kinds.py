@@ -25,6 +25,8 @@ def test_each_worker_times_one_native_module(framework, backend, native, foreign
     assert kind.native == native and kind.foreign() == foreign
     # A Keras worker imports (and times) Keras, which imports the backend it was given.
     assert kind.needs[-1] == ("keras" if backend else native)
+    # Every Keras path holds its fit() in a greenlet: a worker without it says so up front.
+    assert ("greenlet" in kind.needs) == (framework != "pytorch")
 
 
 @pytest.mark.parametrize(
@@ -64,6 +66,12 @@ def test_a_started_jax_or_any_tensorflow_is_refused(monkeypatch) -> None:
     monkeypatch.setitem(sys.modules, "tensorflow", types.ModuleType("tensorflow"))
     with pytest.raises(WrongProcess, match="tensorflow is loaded in the Keras on jax worker"):
         check_alone(kind_of("keras", "jax"), "Keras on jax")
+
+
+def test_a_missing_greenlet_is_named_with_what_to_install() -> None:
+    kind = kind_of("tensorflow", None)
+    message = not_installed_message("tensorflow", "greenlet", kind.install)
+    assert "greenlet is not installed" in message and "pip install tensorflow greenlet" in message
 
 
 def test_a_missing_jax_names_the_extra() -> None:
