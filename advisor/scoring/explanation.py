@@ -254,7 +254,9 @@ def meaning(ev: Evaluation, robustness: Robustness) -> str:
                 "of the criteria can change it.")
     tf, pt = ev.scores["tensorflow"], ev.scores["pytorch"]
     leader: Framework = "tensorflow" if tf >= pt else "pytorch"
-    lead, factor = lead_share(ev.scores), evidence_factor(ev.scores)
+    # The lead from the four places rec.lead_share keeps, as the confidence is: a share of
+    # 0.34504 is kept as 0.345, which prints as 34%, and the sentence must say the same.
+    lead, factor = round(lead_share(ev.scores), 4), evidence_factor(ev.scores)
     held = f"{robustness.share:.0%} of {robustness.draws} random reweightings"
     if tf + pt <= 0:
         return (f"Confidence 0%: no rule gave either framework points for these answers, and "

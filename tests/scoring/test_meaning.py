@@ -5,7 +5,7 @@ does not read like a steady one."""
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from scoring_inputs import RULES, Q, answer_sets
 
 from advisor.inputs.answers import Answers, normalise_answers
@@ -30,8 +30,18 @@ def _robustness(share: float) -> Robustness:
     return Robustness(share=share, draws=300, perturbation=0.25, seed=1, level=steadiness(share))
 
 
+# A lead of 0.34504, kept as 0.345 (which prints as 34%), once read "leads by 35%" in the
+# sentence: hypothesis found it; kept here so it stays found.
+A_LEAD_ON_THE_ROUNDING_EDGE = Answers(values={
+    "dataset_scale": "small", "iteration_speed": "important", "deployment": ("embedded",),
+    "domain": "timeseries", "pretrained": "some", "hardware": "amd", "inference_hardware": "same",
+    "os": "macos", "team_experience": "tensorflow", "existing_code": "pytorch",
+    "scale_out": "multi_node", "horizon": "years"}, defaulted=(), proposed=())
+
+
 @settings(max_examples=60, deadline=None)
 @given(answer_sets())
+@example(A_LEAD_ON_THE_ROUNDING_EDGE)
 def test_every_result_says_its_confidence_and_robustness_in_words(answers: Answers) -> None:
     rec = score(answers, RULES)
     shown = f"Confidence {confidence_percent(rec.confidence, rec.recommendation)}"
