@@ -62,8 +62,11 @@ def load() -> float:
 
 
 def plain_window(workload: str, fw: str, seconds: float, threads: int,
-                 tuned: bool) -> tuple[float, float]:  # fmt: skip
-    """A plain script's samples per second, and the CPU seconds per second it used."""
+                 tuned: bool) -> dict:  # fmt: skip
+    """A plain script's report: samples per second, the CPU seconds per second it used, and
+    what each kind of script adds: the seconds a Keras fit() sat outside its epochs' batches
+    (between epochs and before it returned, not in the rate: ``idle_s``, docs/probes.md), a
+    PyTorch loop's minor page faults per step (``faults_per_step``)."""
     env = {**os.environ, **(TUNED if tuned else {})}
     for k in list(env):
         if not tuned and k in TUNED:
@@ -75,7 +78,18 @@ def plain_window(workload: str, fw: str, seconds: float, threads: int,
                           *(["--backend", backend] if backend else [])],
                          env=env, capture_output=True, text=True, check=True)  # fmt: skip
     report = json.loads(out.stdout.strip().splitlines()[-1])
-    return float(report["samples_per_s"]), float(report["cpus"])
+    report["idle_s"] = report.get("epoch_gaps_s", 0.0) + report.get("fit_tail_s", 0.0)
+    return report
+
+
+def plain_extra(report: dict) -> str:
+    """What a plain script's report says besides its rate: a Keras fit()'s idle seconds, a
+    PyTorch loop's page faults per step."""
+    if "faults_per_step" in report:
+        return f"{report['faults_per_step']:,.0f} page faults per step "
+    if report["idle_s"]:
+        return f"{report['idle_s']:.1f} s idle around fit's batches "
+    return ""
 
 
 def probe(workload: str, backends: list[str] | None = None) -> dict:
@@ -168,9 +182,11 @@ def run(args: argparse.Namespace) -> list[dict]:
         a, b = frameworks if c % 2 == 0 else frameworks[::-1]
 
         def plain(fw: str, tuned: bool = False) -> tuple[float, float]:
-            rate, cpus = plain_window(args.workload, fw, args.seconds, args.threads, tuned)
+            report = plain_window(args.workload, fw, args.seconds, args.threads, tuned)
+            rate, cpus = report["samples_per_s"], report["cpus"]
             print(f"  plain {fw:10s} {'tuned' if tuned else 'default':7s} {rate:9,.0f} "
-                  f"samples/s, {cpus:.2f} CPUs busy (load {load():.2f})", flush=True)  # fmt: skip
+                  f"samples/s, {cpus:.2f} CPUs busy, {plain_extra(report)}(load {load():.2f})",
+                  flush=True)  # fmt: skip
             return rate, cpus
 
         got: dict[str, list[float]] = {fw: [] for fw in (*frameworks, *keras)}

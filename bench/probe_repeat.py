@@ -27,7 +27,7 @@ import os
 import statistics
 from pathlib import Path
 
-from probe_accuracy import PLAIN, plain_window, probe
+from probe_accuracy import PLAIN, plain_extra, plain_window, probe
 from probe_common import machine_line
 
 FRAMEWORKS = ("pytorch", "tensorflow")
@@ -41,18 +41,21 @@ def geometric_mean(values: list[float]) -> float:
 def one_run(i: int, args: argparse.Namespace) -> dict:
     a, b = FRAMEWORKS if i % 2 == 0 else FRAMEWORKS[::-1]
     plain: dict[str, list[float]] = {fw: [] for fw in FRAMEWORKS}
+    reports: dict[str, list[dict]] = {fw: [] for fw in FRAMEWORKS}
 
     def half(fw: str) -> None:
-        rate, cpus = plain_window(args.workload, fw, args.plain_seconds, args.threads, False)
-        plain[fw].append(rate)
-        print(f"    plain {fw:10s} {rate:9,.0f} samples/s, {cpus:.2f} CPUs busy", flush=True)
+        report = plain_window(args.workload, fw, args.plain_seconds, args.threads, False)
+        plain[fw].append(report["samples_per_s"])
+        reports[fw].append(report)
+        print(f"    plain {fw:10s} {report['samples_per_s']:9,.0f} samples/s, "
+              f"{report['cpus']:.2f} CPUs busy, {plain_extra(report)}", flush=True)  # fmt: skip
 
     half(a)
     half(b)
     result = probe(args.workload)
     half(b)
     half(a)
-    run: dict = {"plain": plain, "probe": {}, "wall_s": result["_wall_s"]}
+    run: dict = {"plain": plain, "plain_reports": reports, "probe": {}, "wall_s": result["_wall_s"]}
     for fw in FRAMEWORKS:
         e = result["frameworks"][fw]
         if e["status"] != "ok":

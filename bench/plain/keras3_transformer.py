@@ -2,13 +2,13 @@
 Keras example "Text classification with Transformer"), as a user who moves their Keras code
 off TensorFlow runs it: ``KERAS_BACKEND=torch`` (or jax) before Keras is imported, keras.layers
 and keras.ops only, ``model.fit`` on random token data. It shares no code with the advisor's
-probes. The rate is counted from the timed fit()'s first batch.
+probes. The rate is counted from each epoch's first batch to its end.
 
     KERAS_BACKEND=torch python bench/plain/keras3_transformer.py --seconds 25 [--threads N]
     python bench/plain/keras3_transformer.py --backend jax --seconds 25
 
 Prints one JSON line: {"framework": "keras-<backend>", "samples_per_s", "steps", "seconds",
-"first_step_s", "cpus"}.
+"first_step_s", "cpus", "epoch_gaps_s", "fit_tail_s"}.
 """
 
 import argparse
@@ -50,13 +50,28 @@ elif args.threads and args.backend == "tensorflow":
 VOCAB, SEQ, BATCH = 1000, 64, 32
 
 
-class FirstStep(keras.callbacks.Callback):
-    """When fit() starts its first batch: from there on is the time per step that Keras's
-    progress bar shows."""
+class Batches(keras.callbacks.Callback):
+    """The time from each epoch's first batch to its end, summed: the time per step that
+    Keras's progress bar shows. Apart from it, the gaps before each epoch's first batch
+    ("epoch_gaps_s"), where on the TensorFlow backend the last epoch's input pipeline can
+    wait for tf.data's autotuner to wake before it lets go, and the same wait after the last
+    epoch, before fit() returns ("fit_tail_s"); docs/probes.md has what they cost."""
+
+    def on_train_begin(self, logs=None):
+        self.seconds = self.cpu_seconds = self.gaps = 0.0
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.epoch_at = time.perf_counter()
 
     def on_train_batch_begin(self, batch, logs=None):
         if batch == 0:
             self.at, self.cpu = time.perf_counter(), time.process_time()
+            self.gaps += self.at - self.epoch_at
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.until = time.perf_counter()
+        self.seconds += self.until - self.at
+        self.cpu_seconds += time.process_time() - self.cpu
 
 
 class TokenAndPosition(layers.Layer):
@@ -90,15 +105,16 @@ t = time.perf_counter()
 model.fit(xs[:BATCH], ys[:BATCH], batch_size=BATCH, epochs=1, verbose=0)
 first = time.perf_counter() - t
 n = args.warmup_steps * BATCH
-t = time.perf_counter()
-model.fit(xs[:n], ys[:n], batch_size=BATCH, epochs=1, verbose=0)
-per_step = (time.perf_counter() - t) / args.warmup_steps
+warmup = Batches()
+model.fit(xs[:n], ys[:n], batch_size=BATCH, epochs=1, verbose=0, callbacks=[warmup])
+per_step = warmup.seconds / args.warmup_steps
 steps = max(5, int(args.seconds / per_step))
 data = np.resize(xs, (steps * BATCH, SEQ)), np.resize(ys, steps * BATCH)
-first_step = FirstStep()
+batches = Batches()
 
 def timed_fit():
-    model.fit(*data, batch_size=BATCH, epochs=1, verbose=0, callbacks=[first_step])
+    model.fit(*data, batch_size=BATCH, epochs=1, verbose=0, callbacks=[batches])
+    batches.returned = time.perf_counter()
 
 
 if args.fit_in == "thread":
@@ -114,9 +130,10 @@ elif args.fit_in == "greenlet":
 else:
     timed_fit()
 
-elapsed = time.perf_counter() - first_step.at
+elapsed = batches.seconds
 # CPU seconds per second, all threads: about the thread count when every thread computes.
-cpus = (time.process_time() - first_step.cpu) / elapsed
+cpus = batches.cpu_seconds / elapsed
 print(json.dumps({"framework": f"keras-{args.backend}", "samples_per_s": steps * BATCH / elapsed,
                   "steps": steps, "seconds": elapsed, "first_step_s": first,
+                  "epoch_gaps_s": batches.gaps, "fit_tail_s": batches.returned - batches.until,
                   "cpus": cpus}))

@@ -2,12 +2,14 @@
 "Text classification with Transformer"): an embedding layer adding positions, two pre-norm
 blocks of layers.MultiHeadAttention and a GELU feed-forward, a classifier on the first
 position, `model.fit` on random token data. It shares no code with the advisor's probes.
-The rate is counted from the timed fit()'s first batch, as Keras's own progress bar counts
-ms/step (the arrays become an input pipeline once per fit() call, before it).
+The rate is counted from each epoch's first batch to its end, as Keras's own progress bar
+counts ms/step; what comes before an epoch's first batch, and after training before fit()
+returns, is reported apart ("epoch_gaps_s", "fit_tail_s").
 
     python bench/plain/keras_transformer.py --seconds 25 [--threads N]
 
-Prints one JSON line: {"framework", "samples_per_s", "steps", "seconds", "first_step_s", "cpus"}.
+Prints one JSON line: {"framework", "samples_per_s", "steps", "seconds", "first_step_s", "cpus",
+"epoch_gaps_s", "fit_tail_s"}.
 """
 
 import argparse
@@ -33,14 +35,28 @@ if args.threads:
 VOCAB, SEQ, BATCH = 1000, 64, 32
 
 
-class FirstStep(tf.keras.callbacks.Callback):
-    """When fit() starts its first batch: from there on is the time per step that Keras's
-    progress bar shows, and what every epoch of a longer run costs (turning the arrays into
-    an input pipeline happens once per fit() call, before it)."""
+class Batches(tf.keras.callbacks.Callback):
+    """The time from each epoch's first batch to its end, summed: the time per step that
+    Keras's progress bar shows. Apart from it, the gaps before each epoch's first batch
+    ("epoch_gaps_s"), where on the TensorFlow backend the last epoch's input pipeline can
+    wait for tf.data's autotuner to wake before it lets go, and the same wait after the last
+    epoch, before fit() returns ("fit_tail_s"); docs/probes.md has what they cost."""
+
+    def on_train_begin(self, logs=None):
+        self.seconds = self.cpu_seconds = self.gaps = 0.0
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.epoch_at = time.perf_counter()
 
     def on_train_batch_begin(self, batch, logs=None):
         if batch == 0:
             self.at, self.cpu = time.perf_counter(), time.process_time()
+            self.gaps += self.at - self.epoch_at
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.until = time.perf_counter()
+        self.seconds += self.until - self.at
+        self.cpu_seconds += time.process_time() - self.cpu
 
 
 class TokenAndPosition(layers.Layer):
@@ -74,16 +90,18 @@ t = time.perf_counter()
 model.fit(xs[:BATCH], ys[:BATCH], batch_size=BATCH, epochs=1, verbose=0)
 first = time.perf_counter() - t
 n = args.warmup_steps * BATCH
-t = time.perf_counter()
-model.fit(xs[:n], ys[:n], batch_size=BATCH, epochs=1, verbose=0)
-per_step = (time.perf_counter() - t) / args.warmup_steps
+warmup = Batches()
+model.fit(xs[:n], ys[:n], batch_size=BATCH, epochs=1, verbose=0, callbacks=[warmup])
+per_step = warmup.seconds / args.warmup_steps
 steps = max(5, int(args.seconds / per_step))
 data = np.resize(xs, (steps * BATCH, SEQ)), np.resize(ys, steps * BATCH)
-first_step = FirstStep()
-model.fit(*data, batch_size=BATCH, epochs=1, verbose=0, callbacks=[first_step])
-elapsed = time.perf_counter() - first_step.at
+batches = Batches()
+model.fit(*data, batch_size=BATCH, epochs=1, verbose=0, callbacks=[batches])
+batches.returned = time.perf_counter()
+elapsed = batches.seconds
 # CPU seconds per second, all threads: about the thread count when every thread computes.
-cpus = (time.process_time() - first_step.cpu) / elapsed
+cpus = batches.cpu_seconds / elapsed
 print(json.dumps({"framework": "tensorflow", "samples_per_s": steps * BATCH / elapsed,
                   "steps": steps, "seconds": elapsed, "first_step_s": first,
+                  "epoch_gaps_s": batches.gaps, "fit_tail_s": batches.returned - batches.until,
                   "cpus": cpus}))

@@ -4,11 +4,13 @@ advisor's probes, so it can tell whether the probe measures what a user's script
 
     python bench/plain/torch_cnn.py --seconds 25 [--threads N]
 
-Prints one JSON line: {"framework", "samples_per_s", "steps", "seconds", "first_step_s", "cpus"}.
+Prints one JSON line: {"framework", "samples_per_s", "steps", "seconds", "first_step_s", "cpus",
+"faults_per_step"}.
 """
 
 import argparse
 import json
+import resource
 import time
 
 import numpy as np
@@ -63,6 +65,9 @@ train(1)
 first = time.perf_counter() - t
 train(args.warmup_steps, 1)
 steps, start, cpu = 0, time.perf_counter(), time.process_time()
+# Minor page faults: how often glibc handed memory back and took it again (its dynamic
+# mmap threshold, set by what the process freed before; docs/probes.md).
+faults = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
 while time.perf_counter() - start < args.seconds:
     train(50, args.warmup_steps + 1 + steps)
     steps += 50
@@ -70,4 +75,6 @@ elapsed = time.perf_counter() - start
 cpus = (time.process_time() - cpu) / elapsed  # CPU seconds per second, all threads
 print(json.dumps({"framework": "pytorch", "samples_per_s": steps * 64 / elapsed, "steps": steps,
                   "seconds": elapsed, "first_step_s": first,
-                  "cpus": cpus}))
+                  "cpus": cpus,
+                  "faults_per_step": (resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+                                      - faults) / steps}))
