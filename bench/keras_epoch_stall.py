@@ -29,7 +29,6 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -109,23 +108,21 @@ def main() -> None:
     if args.child:
         print(json.dumps(child(args.child, args.epochs)))
         return
-    from probe_common import machine_line
+    from probe_common import fresh_rounds, machine_line
 
     print(machine_line(), flush=True)
     print(f"{args.rounds} rounds of fresh processes, the reference CNN, {args.epochs} epochs of "
           f"{ROWS // 64} batches each", flush=True)  # fmt: skip
-    runs: dict[str, list[dict]] = {mode: [] for mode in MODES}
-    for i in range(args.rounds):
-        for mode in MODES[i % len(MODES) :] + MODES[: i % len(MODES)]:
-            out = subprocess.run([sys.executable, __file__, "--child", mode,
-                                  "--epochs", str(args.epochs)],
-                                 capture_output=True, text=True, check=True)  # fmt: skip
-            run = json.loads(out.stdout.strip().splitlines()[-1])
-            runs[mode].append(run)
-            gaps = ", ".join(f"{g:.1f}" for g in run["gaps_s"])
-            print(f"  {mode:12s} batches {run['batches_s']:5.1f} s; gaps before epochs 2+: "
-                  f"{gaps} s; after the last {run['tail_s']:.1f} s; wall {run['wall_s']:.1f} s",
-                  flush=True)  # fmt: skip
+
+    def show(mode: str, run: dict) -> str:
+        gaps = ", ".join(f"{g:.1f}" for g in run["gaps_s"])
+        return (f"batches {run['batches_s']:5.1f} s; gaps before epochs 2+: {gaps} s; after "
+                f"the last {run['tail_s']:.1f} s; wall {run['wall_s']:.1f} s")
+
+    runs = fresh_rounds(args.rounds, MODES,
+                        lambda mode: [sys.executable, __file__, "--child", mode,
+                                      "--epochs", str(args.epochs)],
+                        show)  # fmt: skip
     print("\nsummary: share of fit()'s wall time outside its epochs' batches")
     for mode in MODES:
         idle = [1 - r["batches_s"] / r["wall_s"] for r in runs[mode]]
