@@ -5,17 +5,22 @@ Issue 19's target: in ten default probes on a quiet machine, no framework's figu
 more than 20 % from a plain long run (a user's script, bench/plain/*.py, which shares no code
 with the probes). Each run here is
 
-    plain A, plain B, (the default probe), plain B, plain A
+    plain A, plain B, ..., (the default probe), ..., plain B, plain A
 
-with each plain half a fresh process of --plain-seconds (so about 3 minutes per framework in
-two processes, around the probe, which cancels the machine's drift), and A and B the two
-frameworks, the first alternating between runs. The plain figure of a run is the geometric
-mean of its two halves. Per run it prints each framework's probe ÷ plain, whether it is off
-by more than 20 %, and the spread the probe saw between its worker processes.
+with --plain-processes fresh plain processes per framework of --plain-seconds each, half of
+them before the probe and half after in mirrored order (which cancels the machine's drift),
+and A and B the two frameworks, the first alternating between runs. The plain figure of a run
+is the geometric mean of its processes: fresh processes of the same PyTorch script land up to
+1.3x apart here (glibc's allocator state, docs/probes.md), so a reference of one or two
+processes is itself off by as much as the probe may be. Per run it prints each framework's
+probe ÷ plain, whether it is off by more than 20 %, the spread the probe saw between its
+worker processes and the spread between the plain processes; the summary also sets each
+probe against the plain processes of the whole set pooled.
 
-    python bench/probe_repeat.py [--runs 10] [--plain-seconds 90] [--workload cnn] [--json F]
+    python bench/probe_repeat.py [--runs 10] [--plain-processes 4] [--plain-seconds 30]
+                                 [--workload cnn] [--json F]
 
-About 7 minutes a run with the defaults (four 90 s plain halves and a 65 s probe).
+About 6 minutes a run with the defaults (eight 30 s plain processes and a 65 s probe).
 """
 
 from __future__ import annotations
@@ -50,11 +55,13 @@ def one_run(i: int, args: argparse.Namespace) -> dict:
         print(f"    plain {fw:10s} {report['samples_per_s']:9,.0f} samples/s, "
               f"{report['cpus']:.2f} CPUs busy, {plain_extra(report)}", flush=True)  # fmt: skip
 
-    half(a)
-    half(b)
+    for _ in range(args.plain_processes // 2):
+        half(a)
+        half(b)
     result = probe(args.workload)
-    half(b)
-    half(a)
+    for _ in range(args.plain_processes // 2):
+        half(b)
+        half(a)
     run: dict = {"plain": plain, "plain_reports": reports, "probe": {}, "wall_s": result["_wall_s"]}
     for fw in FRAMEWORKS:
         e = result["frameworks"][fw]
@@ -83,7 +90,9 @@ def report(i: int, run: dict) -> None:
         procs = " / ".join(f"{x:,.0f}" for x in p["processes"])
         spread = f", its processes {p['process_spread']:.2f}x apart ({procs})" \
             if p["process_spread"] else ""
-        parts.append(f"{fw} probe/plain {ratio:.3f}{' OFF' if off else ''}{spread}")
+        plain = run["plain"][fw]
+        parts.append(f"{fw} probe/plain {ratio:.3f}{' OFF' if off else ''}{spread}, plain "
+                     f"processes {max(plain) / min(plain):.2f}x apart")  # fmt: skip
     print(f"  run {i + 1}: " + "; ".join(parts) + f"; wall {run['wall_s']:.0f} s", flush=True)
 
 
@@ -100,6 +109,16 @@ def summarise(runs: list[dict]) -> None:
             print(f"  {fw:10s} probe/plain: median {statistics.median(ratios):.3f}, range "
                   f"{min(ratios):.3f}-{max(ratios):.3f}; off by more than {OFF_BY:.0%}: {off} of "
                   f"{len(ratios)} (target 0); not measured: {not_measured}")  # fmt: skip
+        pooled = geometric_mean([v for r in runs for v in r["plain"][fw]])
+        against_pooled = [r["probe"][fw]["median"] / pooled
+                          for r in runs if r["probe"][fw]["status"] == "ok"]  # fmt: skip
+        if against_pooled:
+            print(f"  {fw:10s} probe/pooled plain ({pooled:,.0f}): range "
+                  f"{min(against_pooled):.3f}-{max(against_pooled):.3f}; off by more than "
+                  f"{OFF_BY:.0%}: {sum(abs(x - 1.0) > OFF_BY for x in against_pooled)}")
+        plain_spreads = [max(r["plain"][fw]) / min(r["plain"][fw]) for r in runs]
+        print(f"  {fw:10s} spread between a run's plain processes: median "
+              f"{statistics.median(plain_spreads):.3f}x, largest {max(plain_spreads):.3f}x")
         if spreads:
             print(f"  {fw:10s} between-process spread: median {statistics.median(spreads):.3f}x, "
                   f"largest {max(spreads):.3f}x")  # fmt: skip
@@ -115,21 +134,29 @@ def summarise(runs: list[dict]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=10)
-    parser.add_argument("--plain-seconds", type=float, default=90.0, help="each plain half")
+    parser.add_argument("--plain-processes", type=int, default=4,
+                        help="plain processes per framework and run (even)")
+    parser.add_argument("--plain-seconds", type=float, default=30.0,
+                        help="each plain process")
     parser.add_argument("--workload", default="cnn", choices=sorted(PLAIN))
     parser.add_argument("--threads", type=int, default=len(os.sched_getaffinity(0)))
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
+    if args.plain_processes < 2 or args.plain_processes % 2:
+        parser.error("--plain-processes must be an even number, at least 2")
     print(machine_line(), flush=True)
-    print(f"{args.runs} default probes of the {args.workload} workload, each between plain "
-          f"halves of {args.plain_seconds:g} s (A B, probe, B A)", flush=True)  # fmt: skip
+    print(f"{args.runs} default probes of the {args.workload} workload, each between "
+          f"{args.plain_processes} plain processes per framework of {args.plain_seconds:g} s "
+          "(A B ..., probe, ... B A)", flush=True)  # fmt: skip
     runs = []
     for i in range(args.runs):
         runs.append(one_run(i, args))
         report(i, runs[-1])
     summarise(runs)
     if args.json:
-        args.json.write_text(json.dumps({"machine": machine_line(), "runs": runs}, indent=2))
+        settings = {k: v for k, v in vars(args).items() if k != "json"}
+        args.json.write_text(json.dumps({"machine": machine_line(), "args": settings, "runs": runs},
+                                        indent=2))  # fmt: skip
 
 
 if __name__ == "__main__":
