@@ -20,7 +20,8 @@ probe against the plain processes of the whole set pooled.
     python bench/probe_repeat.py [--runs 10] [--plain-processes 4] [--plain-seconds 30]
                                  [--workload cnn] [--json F]
 
-About 6 minutes a run with the defaults (eight 30 s plain processes and a 65 s probe).
+About 7 minutes a run with the defaults (eight 30 s plain processes, the Keras ones training
+whole epochs, and a 65 s probe).
 """
 
 from __future__ import annotations
