@@ -44,8 +44,7 @@ class CNN(nn.Module):
 
 
 # The images the probe trains on: scikit-learn's digits, resized bilinearly to 28x28 with
-# pixel centres aligned, drawn into an MNIST-sized set. What a step costs here depends on
-# the images (uniform noise trained 1.2x slower), so the reference must see the same ones.
+# pixel centres aligned, drawn into an MNIST-sized set, so that both do the same work.
 # Prepared in float32: nothing of 1 to 32 MB is freed before training, where a freed float64
 # copy put PyTorch in another allocator state (docs/probes.md, "What the plain scripts train
 # on").
