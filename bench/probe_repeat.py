@@ -31,6 +31,7 @@ import json
 import math
 import os
 import statistics
+import time
 from pathlib import Path
 
 from probe_accuracy import PLAIN, plain_extra, plain_window, probe
@@ -44,26 +45,50 @@ def geometric_mean(values: list[float]) -> float:
     return math.exp(sum(math.log(v) for v in values) / len(values))
 
 
+def steal_seconds() -> float | None:
+    """The hypervisor's steal time so far, all CPUs, in seconds (None where the kernel does
+    not report it): a cloud VM's neighbours take it from every process alike, so a run
+    whose probe or plain processes were slowed by them shows it here."""
+    try:
+        fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()
+        return int(fields[8]) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def stolen(before: float | None, seconds: float) -> float | None:
+    """Cores' worth of steal since ``before``, over ``seconds`` of wall time."""
+    after = steal_seconds()
+    return None if before is None or after is None else (after - before) / seconds
+
+
 def one_run(i: int, args: argparse.Namespace) -> dict:
     a, b = FRAMEWORKS if i % 2 == 0 else FRAMEWORKS[::-1]
     plain: dict[str, list[float]] = {fw: [] for fw in FRAMEWORKS}
     reports: dict[str, list[dict]] = {fw: [] for fw in FRAMEWORKS}
 
     def half(fw: str) -> None:
+        at, steal = time.monotonic(), steal_seconds()
         report = plain_window(args.workload, fw, args.plain_seconds, args.threads, False)
+        report["steal_cores"] = stolen(steal, time.monotonic() - at)
         plain[fw].append(report["samples_per_s"])
         reports[fw].append(report)
+        steal = report["steal_cores"]
         print(f"    plain {fw:10s} {report['samples_per_s']:9,.0f} samples/s, "
-              f"{report['cpus']:.2f} CPUs busy, {plain_extra(report)}", flush=True)  # fmt: skip
+              f"{report['cpus']:.2f} CPUs busy, {plain_extra(report)}"
+              + (f"steal {steal:.2f} cores" if steal is not None else ""), flush=True)  # fmt: skip
 
     for _ in range(args.plain_processes // 2):
         half(a)
         half(b)
+    steal = steal_seconds()
     result = probe(args.workload)
+    probe_steal = stolen(steal, result["_wall_s"])
     for _ in range(args.plain_processes // 2):
         half(b)
         half(a)
-    run: dict = {"plain": plain, "plain_reports": reports, "probe": {}, "wall_s": result["_wall_s"]}
+    run: dict = {"plain": plain, "plain_reports": reports, "probe": {}, "wall_s": result["_wall_s"],
+                 "steal_cores": probe_steal}
     for fw in FRAMEWORKS:
         e = result["frameworks"][fw]
         if e["status"] != "ok":
@@ -74,6 +99,8 @@ def one_run(i: int, args: argparse.Namespace) -> dict:
             "median": e["train_samples_per_s"]["median"],
             "processes": [p["median"] for p in e.get("processes") or []],
             "process_spread": e.get("process_spread"),
+            # What the probe saw of other processes and steal in its own windows.
+            "disturbance": e.get("disturbance"),
         }
     run["ratio"] = result["ratios"]["train"]
     return run
@@ -94,7 +121,10 @@ def report(i: int, run: dict) -> None:
         plain = run["plain"][fw]
         parts.append(f"{fw} probe/plain {ratio:.3f}{' OFF' if off else ''}{spread}, plain "
                      f"processes {max(plain) / min(plain):.2f}x apart")  # fmt: skip
-    print(f"  run {i + 1}: " + "; ".join(parts) + f"; wall {run['wall_s']:.0f} s", flush=True)
+    steal = run.get("steal_cores")
+    print(f"  run {i + 1}: " + "; ".join(parts) + f"; wall {run['wall_s']:.0f} s"
+          + (f", steal {steal:.2f} cores during the probe" if steal is not None else ""),
+          flush=True)  # fmt: skip
 
 
 def summarise(runs: list[dict]) -> None:

@@ -26,8 +26,9 @@ from probes.settings import ProbeSettings
 
 CACHE_ENV = "ADVISOR_CACHE_DIR"
 # Bump when the probe's method changes what a number means; old files are then ignored.
-# 2: primary figures out of the box, tuned states apart; 3: the transformer's new task and bar
-METHOD_VERSION = 3
+# 2: primary figures out of the box, tuned states apart; 3: the transformer's new task and bar;
+# 4: TensorFlow's inter-op pool as a user's script has it (one thread before)
+METHOD_VERSION = 4
 # Statuses that say something stable about this machine; a crash or a timeout may be a
 # passing accident and is measured again next time rather than remembered.
 CACHEABLE = frozenset({"ok", "not_installed"})

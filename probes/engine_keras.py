@@ -54,7 +54,8 @@ class KerasEngine(TimedTraining):
     def __init__(self, threads: int) -> None:
         # Before the first op: TensorFlow refuses to change its pools once it has run one.
         tf.config.threading.set_intra_op_parallelism_threads(threads)
-        tf.config.threading.set_inter_op_parallelism_threads(1)
+        # As many inter-op threads as a user's script gets on N CPUs (probes/cpus.py).
+        tf.config.threading.set_inter_op_parallelism_threads(threads)
         self.gpus = tf.config.list_physical_devices("GPU")
         for gpu in self.gpus:
             tf.config.experimental.set_memory_growth(gpu, True)
