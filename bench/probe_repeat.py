@@ -74,9 +74,10 @@ def one_run(i: int, args: argparse.Namespace) -> dict:
         plain[fw].append(report["samples_per_s"])
         reports[fw].append(report)
         steal = report["steal_cores"]
+        said = [f"{report['cpus']:.2f} CPUs busy", plain_extra(report).strip(),
+                f"steal {steal:.2f} cores" if steal is not None else ""]  # fmt: skip
         print(f"    plain {fw:10s} {report['samples_per_s']:9,.0f} samples/s, "
-              f"{report['cpus']:.2f} CPUs busy, {plain_extra(report)}"
-              + (f"steal {steal:.2f} cores" if steal is not None else ""), flush=True)  # fmt: skip
+              + ", ".join(x for x in said if x), flush=True)  # fmt: skip
 
     for _ in range(args.plain_processes // 2):
         half(a)
