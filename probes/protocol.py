@@ -19,7 +19,6 @@ import time
 from collections.abc import Callable
 
 MAX_LINE_BYTES = 8 * 1024 * 1024  # logits and latency lists stay far below this
-READ_BYTES = 65536
 
 
 class ProtocolError(Exception):
@@ -76,13 +75,6 @@ class LineReader:
         self.fd = fd
         self._buffer = b""
         self._eof = False
-        # One buffer for the reader's life. os.read(fd, 65536) mallocs 64 KiB, on the heap
-        # the training steps use, for every command between a worker's windows, which a
-        # plain script never does; PyTorch's speed depends on that heap's layout (glibc
-        # trims and refaults it), and fresh workers spread from 360 to 5,000 page faults a
-        # step with it, 1,250 to 2,000 without (docs/probes.md, "Found: the worker's
-        # reads"). A command copied out of it is small enough for Python's own allocator.
-        self._chunk = bytearray(READ_BYTES)
 
     def read(
         self,
@@ -115,8 +107,8 @@ class LineReader:
             wait = min(poll_s, remaining) if should_stop is not None else remaining
             ready, _, _ = select.select([self.fd], [], [], None if wait == math.inf else wait)
             if ready:
-                n = os.readv(self.fd, [self._chunk])
-                if n:
-                    self._buffer += self._chunk[:n]
+                chunk = os.read(self.fd, 65536)
+                if chunk:
+                    self._buffer += chunk
                 else:
                     self._eof = True
