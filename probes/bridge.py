@@ -13,8 +13,8 @@ from collections.abc import Mapping
 
 from probes.bundle import LOGIT_TOLERANCE
 from probes.records import FrameworkRecord, PathRecord, RunInfo
-from probes.report import busy_message, framework_entry, paired
-from probes.stats import RatioEstimate, summarize
+from probes.report import busy_message, framework_entry, paired, train_summary
+from probes.stats import RatioEstimate
 
 NATIVE_PATH = {"pytorch": "eager-loop", "tensorflow": "keras-fit"}
 """What a backend's paths are paired with: each native framework's primary path."""
@@ -186,14 +186,14 @@ def backend_entries(
             if p.path not in JIT_STATE:
                 continue
             timed = _timed(p)
-            values = [p.clean[r] for r in sorted(p.clean)]
+            summary = train_summary(p)
             jit.append(jit_sensitivity(
                 path=p.path,
                 jit=bool((load.get("jit_compile") or {}).get(p.path, p.path == "keras-jit")),
                 status="failed" if p.ok and p.busy else p.status,
                 message=busy_message(p) if p.ok and p.busy else p.message,
                 speedup=paired(timed, primary) if timed and primary else None,
-                train_samples_per_s=summarize(values).to_dict() if len(values) >= 2 else None,
+                train_samples_per_s=summary.to_dict() if summary else None,
                 compile_s=p.warm.get("compile_s"),
                 ratios=_ratios(timed, backend, why or "no undisturbed windows", natives),
             ))  # fmt: skip

@@ -15,6 +15,7 @@ from probes.records import FrameworkRecord, PathRecord, RunInfo, WorkerRecord
 from probes.spread import pair_sd, spread_over_processes
 from probes.stats import (
     RatioEstimate,
+    Summary,
     median,
     paired_by_round,
     paired_log_ratio,
@@ -88,6 +89,18 @@ def _by_process(values: dict[int, float], process: dict[int, int]) -> dict[int, 
     return groups
 
 
+def train_summary(p: PathRecord) -> Summary | None:
+    """A path's training figure from its undisturbed windows, each process weighing the
+    same; None with fewer than two windows."""
+    clean = p.clean
+    if len(clean) < 2:
+        return None
+    groups: dict[int, list[float]] = {}
+    for r in sorted(clean):
+        groups.setdefault(p.process.get(r, 1), []).append(clean[r])
+    return summarize([clean[k] for k in sorted(clean)], list(groups.values()))
+
+
 def processes_fields(p: PathRecord) -> dict:
     """Each worker process's own figure for a path, and how far apart they trained."""
     clean = p.clean
@@ -111,7 +124,7 @@ def _path_fields(
     calls = [ms for k in sorted(p.latency_ms) if k not in p.infer_disturbed
              for ms in p.latency_ms[k]]  # fmt: skip
     infer = [v for k, v in p.infer.items() if k not in p.infer_disturbed]
-    summary = summarize(values) if len(values) >= 2 else None
+    summary = train_summary(p)
     flags = window_flags(values, p.path)
     if p.disturbed and not p.busy:
         used = _others(p, sorted(p.disturbed))
@@ -224,8 +237,8 @@ def sensitivity(rec: FrameworkRecord) -> list[dict]:
                 # Advice only from undisturbed windows: a busy tuned state advises nothing.
                 entry.update(status="failed", message=busy_message(p))
             reference = base.get(p.path) if p else None
-            values = [p.clean[k] for k in sorted(p.clean)] if p else []
-            entry["train_samples_per_s"] = summarize(values).to_dict() if len(values) >= 2 else None
+            summary = train_summary(p) if p else None
+            entry["train_samples_per_s"] = summary.to_dict() if summary else None
             speedup = None
             if p is not None and reference is not None and rec.ok and not p.busy:
                 speedup = _speedup(p, reference)

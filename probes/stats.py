@@ -65,6 +65,21 @@ def geometric_ci95(values: Sequence[float]) -> tuple[float, float] | None:
     return math.exp(mean - half), math.exp(mean + half)
 
 
+def balanced_ci95(groups: Sequence[Sequence[float]]) -> tuple[float, float] | None:
+    """95 % t-interval of the mean over groups of each group's mean log: every group (a
+    worker process's windows) weighs the same, whatever its count. The within-group sd is
+    pooled; with one value per group, the groups' own spread is all there is to go on."""
+    logs = [[math.log(v) for v in g] for g in groups if g]
+    n, k = sum(len(g) for g in logs), len(logs)
+    if n - k < 1:
+        return geometric_ci95([math.exp(g[0]) for g in logs])
+    means = [statistics.fmean(g) for g in logs]
+    within = sum((x - m) ** 2 for g, m in zip(logs, means, strict=True) for x in g) / (n - k)
+    se = math.sqrt(within * sum(1 / len(g) for g in logs)) / k
+    centre, half = statistics.fmean(means), t975(n - k) * se
+    return math.exp(centre - half), math.exp(centre + half)
+
+
 def cv(values: Sequence[float]) -> float:
     mean, sd = _mean_sd(values)
     return sd / mean if mean else 0.0
@@ -88,12 +103,20 @@ class Summary:
         }
 
 
-def summarize(values: Sequence[float]) -> Summary:
+def summarize(values: Sequence[float], groups: Sequence[Sequence[float]] = ()) -> Summary:
+    """``groups``: the same values split by the worker process that timed them. With two or
+    more, the figure and its interval weigh each process the same: the median is the
+    geometric mean of the processes' medians, so a process in a slow allocator state moves
+    it by half as much with two. Pooled, the process with more windows (the first: a later
+    one's leg pays for its restart) could set the median alone (docs/probes.md,
+    "Statistics"). The IQR and the CV stay over all windows: they describe the windows."""
+    balanced = len([g for g in groups if g]) >= 2
     return Summary(
-        median=median(values),
+        median=math.exp(statistics.fmean(math.log(median(g)) for g in groups if g))
+        if balanced else median(values),
         q1=quantile(values, 0.25),
         q3=quantile(values, 0.75),
-        ci95=geometric_ci95(values),
+        ci95=balanced_ci95(groups) if balanced else geometric_ci95(values),
         n=len(values),
         cv=cv(values),
     )
