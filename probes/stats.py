@@ -11,6 +11,7 @@ import math
 import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 
 # Two-sided 95 % Student t quantiles t(0.975, df) for df = 1..30.
 _T975 = (
@@ -105,21 +106,38 @@ class Summary:
 
 def summarize(values: Sequence[float], groups: Sequence[Sequence[float]] = ()) -> Summary:
     """``groups``: the same values split by the worker process that timed them. With two or
-    more, the figure and its interval weigh each process the same: the median is the
-    geometric mean of the processes' medians, so a process in a slow allocator state moves
-    it by half as much with two. Pooled, the process with more windows (the first: a later
-    one's leg pays for its restart) could set the median alone (docs/probes.md,
-    "Statistics"). The IQR and the CV stay over all windows: they describe the windows."""
-    balanced = len([g for g in groups if g]) >= 2
-    return Summary(
-        median=math.exp(statistics.fmean(math.log(median(g)) for g in groups if g))
-        if balanced else median(values),
-        q1=quantile(values, 0.25),
-        q3=quantile(values, 0.75),
-        ci95=balanced_ci95(groups) if balanced else geometric_ci95(values),
-        n=len(values),
-        cv=cv(values),
-    )
+    more, every process weighs the same, however many windows it ran: each window counts
+    1 / (processes x its process's windows) in the median and the IQR, and the interval is
+    around the mean of the processes' mean logs. So the median lies between the processes'
+    own medians, and a process in a slow allocator state cannot set it alone, as the first
+    (whose leg pays no restart and is never cut short) could when windows were pooled
+    (docs/probes.md, "Statistics"). The CV stays over all windows: it describes them."""
+    groups = [g for g in groups if g]
+    if len(groups) < 2:
+        q1, mid, q3 = (quantile(values, q) for q in (0.25, 0.5, 0.75))
+        ci95 = geometric_ci95(values)
+    else:
+        q1, mid, q3 = weighted_quantiles(groups, (0.25, 0.5, 0.75))
+        ci95 = balanced_ci95(groups)
+    return Summary(median=mid, q1=q1, q3=q3, ci95=ci95, n=len(values), cv=cv(values))
+
+
+def weighted_quantiles(groups: Sequence[Sequence[float]], qs: Sequence[float]) -> list[float]:
+    """Quantiles of the values with each group weighing the same: the first value whose
+    cumulative weight reaches q, the mean of it and the next where it meets q exactly (as
+    a median of an even count). Weights are exact fractions, so two groups of any sizes
+    meet one half exactly where the lower one ends."""
+    weighted = sorted((v, Fraction(1, len(groups) * len(g))) for g in groups for v in g)
+    out = []
+    for q in qs:
+        target, total = Fraction(q).limit_denominator(1000), Fraction(0)
+        for i, (v, w) in enumerate(weighted):
+            total += w
+            if total >= target:
+                exact = total == target and i + 1 < len(weighted)
+                out.append((v + weighted[i + 1][0]) / 2 if exact else v)
+                break
+    return out
 
 
 @dataclass(frozen=True)

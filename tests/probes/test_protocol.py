@@ -4,6 +4,7 @@ stops."""
 from __future__ import annotations
 
 import os
+import threading
 import time
 
 import pytest
@@ -40,6 +41,21 @@ def test_round_trip_of_split_and_joined_lines(pipe) -> None:
     deadline = time.monotonic() + 2
     assert reader.read(deadline) == {"type": "reply", "x": 1}
     assert reader.read(deadline) == {"type": "event"}
+
+
+def test_a_line_longer_than_one_read_arrives_whole(pipe) -> None:
+    # Logits come back in one line of several pipe buffers' worth.
+    r, w = pipe
+    logits = [[i / 7] * 10 for i in range(2000)]
+    data = encode({"type": "reply", "logits": logits}) + encode({"type": "event"})
+    assert len(data) > 3 * 65536
+    writer = threading.Thread(target=lambda: (os.write(w, data[:5]), os.write(w, data[5:])))
+    writer.start()
+    reader = LineReader(r)
+    deadline = time.monotonic() + 5
+    assert reader.read(deadline) == {"type": "reply", "logits": logits}
+    assert reader.read(deadline) == {"type": "event"}
+    writer.join()
 
 
 @pytest.mark.parametrize("line", [b"not json", b"[1, 2]", b"\xff\xfe", b'"text"'])
