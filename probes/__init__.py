@@ -117,7 +117,7 @@ def measure(
 ) -> Measured:
     """The one place that decides between a cached result for this machine and these
     settings and a fresh run; a fresh one is cached when every framework was measured or is
-    simply not installed. The cache is optional: when its folder cannot be used the probe
+    simply not installed, and ``check`` finds nothing wrong with it. The cache is optional: when its folder cannot be used the probe
     still runs and its result is returned, with a warning saying why it was not kept. A
     cached result that fails the probes' checks or ``check`` is set aside, with a warning,
     and measured again.
@@ -137,7 +137,10 @@ def measure(
     if problem is not None:
         warnings.append(f"the cache folder cannot be used ({problem}); measuring without it")
     result = run_probes(settings, on_event=on_event, cancel=cancel)
-    if problem is None and cache.is_cacheable(result):
+    # A result the caller's check refuses is returned for it to report, never cached: the
+    # next run would only set it aside again.
+    refused = check is not None and check(result) is not None
+    if problem is None and cache.is_cacheable(result) and not refused:
         try:
             cache.store(settings, result)
         except OSError as exc:

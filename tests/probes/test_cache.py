@@ -59,6 +59,15 @@ def test_a_failed_run_is_not_cached(monkeypatch: pytest.MonkeyPatch) -> None:
     assert probes.load_cached(s) is None
 
 
+def test_a_fresh_result_the_callers_check_refuses_is_returned_but_not_cached(fake_runs) -> None:
+    s = ProbeSettings(frameworks=("pytorch",))
+    refused = probes.measure(s, check=lambda data: "iqr does not contain the median")
+    assert (refused.result["run"], refused.cached) == (1, False)
+    assert probes.load_cached(s) is None
+    assert probes.measure(s, check=lambda data: None).result["run"] == 2
+    assert probes.load_cached(s) is not None
+
+
 @pytest.mark.parametrize("how", ["a file", "read-only", "uncreatable"])
 def test_an_unusable_cache_folder_costs_a_warning_not_the_result(
     fake_runs, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str
