@@ -117,10 +117,10 @@ def measure(
 ) -> Measured:
     """The one place that decides between a cached result for this machine and these
     settings and a fresh run; a fresh one is cached when every framework was measured or is
-    simply not installed, and ``check`` finds nothing wrong with it. The cache is optional: when its folder cannot be used the probe
-    still runs and its result is returned, with a warning saying why it was not kept. A
-    cached result that fails the probes' checks or ``check`` is set aside, with a warning,
-    and measured again.
+    simply not installed, and ``check`` finds nothing wrong with it. The cache is optional:
+    when its folder cannot be used the probe still runs and its result is returned, with a
+    warning saying why it was not kept. A cached result that fails the probes' checks or
+    ``check`` is set aside, with a warning, and measured again.
 
     Raises ProbesNotInstalled (nothing to measure with) or ProbeCancelled."""
     from probes import cache
