@@ -38,10 +38,19 @@ A_LEAD_ON_THE_ROUNDING_EDGE = Answers(values={
     "os": "macos", "team_experience": "tensorflow", "existing_code": "pytorch",
     "scale_out": "multi_node", "horizon": "years"}, defaulted=(), proposed=())
 
+# No shipped rule gives either framework a point for these (Keras code runs on either backend):
+# an empty result, which says so rather than calling itself a tie.
+NO_POINTS_AT_ALL = Answers(values={
+    "dataset_scale": "small", "iteration_speed": "important", "deployment": ("batch",),
+    "domain": "vision", "pretrained": "none", "hardware": "cpu", "inference_hardware": "same",
+    "os": "linux", "team_experience": "both", "existing_code": "keras",
+    "scale_out": "single_device", "horizon": "months"}, defaulted=(), proposed=())
+
 
 @settings(max_examples=60, deadline=None)
 @given(answer_sets())
 @example(A_LEAD_ON_THE_ROUNDING_EDGE)
+@example(NO_POINTS_AT_ALL)
 def test_every_result_says_its_confidence_and_robustness_in_words(answers: Answers) -> None:
     rec = score(answers, RULES)
     shown = f"Confidence {confidence_percent(rec.confidence, rec.recommendation)}"
@@ -57,7 +66,11 @@ def test_every_result_says_its_confidence_and_robustness_in_words(answers: Answe
     total = rec.scores.tensorflow + rec.scores.pytorch
     if total:
         assert rec.lead_share == pytest.approx(rec.margin / total, abs=1e-3)
-    if rec.recommendation == "either":
+    if not total:
+        assert rec.recommendation == "either"
+        assert "no rule gave either framework points" in rec.meaning
+        assert rec.meaning.endswith(f"({share:.0%} of {rec.robustness.draws} random reweightings).")
+    elif rec.recommendation == "either":
         assert "tie" in rec.meaning and "a pick needs" in rec.meaning
     else:
         assert f"leads by {rec.lead_share:.0%} of the weighted points in play" in rec.meaning
