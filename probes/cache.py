@@ -28,8 +28,9 @@ CACHE_ENV = "ADVISOR_CACHE_DIR"
 # Bump when the probe's method changes what a number means; old files are then ignored.
 # 2: primary figures out of the box, tuned states apart; 3: the transformer's new task and bar;
 # 4: TensorFlow's inter-op pool as a user's script has it (one thread before);
-# 5: Keras's optimizer slots built inside a traced function, as fit() builds them
-METHOD_VERSION = 5
+# 5: Keras's optimizer slots built inside a traced function, as fit() builds them;
+# 6: a run of three or four processes really trains in all of them (two ran, before)
+METHOD_VERSION = 6
 # Statuses that say something stable about this machine; a crash or a timeout may be a
 # passing accident and is measured again next time rather than remembered.
 CACHEABLE = frozenset({"ok", "not_installed"})

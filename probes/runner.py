@@ -62,6 +62,7 @@ from probes.schedule import (
 from probes.settings import (
     BUDGET_FLOOR_S,
     CLOSE_RESERVE_S,
+    PROCESSES,
     ProbeEvent,
     ProbeSettings,
     backend_worker,
@@ -117,7 +118,7 @@ class Runner:
             budget_s=settings.effective_budget_s,
             tuning=", ".join(s.name for s in states) or "none",
             workload=self.workload.name,
-            processes_planned=settings.processes,
+            processes_planned=settings.processes or PROCESSES,  # until the run knows more
         )
         self.fleet = Fleet(settings, self.records, self.info, launcher=launcher,
                            on_event=on_event, cancel=cancel)  # fmt: skip
@@ -149,10 +150,11 @@ class Runner:
                     self._load(bundle)
                 self._warm_up(QUICK_WARMUP_MAX_S if self.settings.quick else WARMUP_MAX_S)
                 timed0 = time.monotonic()
-                later = self.settings.processes - 1
-                self.info.restart_estimate_s = self._restart_estimate_s(cpus.threads)
+                estimate = self.info.restart_estimate_s = self._restart_estimate_s(cpus.threads)
+                legs = self.settings.processes_for(timed0 - wall0, estimate)
+                self.info.processes_planned = legs
                 self.info.budget_s = self.settings.timed_budget_s(
-                    timed0 - wall0, later * self.info.restart_estimate_s
+                    timed0 - wall0, (legs - 1) * estimate
                 )
                 self._measure(bundle, env, folder, cpus.threads, wall0)
             finally:
@@ -204,7 +206,7 @@ class Runner:
         """The timed phases: a leg of training windows in each process in turn, inference
         after the first, then the first processes' checks while the next ones import."""
         slots = self._slots()
-        legs = self.settings.processes
+        legs = self.info.processes_planned
         train_s = self.info.budget_s * (1.0 - INFER_SHARE)
         if slots:
             self.info.rounds_planned = plan_rounds(train_s, len(slots), self.settings.quick, legs)
@@ -229,13 +231,15 @@ class Runner:
                 self._inference()
                 timed_s += time.monotonic() - t
                 self._matmul()  # a peak is a timed figure: before the next processes import
-                if legs > 1 and bundle is not None and self._slots():
-                    # The tuned processes have nothing left to do: their memory goes before
-                    # the next processes import beside the out-of-the-box ones' checks.
-                    for wr in self.fleet.alive():
-                        if wr.state.tuned and wr.worker is not None:
-                            wr.worker.kill()
-                    self._fresh = self.fleet.start_next(threads, env, folder)
+            if leg < legs - 1 and bundle is not None and self._slots():
+                # Every leg but the last hands over to fresh processes: after the first, they
+                # import beside the out-of-the-box processes' checks. The tuned processes
+                # have nothing left to do: their memory goes before the next ones import.
+                for wr in self.fleet.alive():
+                    if wr.state.tuned and wr.worker is not None:
+                        wr.worker.kill()
+                self._fresh = self.fleet.start_next(threads, env, folder)
+            if leg == 0:
                 self._close()
         self.info.timed_s = timed_s
 
@@ -262,7 +266,7 @@ class Runner:
         if target is None:
             return share_s
         left = target - (time.monotonic() - wall0) - CLOSE_RESERVE_S
-        floor = BUDGET_FLOOR_S * (1.0 - INFER_SHARE) / self.settings.processes
+        floor = BUDGET_FLOOR_S * (1.0 - INFER_SHARE) / self.info.processes_planned
         return max(floor, min(share_s, left / legs_left))
 
     def _next_processes(self, bundle: Path) -> bool:
