@@ -62,7 +62,6 @@ from probes.schedule import (
 from probes.settings import (
     BUDGET_FLOOR_S,
     CLOSE_RESERVE_S,
-    PROCESSES,
     ProbeEvent,
     ProbeSettings,
     backend_worker,
@@ -118,7 +117,7 @@ class Runner:
             budget_s=settings.effective_budget_s,
             tuning=", ".join(s.name for s in states) or "none",
             workload=self.workload.name,
-            processes_planned=settings.processes or PROCESSES,  # until the run knows more
+            processes_planned=settings.processes,
         )
         self.fleet = Fleet(settings, self.records, self.info, launcher=launcher,
                            on_event=on_event, cancel=cancel)  # fmt: skip
@@ -150,11 +149,10 @@ class Runner:
                     self._load(bundle)
                 self._warm_up(QUICK_WARMUP_MAX_S if self.settings.quick else WARMUP_MAX_S)
                 timed0 = time.monotonic()
-                estimate = self.info.restart_estimate_s = self._restart_estimate_s(cpus.threads)
-                legs = self.settings.processes_for(timed0 - wall0, estimate)
-                self.info.processes_planned = legs
+                later = self.settings.processes - 1
+                self.info.restart_estimate_s = self._restart_estimate_s(cpus.threads)
                 self.info.budget_s = self.settings.timed_budget_s(
-                    timed0 - wall0, (legs - 1) * estimate
+                    timed0 - wall0, later * self.info.restart_estimate_s
                 )
                 self._measure(bundle, env, folder, cpus.threads, wall0)
             finally:
@@ -206,7 +204,7 @@ class Runner:
         """The timed phases: a leg of training windows in each process in turn, inference
         after the first, then the first processes' checks while the next ones import."""
         slots = self._slots()
-        legs = self.info.processes_planned
+        legs = self.settings.processes
         train_s = self.info.budget_s * (1.0 - INFER_SHARE)
         if slots:
             self.info.rounds_planned = plan_rounds(train_s, len(slots), self.settings.quick, legs)
@@ -266,7 +264,7 @@ class Runner:
         if target is None:
             return share_s
         left = target - (time.monotonic() - wall0) - CLOSE_RESERVE_S
-        floor = BUDGET_FLOOR_S * (1.0 - INFER_SHARE) / self.info.processes_planned
+        floor = BUDGET_FLOOR_S * (1.0 - INFER_SHARE) / self.settings.processes
         return max(floor, min(share_s, left / legs_left))
 
     def _next_processes(self, bundle: Path) -> bool:

@@ -50,13 +50,11 @@ CLOSE_RESERVE_S = 3.0
 # the OpenMP pools need to go idle, so the interval would be meaningless.
 BUDGET_FLOOR_S = 6.0
 # Each framework's windows are spread over this many fresh worker processes, one after the
-# other: fresh processes of the same code train up to 1.3x apart for their whole life here,
-# PyTorch's up to 1.55x (see probes.spread). With two, a slow one still moved a figure by
-# half as much, 30 % off in one of five default probes (2026-12-06); the median of three
-# lies in the other two's windows. A run keeps to its wall-clock target with fewer, but
-# never fewer than MIN_PROCESSES: one process must not set a figure.
-PROCESSES = 3
-MIN_PROCESSES = 2
+# other: fresh processes of the same code train up to 1.3x apart for their whole life here
+# (see probes.spread), so with two a slow one moves a figure by half as much. Three, tried
+# on 2026-12-06, cut the windows to a third of their length within the wall-clock target,
+# and PyTorch's figure then read a sixth over its plain script (docs/probes.md).
+PROCESSES = 2
 MAX_PROCESSES = 4
 # An hour of timed windows already narrows the intervals far below the noise between runs;
 # the ceiling keeps a typo (or "inf") from planning a run that never ends.
@@ -90,17 +88,16 @@ class ProbeSettings:
     # None: generous per-command defaults (imports 120 s, compilers 900 s, ...).
     command_timeout_s: float | None = None
     # Fresh worker processes per framework and state, one after the other (see PROCESSES);
-    # 0: as many as the run's wall-clock target allows (``processes_for``), but one with
-    # --quick, whose promise is its 30 s (two processes pay a second import and warm-up
-    # each: 34.5 s there, bench/probe_wall.py).
+    # 0: the default, PROCESSES, but one with --quick, whose promise is its 30 s (two
+    # processes pay a second import and warm-up each: 34.5 s there, bench/probe_wall.py).
     processes: int = 0
     # Keras 3 backends to measure the workload's Keras model on, besides the native
     # frameworks; empty: none (the default probe). tensorflow needs the tensorflow framework.
     keras_backends: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        if self.processes == 0 and self.quick:
-            object.__setattr__(self, "processes", 1)
+        if self.processes == 0:
+            object.__setattr__(self, "processes", 1 if self.quick else PROCESSES)
         if not self.frameworks:
             raise ProbeSettingsError("no framework to probe: give pytorch, tensorflow or both")
         unknown = [f for f in self.frameworks if f not in FRAMEWORKS]
@@ -134,10 +131,9 @@ class ProbeSettings:
             raise ProbeSettingsError("threads must be at least 1")
         if self.command_timeout_s is not None and self.command_timeout_s <= 0:
             raise ProbeSettingsError("command timeout must be positive")
-        if not 0 <= self.processes <= MAX_PROCESSES:
+        if not 1 <= self.processes <= MAX_PROCESSES:
             raise ProbeSettingsError(
-                f"processes must be between 1 and {MAX_PROCESSES} (0: chosen by the run), "
-                f"not {self.processes}"
+                f"processes must be between 1 and {MAX_PROCESSES}, not {self.processes}"
             )
         unknown = [b for b in self.keras_backends if b not in KERAS_BACKENDS]
         if unknown:
@@ -199,22 +195,6 @@ class ProbeSettings:
             return self.effective_budget_s
         left = self.wall_target_s - elapsed_s - restarts_s - CLOSE_RESERVE_S
         return min(self.effective_budget_s, max(BUDGET_FLOOR_S, left))
-
-    def processes_for(self, elapsed_s: float, restart_s: float) -> int:
-        """How many processes per framework and state a run uses, once ``elapsed_s`` of it
-        are gone and starting each later process is estimated at ``restart_s``: as asked, or
-        PROCESSES, less one for each that would leave the timed phases under their floor
-        within the wall-clock target (a transformer's tracing costs 22 s per process), never
-        under MIN_PROCESSES."""
-        if self.processes:
-            return self.processes
-        if self.wall_target_s is None:
-            return PROCESSES
-        for n in range(PROCESSES, MIN_PROCESSES, -1):
-            left = self.wall_target_s - elapsed_s - (n - 1) * restart_s - CLOSE_RESERVE_S
-            if left >= BUDGET_FLOOR_S:
-                return n
-        return MIN_PROCESSES
 
     def batch_for(self, workload: str) -> int:
         return self.batch_size or WORKLOADS[workload].batch_size

@@ -103,9 +103,9 @@ def test_nothing_but_loading_and_training_runs_before_a_timed_window(run_fake, t
         if what not in ("start", "hello"):
             ops.setdefault((fw, state, pid), []).append(what)
     kinds = [(fw, state) for fw, state, _ in ops]
-    # Every framework and state ran in three processes, one after the other.
+    # Every framework and state ran in two processes, one after the other.
     assert sorted(kinds) == sorted((fw, s) for fw in ("pytorch", "tensorflow")
-                                   for s in ("default", "tuned") for _ in (1, 2, 3))  # fmt: skip
+                                   for s in ("default", "tuned") for _ in (1, 2))  # fmt: skip
     for key, sequence in ops.items():
         last_window = max(i for i, op in enumerate(sequence) if op == "window")
         assert set(sequence[:last_window]) <= {"load", "warmup", "window"}, (key, sequence)
@@ -134,7 +134,7 @@ def test_no_window_is_timed_while_a_worker_imports(run_fake, tmp_path) -> None:
     for t, _, _, pid, what in rows:
         if what == "hello":
             importing.append((started[pid], t))
-    assert len(importing) == 12  # three processes for each framework and state
+    assert len(importing) == 8  # two processes for each framework and state
     timed = [t for t, *_, what in rows if what in ("window", "latency", "throughput")]
     assert timed
     for t in timed:
@@ -339,25 +339,11 @@ def test_settings_are_checked_before_anything_runs() -> None:
 
 def test_quick_runs_one_process_per_framework_unless_told_otherwise() -> None:
     # --quick promises 30 s; a second process pays another import and warm-up.
-    assert ProbeSettings().processes == 0  # chosen by the run
+    assert ProbeSettings().processes == 2
     assert ProbeSettings(quick=True).processes == 1
     assert ProbeSettings(quick=True, processes=2).processes == 2
     two = ProbeSettings(quick=True, processes=2)
     assert ProbeSettings(quick=True).key_fields() != two.key_fields()
-
-
-def test_a_run_takes_three_processes_where_its_wall_target_leaves_room() -> None:
-    default = ProbeSettings()  # the 65 s wall-clock target
-    assert default.processes_for(elapsed_s=9.0, restart_s=5.0) == 3  # the cnn, 2 cores
-    # A transformer's later processes trace for 22 s each: a third would overrun.
-    assert default.processes_for(elapsed_s=25.0, restart_s=22.0) == 2
-    assert default.processes_for(elapsed_s=60.0, restart_s=30.0) == 2  # never fewer
-    assert ProbeSettings(processes=2).processes_for(elapsed_s=1.0, restart_s=1.0) == 2
-    assert ProbeSettings(processes=4).processes_for(elapsed_s=60.0, restart_s=30.0) == 4
-    # With --budget the run keeps no wall target: the budget is what it promises.
-    assert ProbeSettings(budget_s=20).processes_for(elapsed_s=25.0, restart_s=22.0) == 3
-    with pytest.raises(ProbeSettingsError, match="processes must be between 1 and 4"):
-        ProbeSettings(processes=5)
 
 
 def test_rounds_fill_the_budget_within_bounds() -> None:
@@ -435,7 +421,7 @@ def test_a_disturbed_window_is_left_out_with_its_pair(run_fake) -> None:
 
 
 def test_each_framework_trains_in_two_processes_and_says_how_far_apart(run_fake) -> None:
-    result = run_fake(processes=2)
+    result = run_fake()
     probe = result["machine"]["probe"]
     assert probe["processes"] == probe["processes_planned"] == 2
     assert probe["rounds"] == probe["rounds_planned"] and probe["rounds"] % 4 == 0
@@ -454,10 +440,10 @@ def test_each_framework_trains_in_two_processes_and_says_how_far_apart(run_fake)
     assert train["process_sd"] <= one["process_sd"]
 
 
-def test_by_default_three_processes_each_train_their_share_of_the_rounds(run_fake) -> None:
-    """Every process runs a leg of its own, each started after the one before: a third
-    process once never started, and its rounds went untrained."""
-    result = run_fake()
+def test_more_processes_each_train_their_share_of_the_rounds(run_fake) -> None:
+    """Every process asked for runs a leg of its own, each started after the one before:
+    a third process once never started, and its rounds went untrained."""
+    result = run_fake(processes=3)
     probe = result["machine"]["probe"]
     assert probe["processes"] == probe["processes_planned"] == 3
     assert probe["rounds"] == probe["rounds_planned"] and probe["rounds"] % 6 == 0
