@@ -11,16 +11,18 @@ with --plain-processes fresh plain processes per framework of --plain-seconds ea
 them before the probe and half after in mirrored order (which cancels the machine's drift),
 and A and B the two frameworks, the first alternating between runs. The plain figure of a run
 is the geometric mean of its processes: fresh processes of the same PyTorch script land up to
-1.3x apart here (glibc's allocator state, docs/probes.md), so a reference of one or two
-processes is itself off by as much as the probe may be. Per run it prints each framework's
-probe ÷ plain, whether it is off by more than 20 %, the spread the probe saw between its
-worker processes and the spread between the plain processes; the summary also sets each
-probe against the plain processes of the whole set pooled.
+1.6x apart here (glibc's allocator state, docs/probes.md), so a reference of one or two
+processes is itself off by as much as the probe may be. Six of 20 s rather than four of 30 s
+since 2026-12-06: the same two minutes of plain script per framework, and a reference whose
+own spread (the processes' spread over the square root of their number) is a fifth smaller.
+Per run it prints each framework's probe ÷ plain, whether it is off by more than 20 %, the
+spread the probe saw between its worker processes and the spread between the plain processes;
+the summary also sets each probe against the plain processes of the whole set pooled.
 
-    python bench/probe_repeat.py [--runs 10] [--plain-processes 4] [--plain-seconds 30]
+    python bench/probe_repeat.py [--runs 10] [--plain-processes 6] [--plain-seconds 20]
                                  [--workload cnn] [--json F]
 
-About 7 minutes a run with the defaults (eight 30 s plain processes, the Keras ones training
+About 7 minutes a run with the defaults (twelve 20 s plain processes, the Keras ones training
 whole epochs, and a 65 s probe).
 """
 
@@ -166,9 +168,9 @@ def summarise(runs: list[dict]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=10)
-    parser.add_argument("--plain-processes", type=int, default=4,
+    parser.add_argument("--plain-processes", type=int, default=6,
                         help="plain processes per framework and run (even)")
-    parser.add_argument("--plain-seconds", type=float, default=30.0,
+    parser.add_argument("--plain-seconds", type=float, default=20.0,
                         help="each plain process")
     parser.add_argument("--workload", default="cnn", choices=sorted(PLAIN))
     parser.add_argument("--threads", type=int, default=len(os.sched_getaffinity(0)))
